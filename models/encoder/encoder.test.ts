@@ -1,0 +1,79 @@
+import { DescriptionEncoder, buildEncoderConfig, tokenize } from './index';
+import { VARIANTS } from '../variants';
+
+describe('tokenize', () => {
+  it('folds case, possessives, plurals, hyphenated short prefixes and spelling variants', () => {
+    expect(tokenize("Men's 100% Cotton knitted T-Shirts")).toEqual([
+      'men',
+      '<num3>',
+      'percent',
+      'cotton',
+      'knitted',
+      'tshirt',
+    ]);
+    expect(tokenize('Aluminium tyres, grey colour')).toEqual(['aluminum', 'tire', 'gray', 'color']);
+  });
+
+  it('separates numbers from units and folds unit spellings', () => {
+    expect(tokenize('frozen shrimp 500g bag')).toEqual(['frozen', 'shrimp', '<num3>', 'g', 'bag']);
+    expect(tokenize('2 Litres')).toEqual(['<num1>', 'l']);
+    expect(tokenize('laptop 14"')).toEqual(['laptop', '<num2>', 'inch']);
+  });
+
+  it('keeps non-Latin scripts as words', () => {
+    expect(tokenize('เสื้อยืด cotton')).toEqual(['เสื้อยืด', 'cotton']);
+    expect(tokenize('棉质T恤')).toHaveLength(1);
+  });
+});
+
+describe('DescriptionEncoder', () => {
+  const params = { ...VARIANTS.textcnn.encoder, minWordCount: 1, ngramBuckets: 1000 };
+  const config = buildEncoderConfig(['cotton shirt', 'cotton trousers', 'steel screw'], params);
+  const encoder = new DescriptionEncoder(config);
+
+  it('builds a frequency-ordered, deterministic vocabulary', () => {
+    expect(config.vocabulary[0]).toBe('cotton');
+    expect(buildEncoderConfig(['steel screw', 'cotton trousers', 'cotton shirt'], params)).toEqual(config);
+  });
+
+  it('emits word ids, then n-gram buckets, padded to maxLength', () => {
+    const encoded = encoder.encode('cotton shirt');
+    expect(encoded.ids).toHaveLength(params.maxLength);
+    expect(encoded.ids[0]).toBe(1 + config.vocabulary.indexOf('cotton'));
+    expect(encoded.ids[1]).toBe(1 + config.vocabulary.indexOf('shirt'));
+    const ngramIds = [...encoded.ids.slice(2)].filter((id) => id !== 0);
+    expect(ngramIds.length).toBeGreaterThan(5);
+    for (const id of ngramIds) {
+      expect(id).toBeGreaterThan(config.vocabulary.length);
+      expect(id).toBeLessThan(encoder.inputDim);
+    }
+    expect(encoded.unknownWords).toBe(0);
+    expect(encoded.wordOfToken[0]).toBe(0);
+    expect(encoded.wordOfToken[params.maxLength - 1]).toBe(-1);
+  });
+
+  it('maps an unseen word to buckets that share n-grams with a known spelling', () => {
+    const known = encoder.encode('trousers');
+    const unseen = encoder.encode('trouser-legs');
+    expect(unseen.unknownWords).toBeGreaterThan(0);
+    const shared = [...unseen.ids].filter((id) => id !== 0 && known.ids.includes(id));
+    expect(shared.length).toBeGreaterThan(3);
+  });
+
+  it('never emits negative or out-of-range ids (ONNX Gather would wrap them)', () => {
+    const batch = encoder.encodeBatch(['', 'x'.repeat(5000), '∑∂ƒ©˙∆˚¬', 'cotton '.repeat(100)]);
+    for (const id of batch) {
+      expect(id).toBeGreaterThanOrEqual(0);
+      expect(id).toBeLessThan(encoder.inputDim);
+    }
+  });
+
+  it('drops words with a seeded random source during training only', () => {
+    let calls = 0;
+    const dropAll = { rate: 1, random: () => (calls++, 0.5) };
+    const encoded = encoder.encode('cotton shirt trousers', dropAll);
+    // Dropping every word would leave nothing to learn from; the text is kept whole instead.
+    expect(encoded.words).toEqual(['cotton', 'shirt', 'trouser']);
+    expect(calls).toBe(3);
+  });
+});

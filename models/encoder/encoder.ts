@@ -1,0 +1,103 @@
+import { fnv1a } from './hash';
+import { NORMALISER_VERSION, tokenize } from './normalise';
+
+/**
+ * Everything the runtime needs to turn text into the model's input ids, stored in the
+ * artifact (encoder.json) and hashed into the manifest.
+ *
+ * Id layout: 0 = padding; 1..V = vocabulary words; V+1..V+B = hashed buckets shared by
+ * character n-grams and by whole words that are not in the vocabulary, so an unseen word
+ * still lands on ids that training has seen through its n-grams.
+ */
+export interface EncoderConfig {
+  type: 'words+char-ngrams';
+  normaliserVersion: number;
+  maxLength: number;
+  maxWords: number;
+  ngramSizes: number[];
+  ngramBuckets: number;
+  vocabulary: string[];
+}
+
+export interface EncodedText {
+  /** Token ids, exactly `maxLength` long, zero-padded. */
+  ids: Int32Array;
+  /** For each id, the index into `words` it came from (-1 for padding): explanations use it. */
+  wordOfToken: Int16Array;
+  words: string[];
+  /** Words not in the vocabulary (drift monitoring reads the rate). */
+  unknownWords: number;
+}
+
+export const PAD_ID = 0;
+
+export class DescriptionEncoder {
+  private readonly wordIds: Map<string, number>;
+  private readonly bucketBase: number;
+
+  constructor(readonly config: EncoderConfig) {
+    if (config.normaliserVersion !== NORMALISER_VERSION) {
+      throw new Error(
+        `encoder was built with normaliser v${config.normaliserVersion}, this code has v${NORMALISER_VERSION}: retrain the model`,
+      );
+    }
+    this.wordIds = new Map(config.vocabulary.map((word, i) => [word, i + 1]));
+    this.bucketBase = config.vocabulary.length + 1;
+  }
+
+  /** Rows of the embedding table the model needs. */
+  get inputDim(): number {
+    return this.bucketBase + this.config.ngramBuckets;
+  }
+
+  encode(text: string, wordDropout?: { rate: number; random: () => number }): EncodedText {
+    const { maxLength, maxWords, ngramSizes } = this.config;
+    let words = tokenize(text).slice(0, maxWords);
+    if (wordDropout && words.length > 1) {
+      const kept = words.filter(() => wordDropout.random() >= wordDropout.rate);
+      if (kept.length > 0) words = kept;
+    }
+    const ids = new Int32Array(maxLength);
+    const wordOfToken = new Int16Array(maxLength).fill(-1);
+    let length = 0;
+    let unknownWords = 0;
+
+    for (let w = 0; w < words.length && length < maxLength; w++) {
+      const word = words[w] as string;
+      let id = this.wordIds.get(word);
+      if (id === undefined) {
+        unknownWords++;
+        id = this.bucket(`w:${word}`);
+      }
+      ids[length] = id;
+      wordOfToken[length++] = w;
+    }
+    // N-grams follow the words; a repeated n-gram adds nothing to a max- or mean-pool of a bag.
+    const seen = new Set<number>();
+    for (let w = 0; w < words.length && length < maxLength; w++) {
+      const padded = `<${words[w] as string}>`;
+      for (const n of ngramSizes) {
+        for (let i = 0; i + n <= padded.length && length < maxLength; i++) {
+          const id = this.bucket(padded.slice(i, i + n));
+          if (seen.has(id)) continue;
+          seen.add(id);
+          ids[length] = id;
+          wordOfToken[length++] = w;
+        }
+      }
+    }
+    return { ids, wordOfToken, words, unknownWords };
+  }
+
+  /** A batch as one row-major [texts.length, maxLength] buffer, ready for a tensor. */
+  encodeBatch(texts: readonly string[]): Int32Array {
+    const { maxLength } = this.config;
+    const out = new Int32Array(texts.length * maxLength);
+    texts.forEach((text, i) => out.set(this.encode(text).ids, i * maxLength));
+    return out;
+  }
+
+  private bucket(key: string): number {
+    return this.bucketBase + (fnv1a(key) % this.config.ngramBuckets);
+  }
+}

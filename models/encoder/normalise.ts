@@ -1,0 +1,171 @@
+/**
+ * Text normalisation shared by training and serving. Any change here changes what a model
+ * sees, so it is versioned: bump NORMALISER_VERSION and the manifest records it.
+ */
+export const NORMALISER_VERSION = 1;
+
+/** British and other spelling variants folded onto one form, so both spellings share a token. */
+const SPELLING: Readonly<Record<string, string>> = {
+  colour: 'color',
+  aluminium: 'aluminum',
+  fibre: 'fiber',
+  tyre: 'tire',
+  jewellery: 'jewelry',
+  grey: 'gray',
+  mould: 'mold',
+  sulphur: 'sulfur',
+  sulphate: 'sulfate',
+  sulphide: 'sulfide',
+  litre: 'liter',
+  metre: 'meter',
+  centre: 'center',
+  moustache: 'mustache',
+  yoghurt: 'yogurt',
+  yoghourt: 'yogurt',
+  paediatric: 'pediatric',
+  oesophagus: 'esophagus',
+  pyjama: 'pajama',
+  programme: 'program',
+  catalogue: 'catalog',
+  cheque: 'check',
+  tonne: 'ton',
+  favour: 'flavor',
+  flavour: 'flavor',
+  armour: 'armor',
+  odour: 'odor',
+  vapour: 'vapor',
+  harbour: 'harbor',
+  plough: 'plow',
+  draught: 'draft',
+  kerb: 'curb',
+  waggon: 'wagon',
+};
+
+/** Units of measure folded onto one symbol each. */
+const UNITS: Readonly<Record<string, string>> = {
+  g: 'g',
+  gr: 'g',
+  gram: 'g',
+  grams: 'g',
+  kg: 'kg',
+  kgs: 'kg',
+  kilo: 'kg',
+  kilos: 'kg',
+  kilogram: 'kg',
+  kilograms: 'kg',
+  mg: 'mg',
+  ml: 'ml',
+  cl: 'cl',
+  l: 'l',
+  ltr: 'l',
+  liter: 'l',
+  liters: 'l',
+  litre: 'l',
+  litres: 'l',
+  mm: 'mm',
+  cm: 'cm',
+  m: 'm',
+  meter: 'm',
+  meters: 'm',
+  metre: 'm',
+  metres: 'm',
+  in: 'inch',
+  inch: 'inch',
+  inches: 'inch',
+  ft: 'ft',
+  lb: 'lb',
+  lbs: 'lb',
+  oz: 'oz',
+  v: 'volt',
+  volt: 'volt',
+  volts: 'volt',
+  w: 'watt',
+  watt: 'watt',
+  watts: 'watt',
+  kw: 'kw',
+  kwh: 'kwh',
+  mah: 'mah',
+  hp: 'hp',
+  pcs: 'pcs',
+  pc: 'pcs',
+  pieces: 'pcs',
+};
+
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'of',
+  'for',
+  'with',
+  'to',
+  'by',
+  'in',
+  'on',
+  'at',
+  'as',
+  'from',
+  'its',
+  'their',
+  'whether',
+  'be',
+  'is',
+  'are',
+]);
+
+/** Lower-cased, NFKC-folded text with units and numbers made explicit; no tokenisation yet. */
+export function normaliseText(raw: string): string {
+  return (
+    raw
+      .normalize('NFKC')
+      .toLowerCase()
+      // Possessives: "men's" and "mens" mean the same to a tariff.
+      .replace(/(\p{L})['’]s\b/gu, '$1')
+      .replace(/['’]/g, '')
+      // "t-shirt", "x-ray", "e-bike": a short prefix glued by a hyphen is one word.
+      .replace(/\b(\p{L}{1,2})-(\p{L})/gu, '$1$2')
+      // "100%" → "100 percent", "500g" → "500 g", "3.5" → "3 5" is avoided by keeping decimals.
+      .replace(/%/g, ' percent ')
+      .replace(/(\d)([\p{L}"])/gu, '$1 $2')
+      .replace(/(\d)\s*"/g, '$1 inch ')
+  );
+}
+
+/** A number becomes a magnitude class, so "500 g" and "750 g" share a token but "5 kg" does not. */
+function numberToken(digits: string): string {
+  const integerPart = digits.split(/[.,]/)[0] ?? '';
+  return `<num${Math.min(integerPart.replace(/^0+(?=\d)/, '').length, 6)}>`;
+}
+
+/** Strips an English plural so "t-shirts" and "t-shirt" meet; leaves short and non-Latin words alone. */
+function singular(word: string): string {
+  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  if (/(ss|us|is|ous)$/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (/(ches|shes|xes|sses|zes)$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s')) return word.slice(0, -1);
+  return word;
+}
+
+/** The words of a description, in order, after normalisation, stop-word removal and folding. */
+export function tokenize(raw: string): string[] {
+  const words: string[] = [];
+  for (const match of normaliseText(raw).matchAll(/[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu)) {
+    const token = match[0];
+    if (/^\d/.test(token)) {
+      words.push(numberToken(token));
+      continue;
+    }
+    if (STOP_WORDS.has(token)) continue;
+    const unit = UNITS[token];
+    if (unit) {
+      words.push(unit);
+      continue;
+    }
+    const folded = SPELLING[token] ?? token;
+    words.push(SPELLING[singular(folded)] ?? singular(folded));
+  }
+  return words;
+}

@@ -1,0 +1,122 @@
+/**
+ * The variant catalogue: every architecture the project can train, with all of its
+ * hyper-parameters declared here and nowhere else. A manifest copies the entry it was trained
+ * with, so a model can be rebuilt from its manifest alone.
+ */
+export type VariantName = 'textcnn' | 'bigru' | 'dnn';
+
+export interface EncoderHyperParams {
+  /** Sequence length fed to the model; every sequence is padded or truncated to it. */
+  maxLength: number;
+  /** Word tokens taken before the character n-gram tokens fill the rest. */
+  maxWords: number;
+  /** A word enters the vocabulary when it appears in at least this many training rows. */
+  minWordCount: number;
+  maxVocabulary: number;
+  /** Character n-gram sizes, hashed into `ngramBuckets` shared ids. */
+  ngramSizes: number[];
+  ngramBuckets: number;
+}
+
+export interface TrainingHyperParams {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Stop when validation accuracy has not improved for this many epochs. */
+  patience: number;
+  /** Probability of dropping each word of a training description (augmentation, seeded). */
+  wordDropout: number;
+  /** Classes with fewer training rows than this are up-sampled to it (seeded). */
+  minRowsPerClass: number;
+  /** Fraction of rows held out, stratified by HS6, for early stopping and evaluation. */
+  validationFraction: number;
+  /** Stop training after this many seconds even if epochs remain. */
+  timeBudgetSeconds: number;
+}
+
+interface VariantBase {
+  name: VariantName;
+  description: string;
+  encoder: EncoderHyperParams;
+  training: TrainingHyperParams;
+  embeddingDim: number;
+}
+
+export interface TextCnnVariant extends VariantBase {
+  name: 'textcnn';
+  kernelSizes: number[];
+  filtersPerKernel: number;
+}
+
+export interface BiGruVariant extends VariantBase {
+  name: 'bigru';
+  units: number;
+}
+
+export interface DnnVariant extends VariantBase {
+  name: 'dnn';
+  hiddenUnits: number[];
+}
+
+export type Variant = TextCnnVariant | BiGruVariant | DnnVariant;
+
+const encoder: EncoderHyperParams = {
+  maxLength: 48,
+  maxWords: 24,
+  minWordCount: 2,
+  maxVocabulary: 20000,
+  ngramSizes: [3],
+  ngramBuckets: 16384,
+};
+
+const training: TrainingHyperParams = {
+  epochs: 12,
+  batchSize: 64,
+  learningRate: 0.002,
+  patience: 2,
+  wordDropout: 0.1,
+  minRowsPerClass: 3,
+  validationFraction: 0.1,
+  timeBudgetSeconds: 240,
+};
+
+export const VARIANTS: Readonly<Record<VariantName, Variant>> = {
+  textcnn: {
+    name: 'textcnn',
+    description: 'Text-CNN: parallel 1-D convolutions over token embeddings, global max-pool, softmax',
+    encoder,
+    training,
+    embeddingDim: 64,
+    kernelSizes: [2, 3, 4],
+    filtersPerKernel: 128,
+  },
+  bigru: {
+    name: 'bigru',
+    description: 'Bidirectional GRU over token embeddings, concatenated final states, softmax',
+    encoder: { ...encoder, maxLength: 32, maxWords: 16 },
+    training: { ...training, epochs: 8 },
+    embeddingDim: 64,
+    units: 96,
+  },
+  dnn: {
+    name: 'dnn',
+    description: 'DNN over mean-pooled token embeddings (a fastText-like baseline)',
+    encoder,
+    training: { ...training, epochs: 20, patience: 3, learningRate: 0.005 },
+    embeddingDim: 96,
+    hiddenUnits: [256],
+  },
+};
+
+export const DEFAULT_VARIANT: VariantName = 'textcnn';
+
+export function isVariantName(name: string): name is VariantName {
+  return Object.prototype.hasOwnProperty.call(VARIANTS, name);
+}
+
+export function getVariant(name: string): Variant {
+  if (!isVariantName(name)) {
+    throw new Error(`unknown variant "${name}": choose one of ${Object.keys(VARIANTS).join(', ')}`);
+  }
+  return VARIANTS[name];
+}
