@@ -1,0 +1,45 @@
+/**
+ * Words that carry no classification signal in product descriptions or in the nomenclature.
+ * Deliberately short: "not", "other" and "excluding" stay, because the nomenclature's wording
+ * depends on them and IDF already discounts them.
+ */
+const STOP_WORDS = new Set([
+  ...'a an and are as at be by for from has have in into is it its of on or so'.split(' '),
+  ...'than that the their this to was were which with whether'.split(' '),
+]);
+
+/**
+ * Harman's S-stemmer (1991): folds English plurals ("shirts" → "shirt", "batteries" →
+ * "battery", "horses" → "horse") so a description and the nomenclature meet, without the
+ * aggressive conflations of a full stemmer.
+ */
+function singular(word: string): string {
+  if (word.length <= 3) return word;
+  if (word.endsWith('ies') && !word.endsWith('eies') && !word.endsWith('aies'))
+    return `${word.slice(0, -3)}y`;
+  if (word.endsWith('es') && !/(aes|ees|oes)$/.test(word)) return word.slice(0, -1);
+  if (word.endsWith('s') && !word.endsWith('us') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * Lower-case words (letters or digits in any script, accents removed), minus stop words and
+ * one-character words, made singular. A hyphenated compound also yields its joined form
+ * ("t-shirt" → "tshirt", "shirt"), so it matches both "T-shirts" and "tshirts".
+ */
+export function bm25Tokens(text: string): string[] {
+  const folded = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+  const tokens: string[] = [];
+  const keep = (word: string): void => {
+    if (word.length >= 2 && !STOP_WORDS.has(word)) tokens.push(singular(word));
+  };
+  for (const [compound] of folded.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu)) {
+    const parts = compound.split('-');
+    if (parts.length > 1) keep(parts.join(''));
+    parts.forEach(keep);
+  }
+  return tokens;
+}
