@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { EncoderConfig } from './encoder';
+import { assertValidManifest, type ModelManifest } from './manifest';
+
+/** File names inside an artifact folder (`models/<variant>/<version>/` in a store). */
+export const ARTIFACT_FILES = {
+  manifest: 'manifest.json',
+  onnx: 'model.onnx',
+  encoder: 'encoder.json',
+  labels: 'labels.json',
+  report: 'report.html',
+} as const;
+
+export interface ArtifactBytes {
+  manifest: Uint8Array;
+  onnx: Uint8Array;
+  encoder: Uint8Array;
+  labels: Uint8Array;
+}
+
+export interface VerifiedArtifact {
+  manifest: ModelManifest;
+  onnx: Uint8Array;
+  encoder: EncoderConfig;
+  labels: string[];
+}
+
+export class ArtifactIntegrityError extends Error {}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Checks every file against the sha256 its manifest promises and parses them. A model is
+ * never served from bytes that did not pass this.
+ */
+export function verifyArtifact(bytes: ArtifactBytes): VerifiedArtifact {
+  const manifest: unknown = JSON.parse(Buffer.from(bytes.manifest).toString('utf8'));
+  assertValidManifest(manifest);
+  const checks: Array<[string, Uint8Array, string]> = [
+    [manifest.onnx.file, bytes.onnx, manifest.onnx.sha256],
+    [manifest.encoder.file, bytes.encoder, manifest.encoder.sha256],
+    [manifest.labels.file, bytes.labels, manifest.labels.sha256],
+  ];
+  for (const [file, data, expected] of checks) {
+    const actual = sha256(data);
+    if (actual !== expected) {
+      throw new ArtifactIntegrityError(
+        `${manifest.variant}/${manifest.version}: ${file} has sha256 ${actual.slice(0, 12)}…, the manifest expects ${expected.slice(0, 12)}…: the file is corrupt or was replaced; refusing to load it`,
+      );
+    }
+  }
+  const encoder = JSON.parse(Buffer.from(bytes.encoder).toString('utf8')) as EncoderConfig;
+  const labels = JSON.parse(Buffer.from(bytes.labels).toString('utf8')) as string[];
+  if (labels.length !== manifest.labels.count) {
+    throw new ArtifactIntegrityError(
+      `${manifest.version}: labels.json has ${labels.length} labels, the manifest says ${manifest.labels.count}`,
+    );
+  }
+  return { manifest, onnx: bytes.onnx, encoder, labels };
+}

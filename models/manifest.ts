@@ -1,0 +1,105 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import schema from './manifest.schema.json';
+import type { Variant } from './variants';
+import type { OnnxTensorSpec } from './onnx-contract';
+
+export interface LevelScores {
+  hs2: number;
+  hs4: number;
+  hs6: number;
+}
+
+export interface ScoreSummary {
+  n: number;
+  top1: LevelScores;
+  top3: LevelScores;
+  top5: LevelScores;
+  macro_f1: number;
+  ece: number;
+}
+
+/** The artifact's promise: see manifest.schema.json for the meaning of each field. */
+export interface ModelManifest {
+  schemaVersion: 1;
+  variant: string;
+  version: string;
+  createdAt: string;
+  codeVersion: string;
+  hsEdition: 'HS2022';
+  seed: number;
+  data: {
+    sha256: string;
+    rows: number;
+    trainRows: number;
+    validationRows: number;
+    upsampledTrainRows: number;
+    splitSeed: number;
+    sources: string[];
+  };
+  hyperParameters: Variant;
+  encoder: {
+    file: string;
+    sha256: string;
+    type: string;
+    normaliserVersion: number;
+    maxLength: number;
+    vocabularySize: number;
+    vocabularySha256: string;
+    inputDim: number;
+  };
+  labels: { file: string; sha256: string; count: number };
+  onnx: {
+    file: string;
+    sha256: string;
+    bytes: number;
+    opset: number;
+    inputs: OnnxTensorSpec[];
+    outputs: OnnxTensorSpec[];
+  };
+  training: {
+    backend: string;
+    seconds: number;
+    bestEpoch: number;
+    stoppedBy: 'epochs' | 'early-stopping' | 'time-budget' | 'external';
+    history: Array<{
+      epoch: number;
+      loss: number;
+      acc: number;
+      valLoss: number;
+      valAcc: number;
+      seconds: number;
+    }>;
+  };
+  metrics: { validation: ScoreSummary; baseline?: ScoreSummary; development?: ScoreSummary };
+  abstain: { targetPrecision: number; threshold: number; coverage: number; precision: number };
+  driftBaseline: {
+    n: number;
+    chapterDistribution: Record<string, number>;
+    confidenceHistogram: number[];
+    unknownWordRate: number;
+  };
+  parentVersion: string | null;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv);
+const validate = ajv.compile<ModelManifest>(schema);
+
+export class InvalidManifestError extends Error {
+  constructor(readonly errors: ErrorObject[]) {
+    super(
+      `invalid model manifest: ${errors
+        .slice(0, 5)
+        .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** Throws InvalidManifestError naming the first offending fields; used on write and on read. */
+export function assertValidManifest(value: unknown): asserts value is ModelManifest {
+  if (!validate(value)) throw new InvalidManifestError(validate.errors ?? []);
+}
+
+export const MANIFEST_SCHEMA = schema;

@@ -1,0 +1,149 @@
+import type * as tfType from '@tensorflow/tfjs';
+import type { DescriptionEncoder } from '../models/encoder';
+import type { TrainingHyperParams } from '../models/variants';
+import { silentProgress, type EpochRecord, type TrainingProgress } from './progress';
+import { seededRandom, shuffleInPlace } from './rng';
+
+type Tf = typeof tfType;
+
+export interface EncodedExamples {
+  texts: readonly string[];
+  /** Class index of each text in the label list. */
+  labels: Int32Array;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  stoppedBy: 'epochs' | 'early-stopping' | 'time-budget';
+  seconds: number;
+}
+
+const EVAL_BATCH = 512;
+
+function encodeBatch(
+  encoder: DescriptionEncoder,
+  texts: readonly string[],
+  indices: ArrayLike<number>,
+  dropout?: { rate: number; random: () => number },
+): Int32Array {
+  const length = encoder.config.maxLength;
+  const out = new Int32Array(indices.length * length);
+  for (let i = 0; i < indices.length; i++) {
+    out.set(encoder.encode(texts[indices[i] as number] as string, dropout).ids, i * length);
+  }
+  return out;
+}
+
+/** Mean loss and accuracy of the model on a fixed set, in batches, without augmentation. */
+export function scoreExamples(
+  tf: Tf,
+  model: tfType.LayersModel,
+  encoder: DescriptionEncoder,
+  data: EncodedExamples,
+): { loss: number; acc: number } {
+  const length = encoder.config.maxLength;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < data.texts.length; start += EVAL_BATCH) {
+    const end = Math.min(start + EVAL_BATCH, data.texts.length);
+    const indices = Array.from({ length: end - start }, (_, i) => start + i);
+    const [loss, hits] = tf.tidy(() => {
+      const x = tf.tensor2d(encodeBatch(encoder, data.texts, indices), [indices.length, length], 'int32');
+      const y = tf.tensor1d(data.labels.slice(start, end), 'int32');
+      const probs = model.predict(x) as tfType.Tensor2D;
+      const picked = tf.gather(probs, y, 1, 1) as tfType.Tensor;
+      const nll = tf.neg(tf.log(tf.add(tf.reshape(picked, [-1]), 1e-7))).sum();
+      const right = tf.equal(tf.argMax(probs, 1), y).sum();
+      return [nll.dataSync()[0] as number, right.dataSync()[0] as number];
+    });
+    lossSum += loss;
+    correct += hits;
+  }
+  const n = Math.max(1, data.texts.length);
+  return { loss: lossSum / n, acc: correct / n };
+}
+
+/**
+ * Mini-batch training with a seeded shuffle and seeded word dropout, early stopping on
+ * validation accuracy (the best epoch's weights are restored) and a wall-clock budget that is
+ * checked between epochs, so a run that fits its budget is reproducible to the bit.
+ */
+export async function fit(
+  tf: Tf,
+  model: tfType.LayersModel,
+  encoder: DescriptionEncoder,
+  train: EncodedExamples,
+  validation: EncodedExamples,
+  params: TrainingHyperParams,
+  seed: number,
+  progress: TrainingProgress = silentProgress,
+): Promise<FitResult> {
+  model.compile({
+    optimizer: tf.train.adam(params.learningRate),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  const random = seededRandom(seed);
+  const order = Int32Array.from({ length: train.texts.length }, (_, i) => i);
+  const batches = Math.ceil(order.length / params.batchSize);
+  const length = encoder.config.maxLength;
+  const started = Date.now();
+  const history: EpochRecord[] = [];
+  let best = { acc: -1, epoch: 0, weights: [] as tfType.Tensor[] };
+  let stoppedBy: FitResult['stoppedBy'] = 'epochs';
+
+  for (let epoch = 1; epoch <= params.epochs; epoch++) {
+    const elapsed = (Date.now() - started) / 1000;
+    const perEpoch = history.length ? elapsed / history.length : 0;
+    if (history.length && elapsed + perEpoch > params.timeBudgetSeconds) {
+      stoppedBy = 'time-budget';
+      break;
+    }
+    const epochStarted = Date.now();
+    progress.epochStart(epoch, params.epochs, batches);
+    shuffleInPlace(order, random);
+    let lossSum = 0;
+    let accSum = 0;
+    for (let b = 0; b < batches; b++) {
+      const indices = order.subarray(
+        b * params.batchSize,
+        Math.min((b + 1) * params.batchSize, order.length),
+      );
+      const xData = encodeBatch(encoder, train.texts, indices, { rate: params.wordDropout, random });
+      const yData = Int32Array.from(indices, (i) => train.labels[i] as number);
+      const x = tf.tensor2d(xData, [indices.length, length], 'int32');
+      const y = tf.tensor1d(yData, 'float32');
+      const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
+      x.dispose();
+      y.dispose();
+      lossSum += loss as number;
+      accSum += acc as number;
+      progress.batch(b + 1, { loss: lossSum / (b + 1), acc: accSum / (b + 1) });
+    }
+    const val = scoreExamples(tf, model, encoder, validation);
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / batches,
+      acc: accSum / batches,
+      valLoss: val.loss,
+      valAcc: val.acc,
+      seconds: (Date.now() - epochStarted) / 1000,
+    };
+    history.push(record);
+    progress.epochEnd(record);
+    // Without a validation set (tiny custom data) training accuracy is the only signal left.
+    const monitored = validation.texts.length ? val.acc : record.acc;
+    if (monitored > best.acc) {
+      best.weights.forEach((w) => w.dispose());
+      best = { acc: monitored, epoch, weights: model.getWeights().map((w) => w.clone()) };
+    } else if (epoch - best.epoch >= params.patience) {
+      stoppedBy = 'early-stopping';
+      break;
+    }
+  }
+  model.setWeights(best.weights);
+  best.weights.forEach((w) => w.dispose());
+  progress.done();
+  return { history, bestEpoch: best.epoch, stoppedBy, seconds: (Date.now() - started) / 1000 };
+}

@@ -1,0 +1,49 @@
+import * as ort from 'onnxruntime-node';
+import type { DescriptionEncoder } from '../models/encoder';
+
+const CHUNK = 256;
+
+/**
+ * Class probabilities from an exported ONNX model, the way the functions will compute them:
+ * evaluation scores exactly what will be served, not the tfjs graph it came from.
+ */
+export class OnnxScorer {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly encoder: DescriptionEncoder,
+    readonly numClasses: number,
+  ) {}
+
+  static async load(onnx: Uint8Array, encoder: DescriptionEncoder, numClasses: number): Promise<OnnxScorer> {
+    const session = await ort.InferenceSession.create(onnx, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    });
+    return new OnnxScorer(session, encoder, numClasses);
+  }
+
+  /** Calls `visit` with each text's probability vector, in order, a chunk at a time. */
+  async forEach(
+    texts: readonly string[],
+    visit: (probs: Float32Array, index: number) => void,
+  ): Promise<void> {
+    const length = this.encoder.config.maxLength;
+    const [inputName] = this.session.inputNames;
+    const [outputName] = this.session.outputNames;
+    for (let start = 0; start < texts.length; start += CHUNK) {
+      const chunk = texts.slice(start, start + CHUNK);
+      const ids = this.encoder.encodeBatch(chunk);
+      const feeds = { [inputName as string]: new ort.Tensor('int32', ids, [chunk.length, length]) };
+      const result = await this.session.run(feeds);
+      const probs = result[outputName as string]?.data as Float32Array;
+      for (let i = 0; i < chunk.length; i++) {
+        visit(probs.subarray(i * this.numClasses, (i + 1) * this.numClasses), start + i);
+      }
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
