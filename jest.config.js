@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // onnxruntime-node returns typed arrays of Node's realm; see the environment file.
+  testEnvironment: '<rootDir>/tests/helpers/node-realm-environment.ts',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

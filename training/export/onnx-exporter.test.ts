@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./training/export/onnxruntime-test-environment.ts
- */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

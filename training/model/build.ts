@@ -81,6 +81,8 @@ function buildBiGru(tf: Tf, variant: BiGruVariant, shape: ModelShape, seed: numb
     tf.layers.gru({
       name,
       units: variant.units,
+      // tfjs defaults to hardSigmoid, whose ONNX parameters the spec leaves ambiguous.
+      recurrentActivation: 'sigmoid',
       kernelInitializer: init.glorot(),
       // Orthogonal (the default) runs a QR decomposition per layer; seeded Glorot is fast and reproducible.
       recurrentInitializer: init.glorot(),

@@ -18,7 +18,7 @@ const TYPED_ARRAYS = [
  * onnxruntime-node's addon builds its output arrays in Node's own realm, while Jest runs each
  * test file in a separate realm with its own Float32Array, so onnxruntime-common's `instanceof`
  * check rejects every output tensor. Giving the test realm Node's typed-array constructors makes
- * both sides agree. Use with a `@jest-environment` docblock in test files that run onnxruntime.
+ * both sides agree. jest.config.js makes it the environment of every test file.
  */
 export default class OnnxRuntimeTestEnvironment extends TestEnvironment {
   constructor(...args: ConstructorParameters<typeof TestEnvironment>) {
