@@ -20,6 +20,19 @@ describe('withoutLeakage', () => {
     expect(kept.map((r) => r.text)).toEqual(['fresh boneless beef cuts for restaurant supply']);
   });
 
+  it('also removes commercial phrases that contain a case, but not official texts that do', () => {
+    const { kept, removed } = withoutLeakage(
+      [
+        { text: 'Fresh boneless beef cuts for restaurant supply', hs6: '020130', source: 'micro' },
+        { text: 'Fresh boneless beef: chilled', hs6: '020130', source: 'us-hts' },
+        { text: 'Refreshed boneless beefsteak', hs6: '020130', source: 'micro' },
+      ],
+      benchmark,
+    );
+    expect(removed.map((r) => r.text)).toEqual(['Fresh boneless beef cuts for restaurant supply']);
+    expect(kept).toHaveLength(2);
+  });
+
   it('reads all 78 cases of the shipped development set', () => {
     const keys = benchmarkKeys(readFileSync(projectFile('data/public/hsclassify-micro/benchmark_cases.csv')));
     expect(keys.size).toBe(78);
