@@ -71,7 +71,12 @@ export interface ModelManifest {
       seconds: number;
     }>;
   };
-  metrics: { validation: ScoreSummary; baseline?: ScoreSummary; development?: ScoreSummary };
+  metrics: {
+    validation: ScoreSummary;
+    baseline?: ScoreSummary;
+    development?: ScoreSummary;
+    developmentBaseline?: ScoreSummary;
+  };
   abstain: { targetPrecision: number; threshold: number; coverage: number; precision: number };
   driftBaseline: {
     n: number;
@@ -82,7 +87,7 @@ export interface ModelManifest {
   parentVersion: string | null;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 const validate = ajv.compile<ModelManifest>(schema);
 
