@@ -1,11 +1,19 @@
 import { Command } from 'commander';
+import { dataCommand } from './commands/data-check';
+import { evaluateCommand } from './commands/evaluate';
+import { trainCommand } from './commands/train';
 
 const program = new Command()
   .name('hscode')
-  .description('HS code prediction: train, evaluate and serve models')
-  .showHelpAfterError();
+  .description('HS code prediction: validate data, train, evaluate and serve models')
+  .showHelpAfterError('(run with --help for usage)')
+  .addCommand(dataCommand())
+  .addCommand(trainCommand())
+  .addCommand(evaluateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exitCode = 1;
+  // Errors a user can act on are printed as one sentence; HSCODE_DEBUG=1 shows the stack.
+  const message = err instanceof Error ? (process.env.HSCODE_DEBUG ? err.stack : err.message) : String(err);
+  process.stderr.write(`hscode: ${message}\n`);
+  process.exitCode = process.exitCode || 1;
 });

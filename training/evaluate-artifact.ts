@@ -96,7 +96,10 @@ export async function scoreHeldOut(input: {
     metrics: {
       validation: headline(result),
       baseline: headline(validation.baseline),
-      ...(development && { development: headline(development.model) }),
+      ...(development && {
+        development: headline(development.model),
+        developmentBaseline: headline(development.baseline),
+      }),
     },
     abstain: result.abstain,
     driftBaseline: {

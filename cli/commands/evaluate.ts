@@ -1,0 +1,107 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DescriptionEncoder } from '../../models/encoder';
+import { loadNomenclature } from '../../models/hs/nomenclature';
+import { hscodeHome } from '../../models/store-layout';
+import { DEFAULT_VARIANT, VARIANTS } from '../../models/variants';
+import { readArtifactDir } from '../../training/artifact-writer';
+import { evaluateRows, headline } from '../../training/evaluate-artifact';
+import { formatEvaluationTable } from '../../training/evaluate/format';
+import { renderReport } from '../../training/evaluate/report';
+import { ingestFiles } from '../../training/ingest';
+import { resolveModelDir } from '../model-location';
+import { DEVELOPMENT_SET } from '../training-data';
+import { projectFile } from '../../models/paths';
+
+const fraction = (value: string) => {
+  const x = Number(value);
+  if (!(x > 0 && x < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return x;
+};
+
+export function evaluateCommand(): Command {
+  return new Command('evaluate')
+    .description(
+      'Score a model and the BM25 baseline on labelled data; print the table and write an HTML report',
+    )
+    .option('--model <dir>', 'artifact folder (default: the newest model of --variant in $HSCODE_HOME)')
+    .addOption(
+      new Option('--variant <name>', 'variant whose newest local model to use')
+        .choices(Object.keys(VARIANTS))
+        .default(DEFAULT_VARIANT),
+    )
+    .option(
+      '--data <files...>',
+      `labelled CSV/TSV/JSONL files (default: the development set, ${DEVELOPMENT_SET})`,
+    )
+    .option('--target-precision <x>', 'precision the abstain threshold must reach', fraction)
+    .option('--json', 'print one JSON object to stdout instead of the table')
+    .option('--no-report', 'do not write evaluation.html next to the model')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hscode evaluate                                  # newest local Text-CNN on the 78 development cases
+  $ hscode evaluate --model var/models/bigru/<version> --data held-out.csv --json
+
+Accuracy is reported at chapter (2 digits), heading (4) and subheading (6): a heading's
+probability is the sum of its subheadings'. Fractions in --json output are 0..1.`,
+    )
+    .action(async (opts) => {
+      const dir = resolveModelDir(hscodeHome(), opts.variant, opts.model);
+      const artifact = readArtifactDir(dir);
+      const files: string[] = opts.data ?? [projectFile(DEVELOPMENT_SET)];
+      const { rows, report } = await ingestFiles(files, { collect: true });
+      if (rows.length === 0)
+        throw new Error(`no usable rows in ${files.join(', ')}: run "hscode data check" on it`);
+      const targetPrecision = opts.targetPrecision ?? artifact.manifest.abstain.targetPrecision;
+      const encoder = new DescriptionEncoder(artifact.encoder);
+      const scores = await evaluateRows(artifact.onnx, encoder, artifact.labels, rows, targetPrecision);
+      const rejected = report.total.rejected;
+
+      let reportPath: string | undefined;
+      if (opts.report) {
+        reportPath = join(dir, 'evaluation.html');
+        const chapterNames = Object.fromEntries(
+          [...loadNomenclature().chapters.values()].map((c) => [c.code, c.description]),
+        );
+        writeFileSync(
+          reportPath,
+          renderReport({
+            variant: artifact.manifest.variant,
+            modelVersion: artifact.manifest.version,
+            dataSha256: artifact.manifest.data.sha256,
+            date: new Date().toISOString(),
+            dataset: `${files.map((f) => relative(process.cwd(), f)).join(', ')} (${rows.length} rows)`,
+            model: scores.model,
+            baseline: headline(scores.baseline),
+            history: artifact.manifest.training.history,
+            chapterNames,
+          }),
+        );
+      }
+
+      if (opts.json) {
+        const output = {
+          model: { dir, variant: artifact.manifest.variant, version: artifact.manifest.version },
+          data: files,
+          rejectedRows: rejected,
+          ...scores.model,
+          baseline: headline(scores.baseline),
+          report: reportPath ?? null,
+        };
+        process.stdout.write(`${JSON.stringify(output)}\n`);
+        return;
+      }
+      process.stdout.write(
+        [
+          `model ${artifact.manifest.version} on ${rows.length} rows${rejected ? ` (${rejected} rejected: run "hscode data check" on the file to see why)` : ''}`,
+          formatEvaluationTable(headline(scores.model), headline(scores.baseline)),
+          `abstain below ${scores.model.abstain.threshold.toFixed(3)} confidence → ${(100 * scores.model.abstain.coverage).toFixed(1)}% answered at ${(100 * scores.model.abstain.precision).toFixed(1)}% precision (target ${(100 * targetPrecision).toFixed(0)}%)`,
+          ...(reportPath ? [`report ${relative(process.cwd(), reportPath)}`] : []),
+          '',
+        ].join('\n'),
+      );
+    });
+}

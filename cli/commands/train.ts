@@ -1,0 +1,103 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { relative } from 'node:path';
+import { hscodeHome } from '../../models/store-layout';
+import { DEFAULT_VARIANT, VARIANTS } from '../../models/variants';
+import { DEFAULT_SEED, trainModel } from '../../training/train';
+import { hasLocalModel } from '../model-location';
+import { trainingProgressBar } from '../progress-bar';
+import { loadTrainingData, loadDevelopmentSet } from '../training-data';
+
+const wholeNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+};
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('Train a model and write its artifact (ONNX + manifest + report)')
+    .addOption(
+      new Option('--variant <name>', 'architecture from the catalogue')
+        .choices(Object.keys(VARIANTS))
+        .default(DEFAULT_VARIANT),
+    )
+    .option('--data <files...>', 'labelled CSV/TSV/JSONL files (default: the shipped default corpus)')
+    .option('--with-default-corpus', 'train on the default corpus plus --data files')
+    .option(
+      '--dev <file>',
+      'development set scored into the manifest (default with the default corpus: the shipped 78 cases)',
+    )
+    .option(
+      '--out <dir>',
+      'write the artifact to this folder (default: $HSCODE_HOME/models/<variant>/<version>/)',
+    )
+    .option(
+      '--seed <n>',
+      'seed for split, initialisation, shuffling and augmentation',
+      wholeNumber,
+      DEFAULT_SEED,
+    )
+    .option('--epochs <n>', 'override the catalogue’s epoch count', wholeNumber)
+    .option('--time-budget <seconds>', 'stop starting new epochs after this many seconds', wholeNumber)
+    .addOption(
+      new Option('--backend <name>', 'tensorflow backend').choices(['auto', 'wasm', 'cpu']).default('auto'),
+    )
+    .option('--if-missing', 'do nothing when $HSCODE_HOME already has a model of this variant')
+    .option('--quiet', 'no progress bar')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hscode train                                   # default Text-CNN on the default corpus, into ./var
+  $ hscode train --variant bigru --epochs 4
+  $ hscode train --data declarations.csv --with-default-corpus --out ./my-model
+
+The artifact folder holds model.onnx, manifest.json, encoder.json, labels.json and report.html.
+Same data + same seed + same code = the same model.onnx sha256.`,
+    )
+    .action(async (opts) => {
+      const home = hscodeHome();
+      if (opts.ifMissing && !opts.out && hasLocalModel(home, opts.variant)) {
+        process.stderr.write(
+          `a ${opts.variant} model is already in ${home}: not training (drop --if-missing to retrain)\n`,
+        );
+        return;
+      }
+      const data = await loadTrainingData({
+        files: opts.data,
+        withDefaultCorpus: Boolean(opts.withDefaultCorpus),
+      });
+      const development = await loadDevelopmentSet(opts.dev, !opts.data || Boolean(opts.withDefaultCorpus));
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const started = Date.now();
+      const { dir, manifest } = await trainModel({
+        variant: opts.variant,
+        rows: data.rows,
+        sources: data.sources,
+        home,
+        outDir: opts.out,
+        seed: opts.seed,
+        overrides: {
+          ...(opts.epochs !== undefined && { epochs: opts.epochs }),
+          ...(opts.timeBudget !== undefined && { timeBudgetSeconds: opts.timeBudget }),
+        },
+        development,
+        backend: opts.backend,
+        progress: opts.quiet ? undefined : trainingProgressBar(),
+        log,
+      });
+      const v = manifest.metrics.validation;
+      const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+      process.stdout.write(
+        [
+          `model    ${manifest.version} (${manifest.training.stoppedBy} after epoch ${manifest.training.history.length}, best ${manifest.training.bestEpoch})`,
+          `held-out top-1 chapter ${pct(v.top1.hs2)}  heading ${pct(v.top1.hs4)}  subheading ${pct(v.top1.hs6)} | top-5 subheading ${pct(v.top5.hs6)}`,
+          `onnx     sha256 ${manifest.onnx.sha256}`,
+          `folder   ${relative(process.cwd(), dir) || '.'}`,
+          `report   ${relative(process.cwd(), dir)}/report.html`,
+          `time     ${((Date.now() - started) / 1000).toFixed(1)} s end to end`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
