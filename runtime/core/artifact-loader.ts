@@ -1,0 +1,34 @@
+import { ARTIFACT_FILES, verifyArtifact, type VerifiedArtifact } from '../../models/artifact';
+import { storeKeys } from '../../models/store-layout';
+import type { ObjectStore } from '../store/object-store';
+import { ModelLoadError } from './errors';
+import { modelRefKey, type ModelRef } from './router';
+
+/**
+ * Reads `models/<variant>/<version>/` from the store and verifies it: every file's sha256 against
+ * the manifest (ArtifactIntegrityError otherwise) and the manifest against the place it was read
+ * from, so a model copied under the wrong name is not served as something it is not.
+ */
+export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): Promise<VerifiedArtifact> {
+  const name = modelRefKey(ref);
+  const read = async (file: string) => {
+    const key = storeKeys.modelFile(ref.variant, ref.version, file);
+    const found = await store.get(key);
+    if (!found) throw new ModelLoadError(name, `${key} is not in the store: was the model published?`);
+    return found.body;
+  };
+  const [manifest, onnx, encoder, labels] = await Promise.all([
+    read(ARTIFACT_FILES.manifest),
+    read(ARTIFACT_FILES.onnx),
+    read(ARTIFACT_FILES.encoder),
+    read(ARTIFACT_FILES.labels),
+  ]);
+  const artifact = verifyArtifact({ manifest, onnx, encoder, labels });
+  if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
+    throw new ModelLoadError(
+      name,
+      `its manifest describes ${artifact.manifest.variant}/${artifact.manifest.version}: the artifact sits under the wrong name`,
+    );
+  }
+  return artifact;
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+export interface AuditCandidate {
+  hs6: string;
+  probability: number;
+}
+
+/** One line of the audit trail: which model said what about which input, and how fast. */
+export interface AuditRecord {
+  predictionId: string;
+  /** ISO 8601, UTC; the record's day decides its daily file. */
+  time: string;
+  variant: string;
+  version: string;
+  modelSha256: string;
+  /** sha256 of the description as received: joins records without storing the text. */
+  inputSha256: string;
+  /** The description itself, only when the deployment opts in. */
+  text?: string;
+  topK: AuditCandidate[];
+  /** Model time of the call that produced it (shared by every description of a batch). */
+  latencyMs: number;
+  /** Scored by a shadow model: never returned to the caller. */
+  shadow?: boolean;
+  needsReview?: boolean;
+  /** Words of the description and how many were outside the vocabulary (drift monitoring). */
+  words?: number;
+  unknownWords?: number;
+}
+
+/**
+ * Where audit records go: a daily JSON-lines file locally, a log stream in the clouds. `write`
+ * never blocks the request; `flush` makes everything written so far durable; `close` flushes and
+ * refuses further writes.
+ */
+export interface AuditSink {
+  write(record: AuditRecord): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Finds what was predicted under an id (feedback attaches the model to the true code). */
+export interface PredictionLookup {
+  findPrediction(predictionId: string): Promise<AuditRecord | undefined>;
+}
+
+export const inputSha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The UTC day of an ISO time, "YYYY-MM-DD": the unit of audit and feedback partitioning. */
+export function utcDay(time: string): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) throw new Error(`not a time: ${JSON.stringify(time)}`);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,234 @@
+import * as ort from 'onnxruntime-node';
+import type { VerifiedArtifact } from '../../models/artifact';
+import { DescriptionEncoder, type EncodedText } from '../../models/encoder';
+import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../../models/onnx-contract';
+import type { ObjectStore } from '../store/object-store';
+import { loadVerifiedArtifact } from './artifact-loader';
+import {
+  MAX_TOP_K,
+  type Classifier,
+  type ModelInfo,
+  type PredictOptions,
+  type Prediction,
+  type WordWeight,
+} from './classifier';
+import { ModelLoadError } from './errors';
+import { describeLabels, type CodeDescription } from './label-descriptions';
+import { occlusions } from './occlusion';
+import type { ModelRef } from './router';
+import { sharedSession } from './session-cache';
+import { topKIndices } from './top-k';
+
+export interface OnnxClassifierOptions {
+  /** ONNX Runtime intra-op threads (default 1). */
+  intraOpThreads?: number;
+  /**
+   * Rows per session.run: bounds the output buffer (rows × classes floats) when a large batch is
+   * explained, which adds one row per distinct word.
+   */
+  maxRowsPerRun?: number;
+}
+
+/** Per input row: the description it belongs to, and for occlusion rows the word left out. */
+interface RowPlan {
+  text: number[];
+  word: Array<string | undefined>;
+}
+
+function checkContract(artifact: VerifiedArtifact, encoder: DescriptionEncoder): string | undefined {
+  const { manifest, labels } = artifact;
+  const input = manifest.onnx.inputs.find((t) => t.name === ONNX_INPUT_NAME);
+  const output = manifest.onnx.outputs.find((t) => t.name === ONNX_OUTPUT_NAME);
+  if (!input || input.dtype !== 'int32') return `the manifest declares no int32 input "${ONNX_INPUT_NAME}"`;
+  if (!output || output.dtype !== 'float32')
+    return `the manifest declares no float32 output "${ONNX_OUTPUT_NAME}"`;
+  if (input.shape[1] !== encoder.config.maxLength) {
+    return `the model takes ${String(input.shape[1])} tokens, its encoder produces ${encoder.config.maxLength}`;
+  }
+  if (output.shape[1] !== labels.length) {
+    return `the model has ${String(output.shape[1])} outputs for ${labels.length} labels`;
+  }
+  if (manifest.encoder.inputDim !== encoder.inputDim) {
+    return `the encoder yields ids below ${encoder.inputDim}, the model's embedding has ${manifest.encoder.inputDim} rows`;
+  }
+  return undefined;
+}
+
+/** Serves one verified artifact through ONNX Runtime; see `occlusion.ts` for explanations. */
+export class OnnxClassifier implements Classifier {
+  private readonly sequenceLength: number;
+  private readonly numClasses: number;
+  private readonly maxRowsPerRun: number;
+
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly session: ort.InferenceSession,
+    private readonly encoder: DescriptionEncoder,
+    private readonly codes: readonly CodeDescription[],
+    options: OnnxClassifierOptions,
+  ) {
+    this.sequenceLength = encoder.config.maxLength;
+    this.numClasses = codes.length;
+    this.maxRowsPerRun = Math.max(1, options.maxRowsPerRun ?? 512);
+  }
+
+  /** Reads, verifies and opens `models/<variant>/<version>/`; refuses anything that fails a check. */
+  static async load(
+    store: ObjectStore,
+    ref: ModelRef,
+    options: OnnxClassifierOptions = {},
+  ): Promise<OnnxClassifier> {
+    return OnnxClassifier.fromArtifact(await loadVerifiedArtifact(store, ref), options);
+  }
+
+  static async fromArtifact(
+    artifact: VerifiedArtifact,
+    options: OnnxClassifierOptions = {},
+  ): Promise<OnnxClassifier> {
+    const { manifest } = artifact;
+    const name = `${manifest.variant}/${manifest.version}`;
+    let encoder: DescriptionEncoder;
+    try {
+      encoder = new DescriptionEncoder(artifact.encoder);
+    } catch (err) {
+      throw new ModelLoadError(name, err instanceof Error ? err.message : String(err));
+    }
+    const broken = checkContract(artifact, encoder);
+    if (broken) throw new ModelLoadError(name, broken);
+    const { described, unknown } = describeLabels(artifact.labels);
+    if (unknown.length > 0) {
+      throw new ModelLoadError(
+        name,
+        `${unknown.length} of its labels are not HS 2022 subheadings (${unknown.slice(0, 3).join(', ')}…)`,
+      );
+    }
+    const length = encoder.config.maxLength;
+    const session = await sharedSession(
+      manifest.onnx.sha256,
+      artifact.onnx,
+      { intraOpThreads: options.intraOpThreads ?? 1 },
+      // The first run allocates ONNX Runtime's buffers and plans; no request should pay for it.
+      async (created) => {
+        await created.run({
+          [ONNX_INPUT_NAME]: new ort.Tensor('int32', new Int32Array(length), [1, length]),
+        });
+      },
+    );
+    if (!session.inputNames.includes(ONNX_INPUT_NAME) || !session.outputNames.includes(ONNX_OUTPUT_NAME)) {
+      throw new ModelLoadError(
+        name,
+        `the ONNX graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], expected ${ONNX_INPUT_NAME} → ${ONNX_OUTPUT_NAME}`,
+      );
+    }
+    const info: ModelInfo = {
+      variant: manifest.variant,
+      version: manifest.version,
+      modelSha256: manifest.onnx.sha256,
+      hsEdition: manifest.hsEdition,
+      createdAt: manifest.createdAt,
+      labels: artifact.labels.length,
+      abstainThreshold: manifest.abstain.threshold,
+      parentVersion: manifest.parentVersion,
+      manifest,
+    };
+    return new OnnxClassifier(info, session, encoder, described, options);
+  }
+
+  async predict(texts: readonly string[], options: PredictOptions): Promise<Prediction[]> {
+    const { topK, explain } = options;
+    if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
+      throw new RangeError(`topK must be an integer from 1 to ${MAX_TOP_K}, got ${topK}`);
+    }
+    const encoded = texts.map((text) => this.encoder.encode(text));
+    const plan: RowPlan = { text: encoded.map((_, i) => i), word: encoded.map(() => undefined) };
+    const rows: Int32Array[] = encoded.map((e) => e.ids);
+    if (explain) {
+      encoded.forEach((e, i) => {
+        for (const occluded of occlusions(this.encoder, e)) {
+          plan.text.push(i);
+          plan.word.push(occluded.word);
+          rows.push(occluded.ids);
+        }
+      });
+    }
+
+    const predictions: Prediction[] = new Array(texts.length);
+    const topOf = new Int32Array(texts.length);
+    const topProbability = new Float32Array(texts.length);
+    const explanations: WordWeight[][] = explain ? encoded.map(() => []) : [];
+    // Descriptions come first, so every occlusion row is read after its description's top code is known.
+    await this.score(rows, (probabilities, row) => {
+      const i = plan.text[row] as number;
+      const word = plan.word[row];
+      if (word === undefined) {
+        const best = topKIndices(probabilities, topK);
+        predictions[i] = this.toPrediction(best, probabilities, encoded[i] as EncodedText);
+        topOf[i] = best[0] as number;
+        topProbability[i] = probabilities[best[0] as number] as number;
+      } else {
+        const without = probabilities[topOf[i] as number] as number;
+        explanations[i]?.push({ word, weight: (topProbability[i] as number) - without });
+      }
+    });
+    if (explain) {
+      predictions.forEach((prediction, i) => {
+        prediction.explanation = (explanations[i] ?? []).sort((a, b) => b.weight - a.weight);
+      });
+    }
+    return predictions;
+  }
+
+  private toPrediction(
+    best: readonly number[],
+    probabilities: Float32Array,
+    encoded: EncodedText,
+  ): Prediction {
+    const candidates = best.map((index) => {
+      const code = this.codes[index] as CodeDescription;
+      return {
+        hs6: code.hs6,
+        hs4: code.hs4,
+        hs2: code.hs2,
+        probability: probabilities[index] as number,
+        description: code.description,
+        headingDescription: code.headingDescription,
+        chapterDescription: code.chapterDescription,
+      };
+    });
+    return {
+      candidates,
+      needsReview: (candidates[0]?.probability ?? 0) < this.info.abstainThreshold,
+      words: encoded.words.length,
+      unknownWords: encoded.unknownWords,
+    };
+  }
+
+  /** Runs the rows in chunks and hands each row's probability vector to `visit`, in row order. */
+  private async score(
+    rows: readonly Int32Array[],
+    visit: (probabilities: Float32Array, row: number) => void,
+  ) {
+    const length = this.sequenceLength;
+    const classes = this.numClasses;
+    for (let start = 0; start < rows.length; start += this.maxRowsPerRun) {
+      const count = Math.min(this.maxRowsPerRun, rows.length - start);
+      // A single description is fed its own ids: no copy on the hot path.
+      let ids = rows[start] as Int32Array;
+      if (count > 1) {
+        ids = new Int32Array(count * length);
+        for (let r = 0; r < count; r++) ids.set(rows[start + r] as Int32Array, r * length);
+      }
+      const result = await this.session.run({
+        [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [count, length]),
+      });
+      const output = result[ONNX_OUTPUT_NAME];
+      if (!output || !(output.data instanceof Float32Array) || output.data.length !== count * classes) {
+        throw new Error(
+          `${this.info.version}: the model returned no [${count}, ${classes}] float32 "${ONNX_OUTPUT_NAME}"`,
+        );
+      }
+      for (let r = 0; r < count; r++) visit(output.data.subarray(r * classes, (r + 1) * classes), start + r);
+      output.dispose();
+    }
+  }
+}

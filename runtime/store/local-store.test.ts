@@ -1,0 +1,231 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { LockTimeoutError } from './file-lock';
+import { LocalObjectStore } from './local-store';
+import { InvalidKeyError, PreconditionFailedError } from './object-store';
+
+const run = promisify(execFile);
+const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const freshRoot = () => mkdtempSync(join(tmpdir(), 'hscode-store-'));
+
+function allFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
+}
+
+describe('LocalObjectStore', () => {
+  it('stores bytes and strings under content-hash versions that do not depend on the writer', async () => {
+    const a = new LocalObjectStore(freshRoot());
+    const b = new LocalObjectStore(freshRoot());
+    const written = await a.put('registry/state.json', '{"x":1}');
+    expect(written.version).toBe(sha256('{"x":1}'));
+    expect((await b.put('other/key', Buffer.from('{"x":1}'))).version).toBe(written.version);
+    const read = await a.get('registry/state.json');
+    expect(read && text(read.body)).toBe('{"x":1}');
+    expect(read?.version).toBe(written.version);
+    expect(await a.get('registry/missing.json')).toBeUndefined();
+    expect(await a.get('registry')).toBeUndefined();
+  });
+
+  it('honours ifVersion: null means "must not exist", a version means "must still be that version"', async () => {
+    const store = new LocalObjectStore(freshRoot());
+    const first = await store.put('k/state.json', 'one', { ifVersion: null });
+    await expect(store.put('k/state.json', 'again', { ifVersion: null })).rejects.toThrow(
+      PreconditionFailedError,
+    );
+    const second = await store.put('k/state.json', 'two', { ifVersion: first.version });
+    await expect(store.put('k/state.json', 'three', { ifVersion: first.version })).rejects.toThrow(
+      /k\/state\.json is at version .* the write expected/,
+    );
+    await expect(store.put('k/never.json', 'x', { ifVersion: second.version })).rejects.toThrow(
+      PreconditionFailedError,
+    );
+    const read = await store.get('k/state.json');
+    expect(read && text(read.body)).toBe('two');
+  });
+
+  it('lists keys by plain prefix, sorted, without its own lock and temporary files', async () => {
+    const root = freshRoot();
+    const store = new LocalObjectStore(root);
+    for (const key of [
+      'models/textcnn/v2/model.onnx',
+      'models/textcnn/v1/model.onnx',
+      'models/dnn/v1/x',
+      'top',
+    ]) {
+      await store.put(key, key);
+    }
+    writeFileSync(join(root, 'models', 'textcnn', '.v3.lock'), 'stray lock');
+    writeFileSync(join(root, 'models', 'textcnn', 'v1', '.model.onnx.1234.tmp'), 'stray temp');
+    expect(await store.list('models/textcnn/')).toEqual([
+      'models/textcnn/v1/model.onnx',
+      'models/textcnn/v2/model.onnx',
+    ]);
+    expect(await store.list('models/text')).toEqual([
+      'models/textcnn/v1/model.onnx',
+      'models/textcnn/v2/model.onnx',
+    ]);
+    expect(await store.list('')).toHaveLength(4);
+    expect(await store.list('nothing/here/')).toEqual([]);
+  });
+
+  it('deletes, and deleting what is not there is not an error', async () => {
+    const store = new LocalObjectStore(freshRoot());
+    await store.put('feedback/a.json', 'x');
+    await store.delete('feedback/a.json');
+    await store.delete('feedback/a.json');
+    await store.delete('no/such/folder/key');
+    expect(await store.get('feedback/a.json')).toBeUndefined();
+    await store.put('feedback/a.json', 'y', { ifVersion: null });
+  });
+
+  it.each([
+    '../escape',
+    'a/../../escape',
+    '/etc/passwd',
+    'a//b',
+    'a/',
+    '.hidden',
+    'a/./b',
+    'a\\..\\b',
+    'C:/x',
+    '',
+  ])('refuses the key %j', async (key) => {
+    const store = new LocalObjectStore(freshRoot());
+    await expect(store.put(key, 'x')).rejects.toThrow(InvalidKeyError);
+    await expect(store.get(key)).rejects.toThrow(InvalidKeyError);
+    await expect(store.delete(key)).rejects.toThrow(InvalidKeyError);
+  });
+
+  it('refuses list prefixes that climb out of the root', async () => {
+    const store = new LocalObjectStore(freshRoot());
+    await expect(store.list('../')).rejects.toThrow(InvalidKeyError);
+    await expect(store.list('/')).rejects.toThrow(InvalidKeyError);
+  });
+
+  it('never lets a reader see a torn write, and leaves no temporary files behind', async () => {
+    const root = freshRoot();
+    const store = new LocalObjectStore(root);
+    const size = 256 * 1024;
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; i < 30; i++) await store.put('big/blob', new Uint8Array(size).fill(i));
+      writing = false;
+    })();
+    let reads = 0;
+    while (writing) {
+      const read = await store.get('big/blob');
+      if (read) {
+        reads++;
+        expect(read.body.length).toBe(size);
+        expect(read.body.every((byte) => byte === read.body[0])).toBe(true);
+      }
+    }
+    await writer;
+    expect(reads).toBeGreaterThan(0);
+    expect(allFiles(root)).toEqual(['blob']);
+  });
+
+  it('lets exactly one of many concurrent creators win', async () => {
+    const store = new LocalObjectStore(freshRoot());
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => store.put('race/key', `writer ${i}`, { ifVersion: null })),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.every((r) => r.status === 'rejected' && r.reason instanceof PreconditionFailedError)).toBe(
+      true,
+    );
+  });
+
+  it('makes read-modify-write with ifVersion a correct counter under concurrency', async () => {
+    const store = new LocalObjectStore(freshRoot());
+    const increment = async () => {
+      for (;;) {
+        const current = await store.get('counter');
+        const n = current ? Number(text(current.body)) : 0;
+        try {
+          await store.put('counter', String(n + 1), { ifVersion: current?.version ?? null });
+          return;
+        } catch (err) {
+          if (!(err instanceof PreconditionFailedError)) throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 30 }, increment));
+    const final = await store.get('counter');
+    expect(final && text(final.body)).toBe('30');
+  });
+
+  describe('between processes', () => {
+    const writer = join(__dirname, '..', '..', 'tests', 'helpers', 'store-race-writer.ts');
+    const race = (root: string, mode: string, count: number, startAt: number) =>
+      run(process.execPath, [
+        '--import',
+        'tsx',
+        writer,
+        root,
+        'race/key',
+        mode,
+        String(count),
+        String(startAt),
+      ]).then(({ stdout }) => JSON.parse(stdout) as { won?: boolean; conflicts?: number });
+
+    it('lets exactly one of two processes create the key', async () => {
+      const root = freshRoot();
+      const startAt = Date.now() + 1500;
+      const results = await Promise.all([race(root, 'create', 1, startAt), race(root, 'create', 1, startAt)]);
+      expect(results.map((r) => r.won).sort()).toEqual([false, true]);
+    });
+
+    it('keeps a counter exact when two processes increment it at once', async () => {
+      const root = freshRoot();
+      const startAt = Date.now() + 1500;
+      await Promise.all([race(root, 'increment', 20, startAt), race(root, 'increment', 20, startAt)]);
+      const final = await new LocalObjectStore(root).get('race/key');
+      expect(final && JSON.parse(text(final.body))).toEqual({ n: 40 });
+    });
+  });
+
+  describe('lock recovery', () => {
+    const lockFor = (root: string, owner: object) => {
+      mkdirSync(join(root, 'k'), { recursive: true });
+      const path = join(root, 'k', '.state.json.lock');
+      writeFileSync(path, JSON.stringify(owner));
+      return path;
+    };
+
+    it('takes over a lock whose holder process has died, without waiting for it to age', async () => {
+      const root = freshRoot();
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      lockFor(root, { host: hostname(), pid: dead, token: 'gone' });
+      const store = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 2_000 });
+      await store.put('k/state.json', 'recovered', { ifVersion: null });
+      expect(allFiles(root)).toEqual(['state.json']);
+    });
+
+    it('takes over an old lock from another host once it is stale', async () => {
+      const root = freshRoot();
+      const path = lockFor(root, { host: 'elsewhere', pid: 1, token: 'old' });
+      const past = new Date(Date.now() - 120_000);
+      utimesSync(path, past, past);
+      const store = new LocalObjectStore(root, { staleMs: 30_000, timeoutMs: 2_000 });
+      await store.put('k/state.json', 'recovered');
+    });
+
+    it('waits for a live holder and times out rather than break its lock', async () => {
+      const root = freshRoot();
+      lockFor(root, { host: 'elsewhere', pid: 1, token: 'busy' });
+      const store = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 300 });
+      await expect(store.put('k/state.json', 'x')).rejects.toThrow(LockTimeoutError);
+      expect(await store.get('k/state.json')).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { writeFileAtomically } from './atomic-write';
+import { isErrno } from './errno';
+import { withFileLock, type FileLockOptions } from './file-lock';
+import {
+  InvalidKeyError,
+  PreconditionFailedError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store';
+import { assertValidKey, assertValidPrefix } from './store-key';
+
+/** The content's sha256: deterministic, and equal for equal bytes whatever wrote them or when. */
+const contentVersion = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * The object store over a local folder (the embedded default, and tests). Keys map to files under
+ * the root; writes are atomic; every write takes the object's lock file, so a conditional put is
+ * a true compare-and-swap between processes. Lock and temporary files are dot-names, which keys
+ * can never be, so they never show up in `list`.
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly lockOptions: FileLockOptions = {},
+  ) {
+    this.root = resolve(root);
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const path = this.pathOf(key);
+    let body: Buffer;
+    try {
+      body = await readFile(path);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined;
+      throw err;
+    }
+    return { body, version: contentVersion(body) };
+  }
+
+  async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<{ version: string }> {
+    const path = this.pathOf(key);
+    const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    await mkdir(dirname(path), { recursive: true });
+    return withFileLock(
+      this.lockPathOf(path),
+      async () => {
+        if (options.ifVersion !== undefined) {
+          const current = (await this.get(key))?.version ?? null;
+          if (current !== options.ifVersion)
+            throw new PreconditionFailedError(key, options.ifVersion, current);
+        }
+        await writeFileAtomically(path, data);
+        return { version: contentVersion(data) };
+      },
+      this.lockOptions,
+    );
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    assertValidPrefix(prefix);
+    const folderKey = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const keys: string[] = [];
+    await this.walk(folderKey === '' ? this.root : this.pathOf(folderKey), folderKey, keys);
+    return keys.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await withFileLock(
+        this.lockPathOf(path),
+        async () => {
+          await unlink(path).catch((err: unknown) => {
+            if (!isErrno(err, 'ENOENT')) throw err;
+          });
+        },
+        this.lockOptions,
+      );
+    } catch (err) {
+      // The object's folder does not exist, so neither does the object.
+      if (!isErrno(err, 'ENOENT', 'ENOTDIR')) throw err;
+    }
+  }
+
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    const path = join(this.root, ...key.split('/'));
+    const inside = relative(this.root, path);
+    if (inside === '' || inside.startsWith('..') || resolve(this.root, inside) !== path) {
+      throw new InvalidKeyError(key, 'it resolves outside the store');
+    }
+    return path;
+  }
+
+  private lockPathOf(path: string): string {
+    return join(dirname(path), `.${basename(path)}.lock`);
+  }
+
+  /** Regular files only: dot-names are the store's own, and symbolic links are not followed. */
+  private async walk(folder: string, folderKey: string, out: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (err) {
+      if (isErrno(err, 'ENOENT', 'ENOTDIR')) return;
+      throw err;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const key = folderKey === '' ? entry.name : `${folderKey}/${entry.name}`;
+      if (entry.isDirectory()) await this.walk(join(folder, entry.name), key, out);
+      else if (entry.isFile()) out.push(key);
+    }
+  }
+}
