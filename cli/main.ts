@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { dataCommand } from './commands/data-check';
 import { evaluateCommand } from './commands/evaluate';
+import { predictCommand } from './commands/predict';
+import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
 
 const program = new Command()
@@ -9,7 +11,9 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .addCommand(dataCommand())
   .addCommand(trainCommand())
-  .addCommand(evaluateCommand());
+  .addCommand(evaluateCommand())
+  .addCommand(serveCommand())
+  .addCommand(predictCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Errors a user can act on are printed as one sentence; HSCODE_DEBUG=1 shows the stack.

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { storeKeys } from '../../models/store-layout';
+import { DEFAULT_VARIANT } from '../../models/variants';
+import { LocalAuditSink } from '../core/local-audit-sink';
+import { PredictService } from '../core/predict-service';
+import type { ModelRef } from '../core/router';
+import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
+import { LocalObjectStore } from '../store/local-store';
+
+export interface LocalService {
+  service: PredictService;
+  store: LocalObjectStore;
+  state: RegistryState;
+}
+
+export interface LocalServiceOptions {
+  /** The local store folder (HSCODE_HOME). */
+  home: string;
+  log?: (line: string) => void;
+  /** Keep description texts in audit and feedback records (off: only their sha256). */
+  recordText?: boolean;
+}
+
+/** The newest model `hscode train` wrote for a variant, if any. */
+export function latestLocalModel(home: string, variant: string = DEFAULT_VARIANT): ModelRef | undefined {
+  const pointer = join(home, storeKeys.latestModel(variant));
+  if (!existsSync(pointer)) return undefined;
+  const { version } = JSON.parse(readFileSync(pointer, 'utf8')) as { version: string };
+  return { variant, version };
+}
+
+export class NoLocalModelError extends Error {
+  constructor(home: string) {
+    super(`no model is registered in ${home} and none has been trained there: run "npx hscode train" first`);
+    this.name = 'NoLocalModelError';
+  }
+}
+
+/**
+ * The predict service over the local store: the registry's champion (the newest local model
+ * becomes champion when the registry is still empty), audit records as daily JSON lines under
+ * `<home>/audit/`, feedback under `<home>/feedback/`. Models are loaded before it returns, so
+ * the first request does not wait for ONNX Runtime.
+ */
+export async function openLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const store = new LocalObjectStore(options.home);
+  const latest = latestLocalModel(options.home);
+  const existing = await store.get(storeKeys.registryState);
+  if (!existing && !latest) throw new NoLocalModelError(options.home);
+  const { state } = await ensureChampion(store, latest as ModelRef);
+  const audit = new LocalAuditSink(options.home, { log: options.log });
+  const service = new PredictService({
+    store,
+    audit,
+    predictionLookup: audit,
+    registry: cachedRoutingState(store),
+    recordText: options.recordText ?? false,
+    log: options.log,
+  });
+  await service.preload();
+  return { service, store, state };
+}

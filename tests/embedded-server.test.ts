@@ -1,0 +1,133 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { storeKeys } from '../models/store-layout';
+import { parseRegistryState, serialiseState } from '../runtime/registry/registry-state';
+import { runCli } from './helpers/run-cli';
+import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
+
+const root = join(__dirname, '..');
+
+interface Served {
+  url: string;
+  child: ChildProcessWithoutNullStreams;
+  stderr: () => string;
+}
+
+/** `hscode serve --port 0` as a user starts it; resolves with the URL it prints. */
+function serve(home: string): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(root, 'cli', 'main.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--no-train',
+    ],
+    { cwd: root, env: { ...process.env, HSCODE_HOME: home } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const url = /^(http:\/\/\S+)\n/m.exec(stdout)?.[1];
+      if (url) resolve({ url: url.replace(/\/$/, ''), child, stderr: () => stderr });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+const predict = async (url: string, description: string) => {
+  const response = await fetch(`${url}/v1/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ descriptions: [description], topK: 3 }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { predictions: { modelVersion: string }[] },
+  };
+};
+
+describe('the embedded default server', () => {
+  let champion: TrainedModel;
+  let served: Served;
+
+  beforeAll(async () => {
+    champion = await trainTinyModel({ seed: 5 });
+    served = await serve(champion.home);
+  }, 120_000);
+
+  afterAll(() => {
+    served?.child.kill('SIGTERM');
+  });
+
+  it('prints a localhost URL and registers the trained model as champion', async () => {
+    expect(served.url).toMatch(/^http:\/\/localhost:\d+$/);
+    const state = parseRegistryState(readFileSync(join(champion.home, storeKeys.registryState)));
+    expect(state.champion).toEqual(champion.ref);
+    const health = await fetch(`${served.url}/healthz`);
+    expect(health.status).toBe(200);
+    const { status, body } = await predict(served.url, "men's cotton knitted t-shirt");
+    expect(status).toBe(200);
+    expect(body.predictions[0]?.modelVersion).toBe(champion.ref.version);
+  });
+
+  it('classifies from the command line with the same champion, as a table or JSON', () => {
+    const { status, stdout, stderr } = runCli(
+      ['predict', '--json', '--top', '2'],
+      { HSCODE_HOME: champion.home },
+      'frozen shrimp\n\ncotton t-shirt\n',
+    );
+    expect(stderr).not.toMatch(/error/i);
+    expect(status).toBe(0);
+    const parsed = JSON.parse(stdout) as { predictions: { candidates: unknown[] }[] };
+    expect(parsed.predictions).toHaveLength(2);
+    expect(parsed.predictions.every((p) => p.candidates.length === 2)).toBe(true);
+  });
+
+  it('tells a user with an empty store what to do', () => {
+    const { status, stderr } = runCli(['predict', 'tea'], {
+      HSCODE_HOME: join(champion.home, 'nothing-here'),
+    });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/hscode train/);
+  });
+  it('refuses a champion whose model file was corrupted and keeps serving the last good one', async () => {
+    // A second, different model is promoted in the registry, but its ONNX file is damaged.
+    const broken = await trainTinyModel({ seed: 6 });
+    const target = join(champion.home, storeKeys.modelPrefix(broken.ref.variant, broken.ref.version));
+    mkdirSync(target, { recursive: true });
+    for (const file of ['model.onnx', 'manifest.json', 'encoder.json', 'labels.json']) {
+      const bytes = readFileSync(join(broken.dir, file));
+      if (file === 'model.onnx') bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
+      writeFileSync(join(target, file), bytes);
+    }
+    const statePath = join(champion.home, storeKeys.registryState);
+    const state = parseRegistryState(readFileSync(statePath));
+    writeFileSync(
+      statePath,
+      serialiseState({ ...state, champion: broken.ref, fallback: state.champion, revision: 2 }),
+    );
+
+    // The server re-reads the registry every 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    for (let i = 0; i < 3; i++) {
+      const { status, body } = await predict(served.url, 'frozen shrimp');
+      expect(status).toBe(200);
+      expect(body.predictions[0]?.modelVersion).toBe(champion.ref.version);
+    }
+    expect(served.stderr()).toMatch(new RegExp(`${broken.ref.version}.*sha256`, 'i'));
+    expect(served.child.exitCode).toBeNull();
+  }, 60_000);
+
+  it('makes the command line refuse that champion with a reason instead of answering', () => {
+    const { status, stderr } = runCli(['predict', 'tea'], { HSCODE_HOME: champion.home });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/cannot be loaded/);
+  });
+});
