@@ -1,0 +1,452 @@
+// The analysts' page: paste or drop descriptions, read the ranked HS codes, record the right one.
+// Plain browser JavaScript with no build step; user text only ever reaches the page as textContent.
+
+/**
+ * @typedef {{ hs6: string, hs4: string, hs2: string, probability: number, description: string,
+ *   headingDescription: string, chapterDescription: string }} Candidate
+ * @typedef {{ word: string, weight: number }} WordWeight
+ * @typedef {{ predictionId: string, variant: string, modelVersion: string, modelSha256: string,
+ *   needsReview: boolean, candidates: Candidate[], explanation?: WordWeight[] }} Prediction
+ * @typedef {{ text: string, line: number }} Item  a description and its line in the textarea
+ */
+
+/** The API's limit of descriptions per request; longer lists go in several requests. */
+const MAX_PER_REQUEST = 256;
+const TOP_K = 5;
+
+/** Sent as the routing key, so one analyst's session is answered by one model. */
+const sessionKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+  b.toString(16).padStart(2, '0'),
+).join('');
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ ($('classify-form'));
+const textarea = /** @type {HTMLTextAreaElement} */ ($('descriptions'));
+const fileInput = /** @type {HTMLInputElement} */ ($('csv-file'));
+const explainBox = /** @type {HTMLInputElement} */ ($('explain'));
+const classifyButton = /** @type {HTMLButtonElement} */ ($('classify'));
+const dropZone = $('drop-zone');
+const errorBox = $('error');
+const statusLine = $('status');
+const results = $('results');
+const modelInfo = $('model-info');
+const cardTemplate = /** @type {HTMLTemplateElement} */ ($('card-template'));
+
+class ApiError extends Error {
+  /** @param {string} message @param {string} [code] @param {string} [field] */
+  constructor(message, code, field) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** Calls the API; a refusal becomes an ApiError carrying the server's own sentence. */
+/** @param {string} path @param {unknown} [body] without one, a GET */
+async function api(path, body) {
+  const init =
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError('The service cannot be reached. Check your connection and try again.');
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = data && data.error;
+    throw new ApiError(
+      (error && error.message) || `The service answered ${response.status} ${response.statusText}.`,
+      error && error.code,
+      error && error.field,
+    );
+  }
+  return data;
+}
+
+const dotted = (/** @type {string} */ hs6) => `${hs6.slice(0, 4)}.${hs6.slice(4)}`;
+const percent = (/** @type {number} */ p) => (p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
+
+/** @param {string} tag @param {string} [className] @param {string} [text] */
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function showError(/** @type {string} */ message) {
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+}
+
+function clearError() {
+  errorBox.textContent = '';
+  errorBox.hidden = true;
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+/** Rows of a simple CSV: quoted fields may hold delimiters, newlines and doubled quotes. */
+function parseCsv(/** @type {string} */ raw) {
+  const text = raw.replace(/^\uFEFF/, '');
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  // Spreadsheets in many European locales save with semicolons.
+  const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
+  /** @type {string[][]} */
+  const rows = [];
+  /** @type {string[]} */
+  let row = [];
+  let field = '';
+  let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
+  const endRow = () => {
+    endField();
+    rows.push(row);
+    row = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') field += text[++i];
+      else quoted = false;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === delimiter) endField();
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) endRow();
+  return rows;
+}
+
+/** The `description` column when the header names one, else the first column of every row. */
+function descriptionsFromCsv(/** @type {string} */ text) {
+  const rows = parseCsv(text);
+  const header = (rows[0] ?? []).map((cell) => cell.trim().toLowerCase());
+  const column = header.indexOf('description');
+  const cells = column >= 0 ? rows.slice(1).map((r) => r[column] ?? '') : rows.map((r) => r[0] ?? '');
+  return cells.map((cell) => cell.replace(/\s+/g, ' ').trim()).filter((cell) => cell !== '');
+}
+
+// ---- Explanation highlights --------------------------------------------------------------------
+
+/** The service's own plural folding, so "shirts" in the text meets "shirt" in the explanation. */
+function singular(/** @type {string} */ word) {
+  if (word.length <= 3 || !/^[a-z]+$/.test(word) || /(ss|us|is|ous)$/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (/(ches|shes|xes|sses|zes)$/.test(word)) return word.slice(0, -2);
+  return word.endsWith('s') ? word.slice(0, -1) : word;
+}
+
+/** The model's words inside one span of the original text ("Men's" → men, "500g" → <num3>, g). */
+function modelWordsOf(/** @type {string} */ span) {
+  const normalised = span
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/(\p{L})['’]s\b/gu, '$1')
+    .replace(/['’]/g, '')
+    .replace(/\b(\p{L}{1,2})-(\p{L})/gu, '$1$2')
+    .replace(/%/g, ' percent ')
+    .replace(/(\d)(\p{L})/gu, '$1 $2');
+  return Array.from(normalised.matchAll(/[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu), ([token]) => {
+    if (!/^\d/.test(token)) return singular(token);
+    const integerPart = (token.split(/[.,]/)[0] ?? '').replace(/^0+(?=\d)/, '');
+    return `<num${Math.min(integerPart.length, 6)}>`;
+  });
+}
+
+/** A weight is a change of probability: shown in percentage points, unsigned when it rounds to 0. */
+function signedPoints(/** @type {number} */ weight) {
+  const points = Math.abs(weight * 100).toFixed(1);
+  return `${points === '0.0' ? '' : weight > 0 ? '+' : '−'}${points} pts`;
+}
+
+/** The model's number tokens in words: "<num3>" is any 3-digit number. */
+const readableWord = (/** @type {string} */ word) => word.replace(/^<num(\d)>$/, '$1-digit number');
+
+/** The description with each explained word marked, four shades by its weight's strength. */
+function highlightedText(/** @type {string} */ text, /** @type {WordWeight[]} */ explanation) {
+  const weights = new Map(explanation.map(({ word, weight }) => [word, weight]));
+  const strongest = Math.max(...explanation.map(({ weight }) => Math.abs(weight)), 0);
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(/[\p{L}\p{M}\d]+(?:['’-][\p{L}\p{M}\d]+)*%?/gu)) {
+    const found = modelWordsOf(match[0])
+      .map((word) => weights.get(word))
+      .filter((w) => w !== undefined);
+    const weight = found.reduce((best, w) => (Math.abs(w) > Math.abs(best) ? w : best), 0);
+    const strength = strongest > 0 ? Math.abs(weight) / strongest : 0;
+    if (strength < 0.05) continue;
+    const start = /** @type {number} */ (match.index);
+    fragment.append(text.slice(last, start));
+    const level = Math.min(4, Math.ceil(strength * 4));
+    const mark = element('mark', `hl ${weight > 0 ? `hl-${level}` : 'hl-neg'}`, match[0]);
+    mark.title = `${signedPoints(weight)} for the top code`;
+    fragment.append(mark);
+    last = start + match[0].length;
+  }
+  fragment.append(text.slice(last));
+  return fragment;
+}
+
+// ---- Result cards ------------------------------------------------------------------------------
+
+/** One candidate as a button: choosing it records it as the correct code. */
+function candidateButton(/** @type {Candidate} */ c) {
+  const button = /** @type {HTMLButtonElement} */ (element('button', 'candidate'));
+  button.type = 'button';
+  button.dataset.hs6 = c.hs6;
+  button.setAttribute('aria-pressed', 'false');
+  button.title = `${dotted(c.hs6)}: ${c.description}\nHeading ${c.hs4}: ${c.headingDescription}\nChapter ${c.hs2}: ${c.chapterDescription}`;
+  const top = element('span', 'candidate-top');
+  top.append(
+    element('span', 'visually-hidden', 'Mark as correct: '),
+    element('span', 'code', dotted(c.hs6)),
+    element('span', 'description', c.description),
+    element('span', 'probability', percent(c.probability)),
+  );
+  const bar = element('span', 'bar');
+  bar.setAttribute('aria-hidden', 'true');
+  const fill = element('span', 'bar-fill');
+  fill.style.width = `${Math.max(0, Math.min(1, c.probability)) * 100}%`;
+  bar.append(fill);
+  const context = element(
+    'span',
+    'context',
+    `${c.hs4} ${c.headingDescription} · Ch. ${c.hs2} ${c.chapterDescription}`,
+  );
+  button.append(top, bar, context);
+  return button;
+}
+
+/** @param {HTMLElement} card @param {Prediction} prediction @param {string} code */
+async function sendFeedback(card, prediction, code) {
+  const result = /** @type {HTMLElement} */ (card.querySelector('.feedback-result'));
+  const note = /** @type {HTMLInputElement} */ (card.querySelector('.feedback-note')).value.trim();
+  const buttons = card.querySelectorAll('button');
+  buttons.forEach((b) => (b.disabled = true));
+  result.className = 'feedback-result';
+  result.textContent = 'Sending…';
+  try {
+    await api('/v1/feedback', {
+      predictionId: prediction.predictionId,
+      hs6: code,
+      ...(note ? { note } : {}),
+    });
+    const digits = code.replace(/\D/g, '').slice(0, 6);
+    card.querySelectorAll('.candidate').forEach((b) => {
+      const chosen = /** @type {HTMLElement} */ (b).dataset.hs6 === digits;
+      b.classList.toggle('chosen', chosen);
+      b.setAttribute('aria-pressed', String(chosen));
+    });
+    result.classList.add('ok');
+    result.textContent = `Recorded ${digits.length === 6 ? dotted(digits) : code} as the correct code. Thank you.`;
+  } catch (err) {
+    result.classList.add('error');
+    result.textContent = err instanceof Error ? err.message : String(err);
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}
+
+/** @param {Prediction} prediction @param {Item} item @param {number} index */
+function renderCard(prediction, item, index) {
+  const card = /** @type {HTMLElement} */ (
+    /** @type {DocumentFragment} */ (cardTemplate.content.cloneNode(true)).firstElementChild
+  );
+  const q = (/** @type {string} */ selector) => /** @type {HTMLElement} */ (card.querySelector(selector));
+  card.dataset.predictionId = prediction.predictionId;
+  card.setAttribute('aria-label', `Description ${index + 1}`);
+  q('.card-index').textContent = `${index + 1}`;
+  const explanation = prediction.explanation ?? [];
+  q('.card-text').append(highlightedText(item.text, explanation));
+  if (prediction.needsReview) {
+    card.classList.add('needs-review');
+    const badge = q('.badge.review');
+    badge.hidden = false;
+    badge.title = 'The top probability is below the model’s review threshold: check this code.';
+  }
+
+  const list = q('.candidates');
+  for (const candidate of prediction.candidates) {
+    const li = element('li');
+    const button = candidateButton(candidate);
+    button.addEventListener('click', () => sendFeedback(card, prediction, candidate.hs6));
+    li.append(button);
+    list.append(li);
+  }
+
+  if (explanation.length > 0) {
+    q('.why').hidden = false;
+    const chips = q('.chips');
+    for (const { word, weight } of explanation.slice(0, 8)) {
+      const chip = element('li', `chip ${weight >= 0 ? 'up' : 'down'}`);
+      chip.append(
+        element('span', 'chip-word', readableWord(word)),
+        element('span', 'chip-weight', signedPoints(weight)),
+      );
+      chips.append(chip);
+    }
+  }
+
+  const feedback = /** @type {HTMLFormElement} */ (q('.feedback'));
+  const codeInput = /** @type {HTMLInputElement} */ (q('.feedback-code'));
+  feedback.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const code = codeInput.value.trim();
+    if (code === '') {
+      const result = q('.feedback-result');
+      result.className = 'feedback-result error';
+      result.textContent = 'Type the correct code first, for example 6109.10.';
+      codeInput.focus();
+      return;
+    }
+    void sendFeedback(card, prediction, code);
+  });
+
+  q('.card-foot').textContent =
+    `Model ${prediction.variant} · ${prediction.modelVersion} · prediction ${prediction.predictionId}`;
+  return card;
+}
+
+// ---- Classifying -------------------------------------------------------------------------------
+
+/** The textarea's non-blank lines, with their line numbers for error messages. */
+function itemsFromTextarea() {
+  return textarea.value
+    .split(/\r?\n/)
+    .map((text, i) => ({ text: text.trim(), line: i + 1 }))
+    .filter((item) => item.text !== '');
+}
+
+/** "descriptions[3]" in an error names a position in one request; say which line that is. */
+function locate(/** @type {ApiError} */ err, /** @type {Item[]} */ batch) {
+  const index = /^descriptions\[(\d+)\]$/.exec(err.field ?? '')?.[1];
+  const item = index === undefined ? undefined : batch[Number(index)];
+  return item ? `Line ${item.line}: ${err.message}` : err.message;
+}
+
+async function classify() {
+  clearError();
+  const items = itemsFromTextarea();
+  if (items.length === 0) {
+    showError('Paste at least one product description (one per line), or drop a CSV file.');
+    textarea.focus();
+    return;
+  }
+  classifyButton.disabled = true;
+  classifyButton.textContent = 'Classifying…';
+  results.replaceChildren();
+  results.setAttribute('aria-busy', 'true');
+  const batches = Math.ceil(items.length / MAX_PER_REQUEST);
+  let latencyMs = 0;
+  let review = 0;
+  const models = new Set();
+  try {
+    for (let b = 0; b < batches; b++) {
+      const batch = items.slice(b * MAX_PER_REQUEST, (b + 1) * MAX_PER_REQUEST);
+      statusLine.textContent =
+        batches > 1
+          ? `Classifying batch ${b + 1} of ${batches}…`
+          : `Classifying ${items.length} descriptions…`;
+      /** @type {{ predictions: Prediction[], latencyMs: number }} */
+      let response;
+      try {
+        response = await api('/v1/predict', {
+          descriptions: batch.map((item) => item.text),
+          topK: TOP_K,
+          explain: explainBox.checked,
+          key: sessionKey,
+        });
+      } catch (err) {
+        throw err instanceof ApiError ? new ApiError(locate(err, batch), err.code, err.field) : err;
+      }
+      latencyMs += response.latencyMs;
+      response.predictions.forEach((prediction, i) => {
+        results.append(renderCard(prediction, /** @type {Item} */ (batch[i]), b * MAX_PER_REQUEST + i));
+        models.add(`${prediction.variant} · ${prediction.modelVersion}`);
+        if (prediction.needsReview) review++;
+      });
+    }
+    const count = items.length === 1 ? '1 description' : `${items.length} descriptions`;
+    const flagged = review === 0 ? 'none need review' : `${review} need${review === 1 ? 's' : ''} review`;
+    statusLine.textContent = `Classified ${count} in ${Math.round(latencyMs)} ms by ${[...models].join(', ')}; ${flagged}.`;
+  } catch (err) {
+    statusLine.textContent = '';
+    showError(err instanceof Error ? err.message : String(err));
+  } finally {
+    classifyButton.disabled = false;
+    classifyButton.textContent = 'Classify';
+    results.removeAttribute('aria-busy');
+  }
+}
+
+async function loadFile(/** @type {File | undefined} */ file) {
+  if (!file) return;
+  clearError();
+  let descriptions;
+  try {
+    descriptions = descriptionsFromCsv(await file.text());
+  } catch {
+    showError(`${file.name} could not be read.`);
+    return;
+  }
+  if (descriptions.length === 0) {
+    showError(
+      `${file.name} has no descriptions: use a "description" column, or put them in the first column.`,
+    );
+    return;
+  }
+  textarea.value = descriptions.join('\n');
+  await classify();
+}
+
+async function showModels() {
+  try {
+    const data = await api('/v1/models');
+    /** @type {{ variant: string, version: string, hsEdition?: string }[]} */
+    const models = Array.isArray(data) ? data : (data && data.models) || [];
+    modelInfo.textContent =
+      models.length === 0
+        ? 'The model loads on the first request.'
+        : `Serving ${models.map((m) => `${m.variant} · ${m.version}`).join(', ')}${models[0]?.hsEdition ? ` (${models[0].hsEdition})` : ''}`;
+  } catch (err) {
+    modelInfo.textContent = `Model information unavailable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void classify().then(showModels);
+});
+textarea.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+fileInput.addEventListener('change', () => {
+  void loadFile(fileInput.files?.[0]).finally(() => (fileInput.value = ''));
+});
+dropZone.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  dropZone.classList.add('dragging');
+});
+dropZone.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
+dropZone.addEventListener('drop', (event) => {
+  event.preventDefault();
+  dropZone.classList.remove('dragging');
+  void loadFile(event.dataTransfer?.files[0]);
+});
+// A file dropped beside the zone would otherwise replace the page.
+window.addEventListener('dragover', (event) => event.preventDefault());
+window.addEventListener('drop', (event) => event.preventDefault());
+void showModels();
