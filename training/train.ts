@@ -7,6 +7,7 @@ import { onnxIoSpec } from '../models/onnx-contract';
 import { storeKeys } from '../models/store-layout';
 import { getVariant, type Variant, type VariantName } from '../models/variants';
 import { writeArtifactDir } from './artifact-writer';
+import { DEFAULT_SEED, DEFAULT_TARGET_PRECISION } from './defaults';
 import { codeVersion } from './code-version';
 import type { LabelledRow } from './dataset';
 import { scoreHeldOut } from './evaluate-artifact';
@@ -17,6 +18,8 @@ import { buildModel } from './model/build';
 import { silentProgress, type TrainingProgress } from './progress';
 import { stratifiedSplit, upsampleMinorityClasses } from './split';
 import { loadTensorflow } from './tf/load';
+
+export { DEFAULT_SEED, DEFAULT_TARGET_PRECISION };
 
 export interface TrainOptions {
   variant: VariantName;
@@ -43,9 +46,6 @@ export interface TrainResult {
   dir: string;
   manifest: ModelManifest;
 }
-
-export const DEFAULT_SEED = 20221;
-export const DEFAULT_TARGET_PRECISION = 0.9;
 
 /** Data → split → encoder → tfjs training → ONNX → scores → manifest → artifact folder. */
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {

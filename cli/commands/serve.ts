@@ -6,7 +6,6 @@ import { createHttpHandler } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
 import { latestLocalModel, openLocalService } from '../../runtime/local/local-service';
 import { cachedRoutingState } from '../../runtime/registry/registry-state';
-import { trainDefaultModel } from '../default-model';
 
 const DEFAULT_PORT = 8080;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -51,7 +50,11 @@ Examples:
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const started = Date.now();
       const registered = existsSync(join(home, storeKeys.registryState));
-      if (!registered && !latestLocalModel(home) && opts.train) await trainDefaultModel(home, log);
+      if (!registered && !latestLocalModel(home) && opts.train) {
+        // Loaded only when needed: TensorFlow.js would add a quarter of a second to every start.
+        const { trainDefaultModel } = await import('../default-model');
+        await trainDefaultModel(home, log);
+      }
       const { service, store, state } = await openLocalService({ home, log, recordText: opts.recordText });
       const latest = latestLocalModel(home);
       if (latest && latest.version !== state.champion.version) {

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { relative } from 'node:path';
 import { hscodeHome } from '../../models/store-layout';
 import { DEFAULT_VARIANT, VARIANTS } from '../../models/variants';
-import { DEFAULT_SEED, trainModel } from '../../training/train';
+import { DEFAULT_SEED } from '../../training/defaults';
 import { hasLocalModel } from '../model-location';
 import { trainingProgressBar } from '../progress-bar';
 import { loadTrainingData, loadDevelopmentSet } from '../training-data';
@@ -70,6 +70,8 @@ Same data + same seed + same code = the same model.onnx sha256.`,
       const development = await loadDevelopmentSet(opts.dev, !opts.data || Boolean(opts.withDefaultCorpus));
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const started = Date.now();
+      // Loaded here so that commands which never train do not pay for TensorFlow.js at start-up.
+      const { trainModel } = await import('../../training/train');
       const { dir, manifest } = await trainModel({
         variant: opts.variant,
         rows: data.rows,

@@ -1,0 +1,3 @@
+/** Training defaults the command line shows in --help without loading TensorFlow.js. */
+export const DEFAULT_SEED = 20221;
+export const DEFAULT_TARGET_PRECISION = 0.9;
