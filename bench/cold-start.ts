@@ -1,0 +1,85 @@
+/**
+ * Cold start: from spawning a fresh `node dist/cli/main.js serve` process to the first answered
+ * prediction, over the compiled build (what a function runs), with the model already in the store.
+ * Also reports the two halves: process start to "listening" and the first request itself.
+ *
+ *   npm run build && npx tsx bench/cold-start.ts [--home DIR] [--runs 7]
+ *
+ * Without --home it uses $HSCODE_HOME (default ./var), which needs a trained model.
+ */
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { home: { type: 'string' }, runs: { type: 'string', default: '7' } },
+});
+const home = resolve(values.home ?? process.env.HSCODE_HOME ?? 'var');
+const entry = join(__dirname, '..', 'dist', 'cli', 'main.js');
+
+interface ColdStart {
+  listening: number;
+  firstPrediction: number;
+}
+
+function once(): Promise<ColdStart> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--no-train'], {
+    env: { ...process.env, HSCODE_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolvePromise, reject) => {
+    child.on('exit', (code) => {
+      if (code !== null && code !== 0) reject(new Error(`serve exited with ${code}: ${stderr}`));
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      const url = /(http:\/\/\S+)/.exec(chunk.toString())?.[1];
+      if (!url) return;
+      const listening = performance.now() - started;
+      void fetch(new URL('/v1/predict', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ descriptions: ["men's cotton knitted t-shirt"] }),
+      })
+        .then(async (response) => {
+          if (response.status !== 200)
+            throw new Error(`predict answered ${response.status}: ${await response.text()}`);
+          const firstPrediction = performance.now() - started;
+          child.kill('SIGKILL');
+          resolvePromise({ listening, firstPrediction });
+        })
+        .catch((err: unknown) => {
+          child.kill('SIGKILL');
+          reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function main(): Promise<void> {
+  console.log(
+    `# ${cpus().length} × ${cpus()[0]?.model} · node ${process.version} · ${new Date().toISOString().slice(0, 10)}`,
+  );
+  await once(); // warms the file cache, as a function's image would be
+  const runs: ColdStart[] = [];
+  for (let i = 0; i < Number(values.runs); i++) runs.push(await once());
+  const listening = runs.map((r) => r.listening);
+  const first = runs.map((r) => r.firstPrediction);
+  console.log(
+    `process start → listening:        median ${median(listening).toFixed(0)} ms (min ${Math.min(...listening).toFixed(0)}, max ${Math.max(...listening).toFixed(0)})`,
+  );
+  console.log(
+    `process start → first prediction: median ${median(first).toFixed(0)} ms (min ${Math.min(...first).toFixed(0)}, max ${Math.max(...first).toFixed(0)})`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
