@@ -1,0 +1,123 @@
+import type { RequestSchemas } from './request-validation';
+import {
+  errorResponseSchema,
+  feedbackResponseSchema,
+  healthResponseSchema,
+  modelsResponseSchema,
+  modelSummarySchema,
+  predictResponseSchema,
+} from './schemas';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: string) => ({ 'application/json': { schema: ref(schema) } });
+const error = (description: string) => ({ description, content: json('ErrorResponse') });
+
+const BAD_REQUEST = error(
+  'Invalid JSON, invalid UTF-8 or a body that breaks the schema; `field` names where.',
+);
+const TOO_LARGE = error('The body is larger than the limit.');
+const WRONG_TYPE = error('The content type is not application/json.');
+const NO_MODEL = error('No model can answer yet (none has loaded); retry later.');
+
+/**
+ * The OpenAPI 3.1 document of the public API. Its component schemas are the very objects the edge
+ * compiles, so what is documented is what is enforced, limits included.
+ */
+export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'HS code prediction',
+      version,
+      description:
+        'Predicts Harmonized System (HS 2022) subheadings for product descriptions, and takes the true code back as feedback.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    paths: {
+      '/v1/predict': {
+        post: {
+          operationId: 'predict',
+          summary: 'Ranked HS6 candidates for each description',
+          requestBody: { required: true, content: json('PredictRequest') },
+          responses: {
+            '200': {
+              description: 'One prediction per description, in order.',
+              content: json('PredictResponse'),
+            },
+            '400': BAD_REQUEST,
+            '413': TOO_LARGE,
+            '415': WRONG_TYPE,
+            '503': NO_MODEL,
+          },
+        },
+      },
+      '/v1/feedback': {
+        post: {
+          operationId: 'submitFeedback',
+          summary: 'The true code of a prediction',
+          requestBody: { required: true, content: json('FeedbackRequest') },
+          responses: {
+            '201': { description: 'Stored.', content: json('FeedbackResponse') },
+            '400': BAD_REQUEST,
+            '413': TOO_LARGE,
+            '415': WRONG_TYPE,
+          },
+        },
+      },
+      '/v1/models': {
+        get: {
+          operationId: 'listModels',
+          summary: 'The models this instance has loaded',
+          responses: { '200': { description: 'Loaded models.', content: json('ModelsResponse') } },
+        },
+      },
+      '/healthz': {
+        get: {
+          operationId: 'health',
+          summary: 'Ready when a model can answer',
+          responses: {
+            '200': { description: 'A model is loaded.', content: json('HealthResponse') },
+            '503': NO_MODEL,
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics',
+          responses: {
+            '200': {
+              description: 'Prometheus text exposition.',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          responses: {
+            '200': {
+              description: 'OpenAPI 3.1.',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        PredictRequest: requests.predict,
+        PredictResponse: predictResponseSchema,
+        FeedbackRequest: requests.feedback,
+        FeedbackResponse: feedbackResponseSchema,
+        ModelsResponse: modelsResponseSchema,
+        ModelSummary: modelSummarySchema,
+        HealthResponse: healthResponseSchema,
+        ErrorResponse: errorResponseSchema,
+      },
+    },
+  };
+}
