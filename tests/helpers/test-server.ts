@@ -1,0 +1,80 @@
+import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
+import { PredictService } from '../../runtime/core/predict-service';
+import type { RoutingState } from '../../runtime/core/router';
+import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
+import { startHttpServer } from '../../runtime/http/local-server';
+import { HttpMetrics } from '../../runtime/http/metrics';
+import { LocalObjectStore } from '../../runtime/store/local-store';
+import { trainTinyModel, type TrainedModel } from './trained-model';
+
+export interface TestServerOptions {
+  /** Reuse a model trained earlier in the same file (default: train a tiny one). */
+  model?: TrainedModel;
+  limits?: Partial<HttpLimits>;
+  webRoot?: string;
+  /** Keep description texts in audit and feedback records. */
+  recordText?: boolean;
+}
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:43817, no trailing slash. */
+  url: string;
+  /** The store folder: the model, audit/ and feedback/ live under it. */
+  home: string;
+  service: PredictService;
+  model: TrainedModel;
+  metrics: HttpMetrics;
+  /** Every line the service and the handler logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real service over real loopback HTTP: a tiny model trained into a temporary store, served
+ * as the only champion, with the local audit trail, behind the same handler the clouds wrap.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const model = options.model ?? (await trainTinyModel());
+  const { home } = model;
+  const state: RoutingState = { champion: model.ref, challengers: [], shadows: [] };
+  const logs: string[] = [];
+  const log = (line: string) => logs.push(line);
+  const metrics = new HttpMetrics();
+  const audit = new LocalAuditSink(home, { log });
+  const service = new PredictService({
+    store: new LocalObjectStore(home),
+    audit,
+    registry: () => state,
+    predictionLookup: audit,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.recordText ? { recordText: true } : {}),
+    log: metrics.countingModelLoadFailures(log),
+  });
+  await service.preload();
+  const handler = createHttpHandler({
+    service,
+    metrics,
+    log,
+    registry: () => state,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
+  const server = await startHttpServer({
+    handler,
+    port: 0,
+    log,
+    ...(options.limits?.maxBodyBytes ? { maxBodyBytes: options.limits.maxBodyBytes } : {}),
+  });
+  return {
+    url: server.url,
+    home,
+    service,
+    model,
+    metrics,
+    logs,
+    close: async () => {
+      await server.close();
+      await service.close();
+    },
+  };
+}
