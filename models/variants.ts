@@ -26,6 +26,8 @@ export interface TrainingHyperParams {
   patience: number;
   /** Probability of dropping each word of a training description (augmentation, seeded). */
   wordDropout: number;
+  /** Probability of training on a random run of 1 to 3 of a description's words instead (seeded). */
+  shortPhraseRate: number;
   /** Classes with fewer training rows than this are up-sampled to it (seeded). */
   minRowsPerClass: number;
   /** Fraction of rows held out, stratified by HS6, for early stopping and evaluation. */
@@ -75,20 +77,26 @@ const training: TrainingHyperParams = {
   learningRate: 0.002,
   patience: 2,
   wordDropout: 0.1,
+  shortPhraseRate: 0,
   minRowsPerClass: 3,
   validationFraction: 0.1,
-  timeBudgetSeconds: 240,
+  timeBudgetSeconds: 250,
 };
 
 export const VARIANTS: Readonly<Record<VariantName, Variant>> = {
   textcnn: {
     name: 'textcnn',
     description: 'Text-CNN: parallel 1-D convolutions over token embeddings, global max-pool, softmax',
-    encoder,
-    training,
-    embeddingDim: 64,
-    kernelSizes: [2, 3, 4],
-    filtersPerKernel: 128,
+    // Sized for a 4-minute run on one core: 5,612 output classes make the softmax layer as
+    // costly as the convolutions, so features stay at 3 × 96 and sequences at 32 tokens; the
+    // width-1 filters give single words a direct path, which short commercial phrases need.
+    encoder: { ...encoder, maxLength: 32 },
+    // Short-phrase crops cost ~8 points of held-out subheading accuracy after 3 epochs and gain
+    // ~8 points of chapter accuracy on the 78 commercial development cases: users send the latter.
+    training: { ...training, batchSize: 128, learningRate: 0.005, shortPhraseRate: 0.3 },
+    embeddingDim: 48,
+    kernelSizes: [1, 2, 3],
+    filtersPerKernel: 96,
   },
   bigru: {
     name: 'bigru',

@@ -1,5 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs';
-import type { DescriptionEncoder } from '../models/encoder';
+import type { Augmentation, DescriptionEncoder } from '../models/encoder';
 import type { TrainingHyperParams } from '../models/variants';
 import { silentProgress, type EpochRecord, type TrainingProgress } from './progress';
 import { seededRandom, shuffleInPlace } from './rng';
@@ -25,12 +25,12 @@ function encodeBatch(
   encoder: DescriptionEncoder,
   texts: readonly string[],
   indices: ArrayLike<number>,
-  dropout?: { rate: number; random: () => number },
+  augment?: Augmentation,
 ): Int32Array {
   const length = encoder.config.maxLength;
   const out = new Int32Array(indices.length * length);
   for (let i = 0; i < indices.length; i++) {
-    out.set(encoder.encode(texts[indices[i] as number] as string, dropout).ids, i * length);
+    out.set(encoder.encode(texts[indices[i] as number] as string, augment).ids, i * length);
   }
   return out;
 }
@@ -119,7 +119,11 @@ export async function fit(
         b * params.batchSize,
         Math.min((b + 1) * params.batchSize, order.length),
       );
-      const xData = encodeBatch(encoder, train.texts, indices, { rate: params.wordDropout, random });
+      const xData = encodeBatch(encoder, train.texts, indices, {
+        rate: params.wordDropout,
+        shortPhraseRate: params.shortPhraseRate,
+        random,
+      });
       const yData = Int32Array.from(indices, (i) => train.labels[i] as number);
       const x = tf.tensor2d(xData, [indices.length, length], 'int32');
       const y = tf.tensor1d(yData, 'float32');

@@ -77,3 +77,41 @@ describe('DescriptionEncoder', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('training augmentation', () => {
+  const encoder = new DescriptionEncoder(
+    buildEncoderConfig(['frozen shrimp in brine bag', 'cotton knitted t-shirt for men'], {
+      maxLength: 24,
+      maxWords: 12,
+      minWordCount: 1,
+      maxVocabulary: 100,
+      ngramSizes: [3],
+      ngramBuckets: 64,
+    }),
+  );
+
+  it('keeps a contiguous run of one to three words when cropping', () => {
+    let state = 7;
+    const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 50; i++) {
+      const { words } = encoder.encode('frozen shrimp in brine bag', { rate: 0, shortPhraseRate: 1, random });
+      expect(words.length).toBeGreaterThanOrEqual(1);
+      expect(words.length).toBeLessThanOrEqual(3);
+      expect(tokenize('frozen shrimp in brine bag').join(' ')).toContain(words.join(' '));
+    }
+  });
+
+  it('draws the same crops from the same seed', () => {
+    const crops = (seed: number) => {
+      let state = seed;
+      const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+      return Array.from({ length: 20 }, () =>
+        encoder
+          .encode('cotton knitted t-shirt for men', { rate: 0.1, shortPhraseRate: 0.5, random })
+          .words.join(' '),
+      );
+    };
+    expect(crops(11)).toEqual(crops(11));
+    expect(crops(11)).not.toEqual(crops(12));
+  });
+});

@@ -31,6 +31,26 @@ export interface EncodedText {
 
 export const PAD_ID = 0;
 
+/** Seeded training-time changes to a description's words (never applied when serving). */
+export interface Augmentation {
+  /** Probability of dropping each word. */
+  rate: number;
+  /** Probability of keeping only a random run of 1 to 3 words, as in short commercial phrases. */
+  shortPhraseRate?: number;
+  random: () => number;
+}
+
+function augmentWords(words: string[], augment: Augmentation): string[] {
+  const { random } = augment;
+  if (augment.shortPhraseRate && random() < augment.shortPhraseRate) {
+    const length = Math.min(words.length, 1 + Math.floor(random() * 3));
+    const start = Math.floor(random() * (words.length - length + 1));
+    return words.slice(start, start + length);
+  }
+  const kept = words.filter(() => random() >= augment.rate);
+  return kept.length > 0 ? kept : words;
+}
+
 export class DescriptionEncoder {
   private readonly wordIds: Map<string, number>;
   private readonly bucketBase: number;
@@ -50,13 +70,10 @@ export class DescriptionEncoder {
     return this.bucketBase + this.config.ngramBuckets;
   }
 
-  encode(text: string, wordDropout?: { rate: number; random: () => number }): EncodedText {
+  encode(text: string, augment?: Augmentation): EncodedText {
     const { maxLength, maxWords, ngramSizes } = this.config;
     let words = tokenize(text).slice(0, maxWords);
-    if (wordDropout && words.length > 1) {
-      const kept = words.filter(() => wordDropout.random() >= wordDropout.rate);
-      if (kept.length > 0) words = kept;
-    }
+    if (augment && words.length > 1) words = augmentWords(words, augment);
     const ids = new Int32Array(maxLength);
     const wordOfToken = new Int16Array(maxLength).fill(-1);
     let length = 0;
