@@ -10,6 +10,10 @@ export const storeKeys = {
   /** The newest artifact trained locally per variant, for commands run without --model. */
   latestModel: (variant: string) => `models/${variant}/latest.json`,
   registryState: 'registry/state.json',
+  /** The registry's append-only audit trail: one object per event, so appends never overwrite. */
+  registryHistoryPrefix: 'registry/history/',
+  /** Zero-padded so that the store's sorted listing is the order of events. */
+  registryHistoryEntry: (seq: number) => `registry/history/${String(seq).padStart(8, '0')}.json`,
   incomingData: 'data/incoming/',
 } as const;
 

@@ -1,0 +1,46 @@
+/**
+ * JSON with object keys sorted (by UTF-16 code units, as RFC 8785 does) and no whitespace, so equal
+ * values always give equal bytes and so equal hashes. Written out by hand because JSON.stringify
+ * puts integer-like keys ("2", "10") first whatever order they were inserted in.
+ *
+ * Only values that survive a JSON round trip unchanged are accepted: a NaN silently becoming null,
+ * or a Date becoming a string, would make a re-parsed entry hash differently from the one written.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value, '$');
+}
+
+export class NotJsonError extends Error {
+  constructor(path: string, what: string) {
+    super(`${path} is ${what}, which JSON cannot represent exactly`);
+    this.name = 'NotJsonError';
+  }
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function write(value: unknown, path: string): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotJsonError(path, String(value));
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((item, i) => write(item, `${path}[${i}]`)).join(',')}]`;
+      if (!isPlainObject(value))
+        throw new NotJsonError(path, `a ${value.constructor?.name ?? 'non-plain'} object`);
+      const keys = Object.keys(value)
+        .filter((key) => value[key] !== undefined)
+        .sort();
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${write(value[key], `${path}.${key}`)}`).join(',')}}`;
+    }
+    default:
+      throw new NotJsonError(path, typeof value);
+  }
+}
