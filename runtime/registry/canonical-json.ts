@@ -17,9 +17,10 @@ export class NotJsonError extends Error {
   }
 }
 
+/** An object literal's prototype is Object.prototype, of whichever realm made it (structuredClone's may differ). */
 function isPlainObject(value: object): value is Record<string, unknown> {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 function write(value: unknown, path: string): string {
@@ -34,7 +35,7 @@ function write(value: unknown, path: string): string {
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((item, i) => write(item, `${path}[${i}]`)).join(',')}]`;
       if (!isPlainObject(value))
-        throw new NotJsonError(path, `a ${value.constructor?.name ?? 'non-plain'} object`);
+        throw new NotJsonError(path, `an instance of ${value.constructor?.name ?? 'a class'}`);
       const keys = Object.keys(value)
         .filter((key) => value[key] !== undefined)
         .sort();
