@@ -1,6 +1,9 @@
+import { ARTIFACT_FILES } from '../../models/artifact';
+import { storeKeys } from '../../models/store-layout';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
-import type { ModelRef } from '../core/router';
+import { modelRefKey, type ModelRef } from '../core/router';
 import type { ObjectStore } from '../store/object-store';
+import type { RegistryState } from './registry-state';
 
 /** What the history keeps about a model it makes a decision on: which bytes, how good, made from what. */
 export interface CandidateDetails {
@@ -37,4 +40,35 @@ export async function tryDescribeCandidate(
   } catch (err) {
     return { artifactError: err instanceof Error ? err.message : String(err) };
   }
+}
+
+export const modelsOf = (state: RegistryState): ModelRef[] => [
+  state.champion,
+  ...state.challengers,
+  ...state.shadows,
+  ...(state.fallback ? [state.fallback] : []),
+];
+
+/**
+ * The ONNX sha256 each routed model's manifest names (see HistoryEntry.artifacts). Manifests
+ * only, not the ONNX itself: cheap enough for every decision. A model whose manifest cannot be
+ * read is left out rather than blocking the decision; verify reports it.
+ */
+export async function pinArtifacts(
+  store: ObjectStore,
+  state: RegistryState,
+): Promise<Record<string, string>> {
+  const pins: Record<string, string> = {};
+  for (const ref of modelsOf(state)) {
+    const object = await store.get(storeKeys.modelFile(ref.variant, ref.version, ARTIFACT_FILES.manifest));
+    if (!object) continue;
+    try {
+      const sha = (JSON.parse(Buffer.from(object.body).toString('utf8')) as { onnx?: { sha256?: unknown } })
+        .onnx?.sha256;
+      if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) pins[modelRefKey(ref)] = sha;
+    } catch {
+      // Unreadable manifest: not pinned, and verify names the artifact.
+    }
+  }
+  return pins;
 }

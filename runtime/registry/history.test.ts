@@ -39,6 +39,7 @@ const draft = (revision: number, details: Record<string, unknown> = {}): History
   subject: b,
   details,
   state: stateAt(revision),
+  artifacts: { [`${a.variant}/${a.version}`]: 'a'.repeat(64), [`${b.variant}/${b.version}`]: 'b'.repeat(64) },
 });
 
 describe('canonical JSON', () => {
@@ -110,6 +111,7 @@ describe('history entries', () => {
       /state is invalid/,
     ],
     ['a malformed hash', { hash: 'abc' }, /hash must be a sha256/],
+    ['a malformed artifact pin', { artifacts: { 'textcnn/x': 'nope' } }, /artifacts must map/],
   ])('are refused with %s', (_, change, reason) => {
     const entry = { ...chainEntry(undefined, draft(2)), ...change };
     expect(() => parseEntry('registry/history/00000001.json', JSON.stringify(entry))).toThrow(

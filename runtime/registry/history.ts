@@ -49,6 +49,12 @@ export interface HistoryEntry extends HistoryEvent {
    * registry.ts) and lets `verify` compare state.json with what the history says it must be.
    */
   state: RegistryState;
+  /**
+   * The ONNX sha256 of every model in `state`, keyed "variant/version", as their manifests said
+   * when the entry was written: pins the bytes each decision was about, so `verify` can tell an
+   * artifact replaced later (manifest and all) from the one that was promoted.
+   */
+  artifacts: Record<string, string>;
   /** The previous entry's hash; null for seq 1. */
   prevHash: string | null;
   /** sha256 of the canonical JSON of this entry without `hash`. */
@@ -91,6 +97,7 @@ export function chainEntry(head: HistoryEntry | undefined, draft: HistoryDraft):
     subject: { variant: draft.subject.variant, version: draft.subject.version },
     details: draft.details,
     state: draft.state,
+    artifacts: draft.artifacts,
     prevHash: head ? head.hash : null,
   };
   return { ...unhashed, hash: hashOfEntry(unhashed) };
@@ -134,6 +141,14 @@ export function parseEntry(key: string, body: Uint8Array | string): HistoryEntry
   if (!isRef(value.subject)) fail('subject must be {variant, version}');
   if (typeof value.details !== 'object' || value.details === null || Array.isArray(value.details)) {
     fail('details must be an object');
+  }
+  const artifacts = value.artifacts as unknown;
+  if (
+    typeof artifacts !== 'object' ||
+    artifacts === null ||
+    !Object.values(artifacts).every((sha) => SHA256.test(String(sha)))
+  ) {
+    fail('artifacts must map "variant/version" to a sha256');
   }
   if (value.prevHash !== null && !SHA256.test(String(value.prevHash)))
     fail('prevHash must be a sha256 or null');

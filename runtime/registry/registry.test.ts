@@ -74,6 +74,10 @@ describe('Registry', () => {
     expect(registered?.state.challengers).toEqual([]);
     expect(added).toMatchObject({ seq: 2, type: 'challenger-added', prevHash: registered?.hash });
     expect(added?.state).toEqual((await readRegistryState(store))?.state);
+    expect(added?.artifacts).toEqual({
+      [`${a.variant}/${a.version}`]: manifestOf(a).onnx.sha256,
+      [`${b.variant}/${b.version}`]: manifest.onnx.sha256,
+    });
   });
 
   it('leaves a model that is already routed where it is, and refuses weights above 1 before recording anything', async () => {
@@ -243,6 +247,7 @@ describe('Registry', () => {
     async function crashAfterAppend(store: LocalObjectStore) {
       const { state } = (await readRegistryState(store))!;
       const head = await readHistoryHead(store);
+      const artifacts = head?.artifacts ?? {};
       const entry = chainEntry(head, {
         time: new Date().toISOString(),
         type: 'promoted',
@@ -250,6 +255,7 @@ describe('Registry', () => {
         subject: b,
         details: {},
         state: { ...state, revision: state.revision + 1, champion: b, fallback: a, challengers: [] },
+        artifacts,
       });
       await appendEntry(store, entry);
       return entry;

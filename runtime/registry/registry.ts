@@ -1,7 +1,7 @@
 import { storeKeys } from '../../models/store-layout';
 import type { ModelRef, WeightedModelRef } from '../core/router';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
-import { describeCandidate, tryDescribeCandidate } from './candidate';
+import { describeCandidate, pinArtifacts, tryDescribeCandidate } from './candidate';
 import {
   appendEntry,
   chainEntry,
@@ -173,6 +173,7 @@ export class Registry {
         subject: outcome.event.subject,
         details: outcome.event.details,
         state,
+        artifacts: await pinArtifacts(this.store, state),
       });
       try {
         await appendEntry(this.store, entry);
