@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { dataCommand } from './commands/data-check';
 import { evaluateCommand } from './commands/evaluate';
+import { jobsCommand } from './commands/jobs';
+import { modelsCommand } from './commands/models';
 import { predictCommand } from './commands/predict';
 import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
@@ -13,6 +15,8 @@ const program = new Command()
   .addCommand(trainCommand())
   .addCommand(evaluateCommand())
   .addCommand(serveCommand())
+  .addCommand(modelsCommand())
+  .addCommand(jobsCommand())
   .addCommand(predictCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

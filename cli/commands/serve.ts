@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
 import { createHttpHandler } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
+import { HttpMetrics } from '../../runtime/http/metrics';
+import { watchIncoming } from '../../runtime/local/incoming-watcher';
 import { latestLocalModel, openLocalService } from '../../runtime/local/local-service';
 import { cachedRoutingState } from '../../runtime/registry/registry-state';
 
@@ -45,38 +47,71 @@ Examples:
   $ curl -s localhost:8080/v1/predict -H 'content-type: application/json' \\
       -d '{"descriptions":["men'"'"'s cotton knitted t-shirt"],"topK":3}'`,
     )
-    .action(async (opts: { port: number; host: string; train: boolean; recordText?: boolean }) => {
-      const home = hscodeHome();
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const started = Date.now();
-      const registered = existsSync(join(home, storeKeys.registryState));
-      if (!registered && !latestLocalModel(home) && opts.train) {
-        // Loaded only when needed: TensorFlow.js would add a quarter of a second to every start.
-        const { trainDefaultModel } = await import('../default-model');
-        await trainDefaultModel(home, log);
-      }
-      const { service, store, state } = await openLocalService({ home, log, recordText: opts.recordText });
-      const latest = latestLocalModel(home);
-      if (latest && latest.version !== state.champion.version) {
+    .action(
+      async (opts: {
+        port: number;
+        host: string;
+        train: boolean;
+        recordText?: boolean;
+        jobs: boolean;
+        retrainOptions: string;
+      }) => {
+        const home = hscodeHome();
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        const started = Date.now();
+        const registered = existsSync(join(home, storeKeys.registryState));
+        if (!registered && !latestLocalModel(home) && opts.train) {
+          // Loaded only when needed: TensorFlow.js would add a quarter of a second to every start.
+          const { trainDefaultModel } = await import('../default-model');
+          await trainDefaultModel(home, log);
+        }
+        // Model load failures reach the metrics through the service's log lines.
+        const metrics = new HttpMetrics();
+        const { service, store, state } = await openLocalService({
+          home,
+          log: metrics.countingModelLoadFailures(log),
+          recordText: opts.recordText,
+        });
+        const latest = latestLocalModel(home);
+        if (latest && latest.version !== state.champion.version) {
+          log(
+            `note: the newest local model ${latest.version} is not the champion (${state.champion.version}); the registry decides what serves`,
+          );
+        }
+        const handler = createHttpHandler({ service, log, metrics, registry: cachedRoutingState(store) });
+        const server = await startHttpServer({ handler, port: opts.port, host: opts.host, log });
         log(
-          `note: the newest local model ${latest.version} is not the champion (${state.champion.version}); the registry decides what serves`,
+          `champion ${state.champion.variant}/${state.champion.version}, store ${home}, ready in ${Date.now() - started} ms`,
         );
-      }
-      const handler = createHttpHandler({ service, log, registry: cachedRoutingState(store) });
-      const server = await startHttpServer({ handler, port: opts.port, host: opts.host, log });
-      log(
-        `champion ${state.champion.variant}/${state.champion.version}, store ${home}, ready in ${Date.now() - started} ms`,
-      );
-      // Loopback reads better as localhost, and it is the address a browser on this machine uses.
-      const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;
-      process.stdout.write(`${url}\n`);
-      const stop = async () => {
-        log('stopping: finishing requests in flight and flushing audit records');
-        await server.close();
-        await service.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-    });
+        // Loopback reads better as localhost, and it is the address a browser on this machine uses.
+        const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;
+        process.stdout.write(`${url}\n`);
+        const watcher = opts.jobs
+          ? watchIncoming({
+              folder: join(home, storeKeys.incomingData),
+              // This same CLI, started the way this process was (compiled, or TypeScript via tsx).
+              command: [
+                process.execPath,
+                ...process.execArgv,
+                process.argv[1] as string,
+                'jobs',
+                'retrain',
+                ...opts.retrainOptions.split(/\s+/).filter(Boolean),
+              ],
+              env: { ...process.env, HSCODE_HOME: home },
+              log,
+            })
+          : undefined;
+        if (watcher) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
+        const stop = async () => {
+          watcher?.stop();
+          log('stopping: finishing requests in flight and flushing audit records');
+          await server.close();
+          await service.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+      },
+    );
 }

@@ -1,0 +1,84 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { hscodeHome, storeKeys } from '../../models/store-layout';
+import { isVariantName, type VariantName } from '../../models/variants';
+import { Registry } from '../../runtime/registry/registry';
+import { LocalObjectStore } from '../../runtime/store/local-store';
+
+const fraction = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
+  return n;
+};
+
+function retrainCommand(): Command {
+  return new Command('retrain')
+    .description(
+      'Retrain on labelled files under data/incoming/ and register the candidate if it passes the gate',
+    )
+    .argument(
+      '[files...]',
+      'copy these files into data/incoming/ first (default: process what is already there)',
+    )
+    .option('--variant <name>', 'architecture to train', 'textcnn')
+    .option('--weight <share>', 'initial traffic share of a new challenger (0 = shadow)', fraction, 0.1)
+    .option(
+      '--max-drop <fraction>',
+      'largest subheading top-1 drop against the champion the gate accepts',
+      fraction,
+      0.01,
+    )
+    .option('--floor <fraction>', 'lowest subheading top-1 the gate accepts', fraction, 0.3)
+    .option('--epochs <n>', "override the variant's epoch count", (v) => Number(v))
+    .option('--without-default-corpus', 'train on feedback and the new files only')
+    .addHelpText(
+      'after',
+      `
+Each file is claimed by the sha256 of its content, so the same data never trains twice; rejected
+rows are kept under data/rejects/. The candidate and the champion are scored on the same
+held-out rows; the decision and its numbers land in the registry history.
+
+Examples:
+  $ hscode jobs retrain declarations-2026-11.csv
+  $ hscode jobs retrain --weight 0 --floor 0.4      # candidates start as shadows`,
+    )
+    .action(async (files: string[], opts) => {
+      const home = hscodeHome();
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      if (!isVariantName(opts.variant)) throw new Error(`unknown variant "${opts.variant}"`);
+      const incoming = join(home, storeKeys.incomingData);
+      mkdirSync(incoming, { recursive: true });
+      for (const file of files) copyFileSync(file, join(incoming, basename(file)));
+      const store = new LocalObjectStore(home);
+      const registry = new Registry(store, { actor: 'retrain-job' });
+      const keys = files.length
+        ? files.map((f) => `${storeKeys.incomingData}${basename(f)}`)
+        : await store.list(storeKeys.incomingData);
+      if (keys.length === 0) log(`nothing under ${incoming}: drop a labelled CSV there or pass files`);
+      // Loaded here: training pulls in TensorFlow.js, which other commands do not need.
+      const { retrainFromIncoming } = await import('../../runtime/jobs/retrain');
+      for (const key of keys) {
+        const outcome = await retrainFromIncoming({
+          store,
+          registry,
+          key,
+          log,
+          config: {
+            variant: opts.variant as VariantName,
+            initialWeight: opts.weight,
+            gate: { maxDrop: opts.maxDrop, floor: opts.floor },
+            withDefaultCorpus: !opts.withoutDefaultCorpus,
+            ...(opts.epochs ? { training: { epochs: opts.epochs } } : {}),
+          },
+        });
+        process.stdout.write(`${key}: ${JSON.stringify(outcome)}\n`);
+      }
+    });
+}
+
+export function jobsCommand(): Command {
+  return new Command('jobs')
+    .description('Run the MLOps jobs by hand (the server runs them on its own)')
+    .addCommand(retrainCommand());
+}
