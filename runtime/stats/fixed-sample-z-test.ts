@@ -1,6 +1,10 @@
 import { normalQuantile, normalSurvival } from './normal';
 import type { ArmComparison, SequentialDecision } from './sequential-test';
 
+// Bound once: global lookups are slow inside vm contexts (Jest runs each test file in one), and
+// these functions run inside the promotion simulation's loops.
+const { abs, sqrt } = Math;
+
 /**
  * The textbook fixed-sample two-proportion z-test (pooled variance). Valid once, at a sample size
  * fixed in advance; it is here as the naive rule the promotion simulation compares the sequential
@@ -11,7 +15,7 @@ export function twoProportionZ({ champion, challenger }: ArmComparison): number 
   const pooled = (champion.successes + challenger.successes) / (champion.n + challenger.n);
   const variance = pooled * (1 - pooled) * (1 / champion.n + 1 / challenger.n);
   if (variance === 0) return 0;
-  return (challenger.successes / challenger.n - champion.successes / champion.n) / Math.sqrt(variance);
+  return (challenger.successes / challenger.n - champion.successes / champion.n) / sqrt(variance);
 }
 
 export interface FixedSampleResult {
@@ -35,5 +39,5 @@ export function fixedSampleZTest(
       : z <= -critical
         ? 'rollback'
         : 'continue';
-  return { decision, z, pValue: 2 * normalSurvival(Math.abs(z)) };
+  return { decision, z, pValue: 2 * normalSurvival(abs(z)) };
 }

@@ -23,6 +23,10 @@
  * two-sample mSPRT of Johari et al. (s² = V/n); writing it in s² lets the arms have different n.
  */
 
+// Bound once: global lookups are slow inside vm contexts (Jest runs each test file in one), and
+// these functions run inside the promotion simulation's loops.
+const { exp, log, sqrt, min, max, abs } = Math;
+
 export interface ArmCounts {
   /** Predictions of this arm that received feedback. */
   n: number;
@@ -91,19 +95,18 @@ export interface SequentialTestResult {
 const CI_ALPHA = 0.05;
 
 function resolveConfig(config: SequentialTestConfig): Required<SequentialTestConfig> {
-  const resolved = { ...SEQUENTIAL_TEST_DEFAULTS, ...stripUndefined(config) };
-  const { alpha, minSamplesPerArm, tau, margin } = resolved;
+  const defaults = SEQUENTIAL_TEST_DEFAULTS;
+  const alpha = config.alpha ?? defaults.alpha;
+  const minSamplesPerArm = config.minSamplesPerArm ?? defaults.minSamplesPerArm;
+  const tau = config.tau ?? defaults.tau;
+  const margin = config.margin ?? defaults.margin;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
   if (!(Number.isInteger(minSamplesPerArm) && minSamplesPerArm >= 1)) {
     throw new RangeError(`minSamplesPerArm must be a positive whole number, got ${minSamplesPerArm}`);
   }
   if (!(tau > 0 && Number.isFinite(tau))) throw new RangeError(`tau must be positive, got ${tau}`);
   if (!(margin >= 0 && margin < 1)) throw new RangeError(`margin must be in [0, 1), got ${margin}`);
-  return resolved;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return { alpha, minSamplesPerArm, tau, margin };
 }
 
 function checkArm(name: string, arm: ArmCounts): void {
@@ -129,23 +132,21 @@ export function mixtureLogEvidence(diff: number, variance: number, theta0: numbe
   const tau2 = tau * tau;
   const shifted = diff - theta0;
   return (
-    0.5 * Math.log(variance / (variance + tau2)) +
-    (tau2 * shifted * shifted) / (2 * variance * (variance + tau2))
+    0.5 * log(variance / (variance + tau2)) + (tau2 * shifted * shifted) / (2 * variance * (variance + tau2))
   );
 }
 
 /** Half-width of {θ0 : log Λ(θ0) < log(1/level)}: the always-valid interval around the difference. */
 export function mixtureHalfWidth(variance: number, tau: number, level: number): number {
   const tau2 = tau * tau;
-  return Math.sqrt(
-    ((variance * (variance + tau2)) / tau2) *
-      (2 * Math.log(1 / level) + Math.log((variance + tau2) / variance)),
+  return sqrt(
+    ((variance * (variance + tau2)) / tau2) * (2 * log(1 / level) + log((variance + tau2) / variance)),
   );
 }
 
-const clip = (x: number) => Math.min(1, Math.max(-1, x));
+const clip = (x: number) => min(1, max(-1, x));
 const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
-const points = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(100 * d).toFixed(1)}`;
+const points = (d: number) => `${d >= 0 ? '+' : '−'}${abs(100 * d).toFixed(1)}`;
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**
@@ -160,7 +161,7 @@ export function sequentialDecision(
   checkArm('champion', counts.champion);
   checkArm('challenger', counts.challenger);
   const { champion, challenger } = counts;
-  const threshold = Math.log(1 / alpha);
+  const threshold = log(1 / alpha);
   const theta0 = -margin;
 
   const accChampion = champion.n ? champion.successes / champion.n : NaN;
@@ -183,7 +184,7 @@ export function sequentialDecision(
     ci95,
     statistic,
     threshold,
-    pValueAlwaysValid: Math.min(1, Math.exp(-statistic)),
+    pValueAlwaysValid: min(1, exp(-statistic)),
   };
   let decision: SequentialDecision = 'continue';
   if (champion.n >= minSamplesPerArm && challenger.n >= minSamplesPerArm && statistic >= threshold) {
@@ -232,7 +233,7 @@ export function sequentialTest(
     decision,
     reason:
       `No significant difference yet${margin > 0 ? ` against the ${marginText}` : ''}: ${observed}; ` +
-      `the evidence ratio is ${Math.exp(statistic).toPrecision(3)} of the ${(1 / alpha).toPrecision(3)} needed.`,
+      `the evidence ratio is ${exp(statistic).toPrecision(3)} of the ${(1 / alpha).toPrecision(3)} needed.`,
     stats,
   };
 }
