@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditRecord } from '../core/audit';
+import type { FeedbackRecord } from '../core/feedback';
+import { modelRefKey, type ModelRef } from '../core/router';
+import type { ObjectStore } from '../store/object-store';
+
+/** What live traffic says about one model: feedback-confirmed top-1 hits and served latency. */
+export interface LiveOutcomes {
+  /** Predictions of this model that received feedback, and how many had the true code first. */
+  n: number;
+  correct: number;
+  /** The same per UTC day, for the dashboard's accuracy-over-time chart. */
+  byDay: Record<string, { n: number; correct: number }>;
+  /** Served predictions seen in the audit trail, and their model latency. */
+  served: number;
+  latencyP99Ms: number | null;
+}
+
+const empty = (): LiveOutcomes => ({ n: 0, correct: 0, byDay: {}, served: 0, latencyP99Ms: null });
+
+/** Every feedback record in the store (feedback/<day>/<prediction id>.json). */
+export async function readFeedback(store: ObjectStore, since?: string): Promise<FeedbackRecord[]> {
+  const records: FeedbackRecord[] = [];
+  for (const key of await store.list('feedback/')) {
+    const object = await store.get(key);
+    if (!object) continue;
+    const record = JSON.parse(Buffer.from(object.body).toString('utf8')) as FeedbackRecord;
+    if (!since || record.receivedAt >= since) records.push(record);
+  }
+  return records;
+}
+
+/** The local audit trail (`<home>/audit/YYYY-MM-DD.jsonl`), newest `days` files. */
+export async function readLocalAudit(home: string, days = 7): Promise<AuditRecord[]> {
+  const folder = join(home, 'audit');
+  if (!existsSync(folder)) return [];
+  const files = (await readdir(folder))
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f))
+    .sort()
+    .slice(-days);
+  const records: AuditRecord[] = [];
+  for (const file of files) {
+    for (const line of (await readFile(join(folder, file), 'utf8')).split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        records.push(JSON.parse(line) as AuditRecord);
+      } catch {
+        // A line cut short by a crash is skipped; the rest of the file still counts.
+      }
+    }
+  }
+  return records;
+}
+
+function p99(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;
+}
+
+/**
+ * Joins feedback with the predictions it refers to, per model (`variant/version`): each arm is
+ * scored only on the traffic it actually answered. Shadow records count toward latency only.
+ */
+export function liveOutcomes(
+  feedback: readonly FeedbackRecord[],
+  audit: readonly AuditRecord[],
+): Map<string, LiveOutcomes> {
+  const byModel = new Map<string, LiveOutcomes>();
+  const of = (ref: ModelRef) => {
+    const key = modelRefKey(ref);
+    let outcomes = byModel.get(key);
+    if (!outcomes) byModel.set(key, (outcomes = empty()));
+    return outcomes;
+  };
+  for (const record of feedback) {
+    if (!record.prediction) continue;
+    const outcomes = of(record.prediction);
+    const hit = record.prediction.topK[0]?.hs6 === record.hs6 ? 1 : 0;
+    const day = record.receivedAt.slice(0, 10);
+    const daily = (outcomes.byDay[day] ??= { n: 0, correct: 0 });
+    outcomes.n++;
+    outcomes.correct += hit;
+    daily.n++;
+    daily.correct += hit;
+  }
+  const latencies = new Map<string, number[]>();
+  for (const record of audit) {
+    const key = modelRefKey(record);
+    if (!record.shadow) of(record).served++;
+    let list = latencies.get(key);
+    if (!list) latencies.set(key, (list = []));
+    list.push(record.latencyMs);
+  }
+  for (const [key, list] of latencies) {
+    const outcomes = byModel.get(key);
+    if (outcomes) outcomes.latencyP99Ms = p99(list);
+  }
+  return byModel;
+}

@@ -1,0 +1,144 @@
+import type { AuditRecord } from '../core/audit';
+import type { FeedbackRecord } from '../core/feedback';
+import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
+import { readHistory, type HistoryEntry } from '../registry/history';
+import type { Registry } from '../registry/registry';
+import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
+import { decideRamp, type RampAction, type RampConfig } from '../stats/ramp';
+import { sequentialTest, type SequentialTestConfig } from '../stats/sequential-test';
+import type { ObjectStore } from '../store/object-store';
+import { readFeedback } from './live-outcomes';
+
+export interface PromoteConfig {
+  test?: SequentialTestConfig;
+  guardrails?: GuardrailConfig;
+  ramp?: RampConfig;
+}
+
+export interface PromoteInput {
+  store: ObjectStore;
+  registry: Registry;
+  /** The audit trail (served predictions with their latency); cloud-neutral. */
+  audit: () => Promise<AuditRecord[]>;
+  config?: PromoteConfig;
+  log?: (line: string) => void;
+}
+
+export interface ChallengerEvaluation {
+  challenger: ModelRef;
+  action: RampAction;
+  /** Whether the registry changed (a lost race or a no-op leaves it as it was). */
+  applied: boolean;
+  reason: string;
+  stats: Record<string, unknown>;
+}
+
+/** The last evaluation of each challenger, for the dashboard: holds are not history events. */
+export const PROMOTE_STATUS_KEY = 'jobs/promote/latest.json';
+
+const sameModel = (a: ModelRef, b: ModelRef) => a.variant === b.variant && a.version === b.version;
+
+/** When the challenger was added, and when its weight last changed, from the history. */
+function experimentTimes(
+  history: readonly HistoryEntry[],
+  ref: ModelRef,
+): { since: string; weightSince: string } {
+  let since = '';
+  let weightSince = '';
+  for (const entry of history) {
+    if (!sameModel(entry.subject, ref)) continue;
+    if (entry.type === 'challenger-added') since = weightSince = entry.time;
+    if (entry.type === 'ramped') weightSince = entry.time;
+  }
+  return { since, weightSince };
+}
+
+function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: string) {
+  let n = 0;
+  let successes = 0;
+  for (const record of feedback) {
+    const prediction = record.prediction;
+    if (!prediction || prediction.time < since || !sameModel(prediction, ref)) continue;
+    n++;
+    if (prediction.topK[0]?.hs6 === record.hs6) successes++;
+  }
+  return { n, successes };
+}
+
+function operations(audit: readonly AuditRecord[], ref: ModelRef, since: string) {
+  const latencies = audit
+    .filter((r) => !r.shadow && r.time >= since && sameModel(r, ref))
+    .map((r) => r.latencyMs)
+    .sort((a, b) => a - b);
+  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+  // A challenger that fails never answers (its traffic falls back to the champion), so the audit
+  // trail holds no failed requests; errors stay 0 and the latency guardrail does the work.
+  return { requests: latencies.length, errors: 0, latencyP99Ms: p99 };
+}
+
+/**
+ * The scheduled promote job: for each challenger, feedback joined with the predictions it rates
+ * (each arm only on the traffic it served since the challenger was added), an always-valid
+ * sequential test, latency guardrails and the ramp policy decide to ramp, promote, roll back or
+ * keep collecting. State-changing decisions go through the registry (conditional writes: a job
+ * that loses a race re-reads and decides again); every evaluation is kept for the dashboard.
+ */
+export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEvaluation[]> {
+  const { store, registry, config = {} } = input;
+  const log = input.log ?? (() => undefined);
+  const state = await registry.read();
+  if (state.challengers.length === 0) return [];
+  const [history, feedback, audit] = await Promise.all([
+    readHistory(store),
+    readFeedback(store),
+    input.audit(),
+  ]);
+
+  const evaluations: ChallengerEvaluation[] = [];
+  for (const challenger of state.challengers as WeightedModelRef[]) {
+    const ref = { variant: challenger.variant, version: challenger.version };
+    const { since, weightSince } = experimentTimes(history, ref);
+    const test = sequentialTest(
+      { champion: counts(feedback, state.champion, since), challenger: counts(feedback, ref, since) },
+      config.test,
+    );
+    const guardrails = checkGuardrails(
+      { champion: operations(audit, state.champion, since), challenger: operations(audit, ref, since) },
+      config.guardrails,
+    );
+    const decision = decideRamp(
+      {
+        weight: challenger.weight,
+        samplesAtWeight: counts(feedback, ref, weightSince).n,
+        test,
+        guardrails,
+      },
+      config.ramp,
+    );
+    const details = { reason: decision.reason, ...decision.stats, champion: state.champion };
+    let applied = false;
+    if (decision.action === 'promote') applied = (await registry.promote(ref, details)).applied;
+    else if (decision.action === 'rollback') applied = (await registry.rollback(ref, details)).applied;
+    else if (decision.action === 'ramp' && decision.weight !== undefined) {
+      applied = (await registry.ramp(ref, decision.weight, details)).applied;
+    }
+    log(
+      `promote job: ${modelRefKey(ref)} → ${decision.action}${applied ? '' : ' (not applied)'}: ${decision.reason}`,
+    );
+    evaluations.push({
+      challenger: ref,
+      action: decision.action,
+      applied,
+      reason: decision.reason,
+      stats: details,
+    });
+    // A promotion changes the champion every other challenger is compared with: decide the
+    // rest on the next run, against the new state.
+    if (applied && decision.action === 'promote') break;
+  }
+  await store.put(
+    PROMOTE_STATUS_KEY,
+    `${JSON.stringify({ evaluatedAt: new Date().toISOString(), evaluations }, null, 2)}\n`,
+  );
+  return evaluations;
+}
