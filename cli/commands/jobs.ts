@@ -77,8 +77,46 @@ Examples:
     });
 }
 
+function promoteCommand(): Command {
+  return new Command('promote')
+    .description('Decide each challenger: ramp its traffic, promote it, roll it back or keep collecting')
+    .option('--json', 'print the evaluations as JSON')
+    .addHelpText(
+      'after',
+      `
+Feedback is joined with the predictions it rates, per arm; an always-valid sequential test
+(mSPRT, alpha 0.05, at least 200 feedback events per arm) and latency guardrails decide, so
+running this as often as you like does not inflate false promotions. Decisions and their
+numbers land in the registry history ("hscode models history").
+
+Example:
+  $ hscode jobs promote`,
+    )
+    .action(async (opts: { json?: boolean }) => {
+      const home = hscodeHome();
+      const store = new LocalObjectStore(home);
+      const { runPromoteJob } = await import('../../runtime/jobs/promote');
+      const { readLocalAudit } = await import('../../runtime/jobs/live-outcomes');
+      const evaluations = await runPromoteJob({
+        store,
+        registry: new Registry(store, { actor: 'promote-job' }),
+        audit: () => readLocalAudit(home),
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(evaluations, null, 2)}\n`);
+      else if (evaluations.length === 0) process.stdout.write('no challenger to decide on\n');
+      else {
+        for (const e of evaluations) {
+          process.stdout.write(
+            `${e.challenger.version}: ${e.action}${e.applied ? '' : ' (no change)'} — ${e.reason}\n`,
+          );
+        }
+      }
+    });
+}
+
 export function jobsCommand(): Command {
   return new Command('jobs')
     .description('Run the MLOps jobs by hand (the server runs them on its own)')
-    .addCommand(retrainCommand());
+    .addCommand(retrainCommand())
+    .addCommand(promoteCommand());
 }

@@ -6,11 +6,18 @@ import { createHttpHandler } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
 import { watchIncoming } from '../../runtime/local/incoming-watcher';
+import { schedulePromote } from '../../runtime/local/promote-schedule';
 import { latestLocalModel, openLocalService } from '../../runtime/local/local-service';
 import { cachedRoutingState } from '../../runtime/registry/registry-state';
 
 const DEFAULT_PORT = 8080;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const seconds = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0)) throw new InvalidArgumentError('expected a number of seconds ≥ 0');
+  return n;
+};
 
 const port = (value: string) => {
   const n = Number(value);
@@ -36,6 +43,21 @@ export function serveCommand(): Command {
       '--record-text',
       'keep description texts in audit and feedback records (default: only their sha256)',
     )
+    .option(
+      '--no-jobs',
+      'neither retrain on files dropped into $HSCODE_HOME/data/incoming/ nor run the promote job',
+    )
+    .option(
+      '--promote-every <seconds>',
+      'how often the promote job decides on challengers (0 = never)',
+      seconds,
+      60,
+    )
+    .option(
+      '--retrain-options <flags>',
+      'extra flags for the retrain job (see "hscode jobs retrain --help")',
+      '',
+    )
     .addHelpText(
       'after',
       `
@@ -55,6 +77,7 @@ Examples:
         recordText?: boolean;
         jobs: boolean;
         retrainOptions: string;
+        promoteEvery: number;
       }) => {
         const home = hscodeHome();
         const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -103,7 +126,12 @@ Examples:
             })
           : undefined;
         if (watcher) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
+        const promoter =
+          opts.jobs && opts.promoteEvery > 0
+            ? schedulePromote({ home, store, everyMs: opts.promoteEvery * 1000, log })
+            : undefined;
         const stop = async () => {
+          promoter?.stop();
           watcher?.stop();
           log('stopping: finishing requests in flight and flushing audit records');
           await server.close();

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { storeKeys } from '../models/store-layout';
+import { parseRegistryState, type RegistryState } from '../runtime/registry/registry-state';
+import { runCli } from './helpers/run-cli';
+import { tinyDataset } from './helpers/tiny-dataset';
+import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
+
+const root = join(__dirname, '..');
+
+function serve(
+  home: string,
+): Promise<{ url: string; child: ChildProcessWithoutNullStreams; logs: () => string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(root, 'cli', 'main.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--no-train',
+      '--promote-every',
+      '1',
+      '--retrain-options',
+      '--without-default-corpus --epochs 3 --floor 0 --max-drop 1 --weight 0.5',
+    ],
+    { cwd: root, env: { ...process.env, HSCODE_HOME: home } },
+  );
+  let logs = '';
+  child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const url = /(http:\/\/\S+)/.exec(chunk.toString())?.[1];
+      if (url) resolve({ url: url.replace(/\/$/, ''), child, logs: () => logs });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${logs}`)));
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('the MLOps loop on the embedded default', () => {
+  let champion: TrainedModel;
+  let served: Awaited<ReturnType<typeof serve>>;
+  const state = (): RegistryState =>
+    parseRegistryState(readFileSync(join(champion.home, storeKeys.registryState)));
+
+  beforeAll(async () => {
+    champion = await trainTinyModel({ seed: 31 });
+    served = await serve(champion.home);
+  }, 120_000);
+
+  afterAll(() => served?.child.kill('SIGTERM'));
+
+  it('turns a dropped CSV into a challenger, promotes it on feedback and keeps a verifiable chain', async () => {
+    const incoming = join(champion.home, storeKeys.incomingData);
+    mkdirSync(incoming, { recursive: true });
+    const rows = tinyDataset(24, 10, 5).map((r) => `"${r.text.replace(/"/g, '""')}",${r.hs6}`);
+    writeFileSync(join(incoming, 'declarations.csv'), ['description,hs_code', ...rows].join('\n'));
+
+    const challenger = await until('a challenger', () => state().challengers[0], 150_000);
+    expect(challenger.weight).toBe(0.5);
+
+    // Analysts confirm the challenger's answers and correct most of the champion's.
+    let sent = 0;
+    for (let i = 0; i < 700 && existsSync(join(champion.home, storeKeys.registryState)); i++) {
+      const response = await post(`${served.url}/v1/predict`, {
+        descriptions: [`cotton knitted shirt ${i}`],
+        key: `customer-${i}`,
+      });
+      const [prediction] = (
+        (await response.json()) as {
+          predictions: { predictionId: string; modelVersion: string; candidates: { hs6: string }[] }[];
+        }
+      ).predictions;
+      if (!prediction) throw new Error('no prediction');
+      const top = prediction.candidates[0]?.hs6 as string;
+      const right = prediction.modelVersion === challenger.version ? i % 10 !== 0 : i % 10 < 5;
+      const hs6 = right ? top : top === '610910' ? '610990' : '610910';
+      expect(
+        (await post(`${served.url}/v1/feedback`, { predictionId: prediction.predictionId, hs6 })).status,
+      ).toBe(201);
+      sent++;
+    }
+    expect(sent).toBe(700);
+
+    const promoted = await until(
+      'the promotion',
+      () => (state().champion.version === challenger.version ? state() : undefined),
+      30_000,
+    );
+    expect(promoted.fallback).toEqual(champion.ref);
+    expect(served.logs()).toMatch(/significantly better/);
+
+    const history = runCli(['models', 'history', '--json'], { HSCODE_HOME: champion.home });
+    const types = (JSON.parse(history.stdout) as { type: string }[]).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['registered', 'challenger-added', 'promoted']));
+    const verify = runCli(['models', 'verify'], { HSCODE_HOME: champion.home });
+    expect(verify.status).toBe(0);
+  }, 300_000);
+});
