@@ -1,0 +1,220 @@
+import { ARTIFACT_FILES } from '../../models/artifact';
+import { storeKeys } from '../../models/store-layout';
+import type { AuditRecord } from '../core/audit';
+import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
+import { liveOutcomes, readFeedback, type LiveOutcomes } from '../jobs/live-outcomes';
+import { readHistory } from '../registry/history';
+import { NoRegistryStateError, roleOf, type Role } from '../registry/registry';
+import type { RegistryState } from '../registry/registry-state';
+import type { DriftBaseline } from '../stats/drift';
+import type { ObjectStore } from '../store/object-store';
+import { decisionRow, type DecisionRow } from './decisions';
+import { liveWindow } from './live-window';
+import { modelDrift, type ModelDrift } from './model-drift';
+import { wilsonInterval, type ProportionEstimate } from './wilson';
+
+/**
+ * Where the live predictions come from: the local audit files, or a cloud's log query. Returns
+ * the window the dashboard describes (e.g. the last 7 days).
+ */
+export type AuditSource = () => Promise<readonly AuditRecord[]>;
+
+export interface DashboardSources {
+  store: ObjectStore;
+  /** The registry (Registry satisfies this); reading may throw NoRegistryStateError before any champion. */
+  registry: { read(): Promise<RegistryState> };
+  audit: AuditSource;
+  /** Decisions listed, newest first (default 50). */
+  historyLimit?: number;
+  /** Feedback older than this many days is left out of the accuracy panels (default 30). */
+  feedbackDays?: number;
+  now?: () => Date;
+}
+
+export interface TrafficShare extends ModelRef {
+  role: 'champion' | 'challenger';
+  /** Share of requests in [0, 1]: the challengers' weights, and what they leave to the champion. */
+  share: number;
+}
+
+export type DailyAccuracy = ProportionEstimate & { day: string };
+
+export interface ModelPanel extends ModelRef {
+  /** Its place in the registry now; null for a model that left it but still has feedback in the window. */
+  role: Role | null;
+  /** Top-1 subheading accuracy on feedback about this model's own answers, with Wilson 95% bounds. */
+  accuracy: ProportionEstimate;
+  accuracyByDay: DailyAccuracy[];
+  /** Predictions it answered in the audit window (shadows answer none) and its model latency p99. */
+  served: number;
+  latencyP99Ms: number | null;
+  /** Live inputs against the model's own held-out baseline; null for models that see no traffic. */
+  drift: ModelDrift | null;
+  /** Why there is no drift panel for a routed model (its manifest could not be read). */
+  driftUnavailable?: string;
+}
+
+export interface DashboardDocument {
+  generatedAt: string;
+  /** null until a champion is registered. */
+  registry: {
+    revision: number;
+    champion: ModelRef;
+    challengers: WeightedModelRef[];
+    shadows: ModelRef[];
+    fallback: ModelRef | null;
+  } | null;
+  traffic: TrafficShare[];
+  decisions: DecisionRow[];
+  models: ModelPanel[];
+  window: {
+    auditRecords: number;
+    firstPrediction: string | null;
+    lastPrediction: string | null;
+    feedbackRecords: number;
+    feedbackSince: string;
+  };
+}
+
+const DAY_MS = 86_400_000;
+const plainRef = (ref: ModelRef): ModelRef => ({ variant: ref.variant, version: ref.version });
+
+async function readState(registry: DashboardSources['registry']): Promise<RegistryState | undefined> {
+  try {
+    return await registry.read();
+  } catch (err) {
+    if (err instanceof NoRegistryStateError) return undefined;
+    throw err;
+  }
+}
+
+export function trafficSplit(state: RegistryState): TrafficShare[] {
+  const challengers = state.challengers.map((c): TrafficShare => ({
+    ...plainRef(c),
+    role: 'challenger',
+    share: c.weight,
+  }));
+  const taken = challengers.reduce((sum, c) => sum + c.share, 0);
+  // Weights may add up to 1 + a rounding speck (the registry allows it): never a negative share.
+  return [{ ...plainRef(state.champion), role: 'champion', share: Math.max(0, 1 - taken) }, ...challengers];
+}
+
+/** The manifest's drift baseline, or why it cannot be had. */
+async function readBaseline(store: ObjectStore, ref: ModelRef): Promise<DriftBaseline | string> {
+  const key = storeKeys.modelFile(ref.variant, ref.version, ARTIFACT_FILES.manifest);
+  const object = await store.get(key);
+  if (!object) return `${key} is missing`;
+  try {
+    const baseline = (
+      JSON.parse(Buffer.from(object.body).toString('utf8')) as { driftBaseline?: DriftBaseline }
+    ).driftBaseline;
+    if (
+      !baseline ||
+      typeof baseline.chapterDistribution !== 'object' ||
+      !Array.isArray(baseline.confidenceHistogram) ||
+      typeof baseline.unknownWordRate !== 'number'
+    ) {
+      return `${key} has no drift baseline`;
+    }
+    return baseline;
+  } catch {
+    return `${key} is not JSON`;
+  }
+}
+
+function accuracyOf(outcomes: LiveOutcomes | undefined): Pick<ModelPanel, 'accuracy' | 'accuracyByDay'> {
+  if (!outcomes) return { accuracy: wilsonInterval(0, 0), accuracyByDay: [] };
+  return {
+    accuracy: wilsonInterval(outcomes.correct, outcomes.n),
+    accuracyByDay: Object.entries(outcomes.byDay)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([day, { n, correct }]) => ({ day, ...wilsonInterval(correct, n) })),
+  };
+}
+
+/**
+ * The monitoring page's one document: who serves and with what share, the last decisions and the
+ * numbers behind them, each model's accuracy on feedback about its own answers (per day, with
+ * intervals), and its live inputs against the baseline its manifest recorded. Built from the
+ * store and an audit source only, so any cloud that has those can serve it.
+ */
+export async function buildDashboard(sources: DashboardSources): Promise<DashboardDocument> {
+  const now = (sources.now ?? (() => new Date()))();
+  const feedbackSince = new Date(now.getTime() - (sources.feedbackDays ?? 30) * DAY_MS).toISOString();
+  const [state, history, feedback, audit] = await Promise.all([
+    readState(sources.registry),
+    readHistory(sources.store, { limit: sources.historyLimit ?? 50 }),
+    readFeedback(sources.store, feedbackSince),
+    sources.audit(),
+  ]);
+  const outcomes = liveOutcomes(feedback, audit);
+
+  const refs = new Map<string, ModelRef>();
+  const add = (ref: ModelRef) => {
+    if (!refs.has(modelRefKey(ref))) refs.set(modelRefKey(ref), plainRef(ref));
+  };
+  if (state) {
+    [state.champion, ...state.challengers, ...state.shadows].forEach(add);
+    if (state.fallback) add(state.fallback);
+  }
+  for (const key of outcomes.keys()) {
+    const slash = key.indexOf('/');
+    add({ variant: key.slice(0, slash), version: key.slice(slash + 1) });
+  }
+
+  const auditByModel = new Map<string, AuditRecord[]>();
+  for (const record of audit) {
+    const key = modelRefKey(record);
+    const list = auditByModel.get(key);
+    if (list) list.push(record);
+    else auditByModel.set(key, [record]);
+  }
+
+  const models = await Promise.all(
+    [...refs.entries()].map(async ([key, ref]): Promise<ModelPanel> => {
+      const role = state ? (roleOf(state, ref) ?? null) : null;
+      const live = outcomes.get(key);
+      const panel: ModelPanel = {
+        ...ref,
+        role,
+        ...accuracyOf(live),
+        served: live?.served ?? 0,
+        latencyP99Ms: live?.latencyP99Ms ?? null,
+        drift: null,
+      };
+      // Drift is about the inputs a model sees now: the routed ones; a fallback sees none.
+      if (role === 'champion' || role === 'challenger' || role === 'shadow') {
+        const baseline = await readBaseline(sources.store, ref);
+        if (typeof baseline === 'string') panel.driftUnavailable = baseline;
+        else {
+          panel.drift = modelDrift(baseline, liveWindow(auditByModel.get(key) ?? []));
+        }
+      }
+      return panel;
+    }),
+  );
+
+  const times = audit.map((r) => r.time).sort();
+  return {
+    generatedAt: now.toISOString(),
+    registry: state
+      ? {
+          revision: state.revision,
+          champion: plainRef(state.champion),
+          challengers: state.challengers.map((c) => ({ ...plainRef(c), weight: c.weight })),
+          shadows: state.shadows.map(plainRef),
+          fallback: state.fallback ? plainRef(state.fallback) : null,
+        }
+      : null,
+    traffic: state ? trafficSplit(state) : [],
+    decisions: history.map(decisionRow).reverse(),
+    models,
+    window: {
+      auditRecords: audit.length,
+      firstPrediction: times[0] ?? null,
+      lastPrediction: times[times.length - 1] ?? null,
+      feedbackRecords: feedback.length,
+      feedbackSince,
+    },
+  };
+}
