@@ -8,10 +8,14 @@ import { OnnxClassifier } from '../core/onnx-classifier';
 import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { RoutingState } from '../core/router';
 import { releaseSharedSessions } from '../core/session-cache';
+import { readLocalAudit } from '../jobs/live-outcomes';
+import { buildDashboard } from '../monitoring/dashboard-data';
+import { Registry } from '../registry/registry';
 import { LocalObjectStore } from '../store/local-store';
 import { createHttpHandler, type HttpHandler, type HttpHandlerDeps, type HttpResponse } from './handler';
 import { HttpMetrics } from './metrics';
 import {
+  dashboardResponseSchema,
   errorResponseSchema,
   feedbackResponseSchema,
   healthResponseSchema,
@@ -443,7 +447,15 @@ describe('createHttpHandler', () => {
       );
       expect(doc.components.schemas.PredictRequest).toHaveProperty('properties.descriptions.maxItems', 7);
       expect(Object.keys(doc.paths).sort()).toEqual(
-        ['/healthz', '/metrics', '/openapi.json', '/v1/feedback', '/v1/models', '/v1/predict'].sort(),
+        [
+          '/healthz',
+          '/metrics',
+          '/openapi.json',
+          '/v1/dashboard',
+          '/v1/feedback',
+          '/v1/models',
+          '/v1/predict',
+        ].sort(),
       );
       expect(doc.paths['/v1/predict']).toHaveProperty(
         'post.requestBody.content.application/json.schema.$ref',
@@ -451,6 +463,25 @@ describe('createHttpHandler', () => {
       );
       // Each component is a schema ajv compiles in strict mode.
       for (const schema of Object.values(doc.components.schemas)) ajv.compile(schema);
+    });
+
+    it('/v1/dashboard answers the monitoring document in the documented shape, or 404 without one', async () => {
+      const store = new LocalObjectStore(model.home);
+      const { handler } = handlerFor({
+        dashboard: () =>
+          buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(model.home) }),
+      });
+      await call(handler, '/v1/predict', { body: { descriptions: ['cotton t-shirt'] } });
+      const response = await call(handler, '/v1/dashboard');
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('no-store');
+      conforms(dashboardResponseSchema, json(response));
+
+      expectError(await call(handlerFor().handler, '/v1/dashboard'), 404, 'not_found');
+      expectError(await call(handler, '/v1/dashboard', { body: {} }), 405, 'method_not_allowed');
+      const failing = handlerFor({ dashboard: () => Promise.reject(new Error('store unreachable')) });
+      expectError(await call(failing.handler, '/v1/dashboard'), 500, 'internal_error');
+      expect(failing.logs.join('\n')).toMatch(/\/v1\/dashboard failed: Error: store unreachable/);
     });
 
     it('/metrics is Prometheus text that counts requests by route and status', async () => {

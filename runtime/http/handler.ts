@@ -30,6 +30,11 @@ export interface HttpHandlerDeps {
   metrics?: HttpMetrics;
   /** The same registry reader the service routes with: lets /healthz name the champion. */
   registry?: () => RoutingState | Promise<RoutingState>;
+  /**
+   * The monitoring page's document (`GET /v1/dashboard`); a deployment that cannot assemble it
+   * leaves it out and the route answers 404.
+   */
+  dashboard?: () => Promise<unknown>;
 }
 
 type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
@@ -122,6 +127,13 @@ export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
     return { status: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store' }, body: text };
   };
 
+  const dashboard: Endpoint = async () => {
+    if (!deps.dashboard) {
+      return errorResponse(404, 'not_found', 'this deployment has no monitoring dashboard');
+    }
+    return jsonResponse(200, await deps.dashboard());
+  };
+
   const openApiDocument: Endpoint = async () => ({
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
@@ -132,6 +144,7 @@ export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
     '/v1/predict': { name: '/v1/predict', methods: { POST: predict } },
     '/v1/feedback': { name: '/v1/feedback', methods: { POST: feedback } },
     '/v1/models': { name: '/v1/models', methods: { GET: models } },
+    '/v1/dashboard': { name: '/v1/dashboard', methods: { GET: dashboard } },
     '/healthz': { name: '/healthz', methods: { GET: health } },
     '/metrics': { name: '/metrics', methods: { GET: metricsText } },
     '/openapi.json': { name: '/openapi.json', methods: { GET: openApiDocument } },

@@ -1,5 +1,6 @@
 import type { RequestSchemas } from './request-validation';
 import {
+  dashboardResponseSchema,
   errorResponseSchema,
   feedbackResponseSchema,
   healthResponseSchema,
@@ -72,6 +73,16 @@ export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): R
           responses: { '200': { description: 'Loaded models.', content: json('ModelsResponse') } },
         },
       },
+      '/v1/dashboard': {
+        get: {
+          operationId: 'dashboard',
+          summary: 'Registry, traffic split, decisions, live accuracy and drift for the monitoring page',
+          responses: {
+            '200': { description: 'The monitoring document.', content: json('DashboardResponse') },
+            '404': error('This deployment serves no dashboard.'),
+          },
+        },
+      },
       '/healthz': {
         get: {
           operationId: 'health',
@@ -116,6 +127,7 @@ export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): R
         ModelsResponse: modelsResponseSchema,
         ModelSummary: modelSummarySchema,
         HealthResponse: healthResponseSchema,
+        DashboardResponse: dashboardResponseSchema,
         ErrorResponse: errorResponseSchema,
       },
     },

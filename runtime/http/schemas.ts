@@ -255,3 +255,169 @@ export const errorResponseSchema: SchemaObject = {
   required: ['error'],
   additionalProperties: false,
 };
+
+const modelRef = {
+  type: 'object',
+  properties: { variant: { type: 'string' }, version: { type: 'string' } },
+  required: ['variant', 'version'],
+};
+const nullableProbability = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+const proportion = {
+  description: 'Top-1 subheading accuracy on feedback, with its Wilson 95% interval (null without feedback).',
+  type: 'object',
+  properties: {
+    n: { type: 'integer', minimum: 0 },
+    successes: { type: 'integer', minimum: 0 },
+    rate: nullableProbability,
+    low: nullableProbability,
+    high: nullableProbability,
+  },
+  required: ['n', 'successes', 'rate', 'low', 'high'],
+};
+const driftStatus = { enum: ['ok', 'warn', 'alarm', 'too-little-data'] };
+const thresholds = {
+  type: 'object',
+  properties: { warn: { type: 'number' }, alarm: { type: 'number' } },
+  required: ['warn', 'alarm'],
+};
+
+export const dashboardResponseSchema: SchemaObject = {
+  title: 'DashboardResponse',
+  description:
+    'The monitoring page: routing and traffic split, the last registry decisions, each model’s live accuracy and input drift.',
+  type: 'object',
+  properties: {
+    generatedAt: { type: 'string' },
+    registry: {
+      description: 'null until a champion is registered.',
+      type: ['object', 'null'],
+      properties: {
+        revision: { type: 'integer', minimum: 0 },
+        champion: modelRef,
+        challengers: {
+          type: 'array',
+          items: { ...modelRef, properties: { ...modelRef.properties, weight: probability } },
+        },
+        shadows: { type: 'array', items: modelRef },
+        fallback: { anyOf: [modelRef, { type: 'null' }] },
+      },
+      required: ['revision', 'champion', 'challengers', 'shadows', 'fallback'],
+    },
+    traffic: {
+      type: 'array',
+      items: {
+        ...modelRef,
+        properties: {
+          ...modelRef.properties,
+          role: { enum: ['champion', 'challenger'] },
+          share: probability,
+        },
+        required: ['variant', 'version', 'role', 'share'],
+      },
+    },
+    decisions: {
+      description: 'Newest first.',
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer', minimum: 1 },
+          time: { type: 'string' },
+          type: { type: 'string' },
+          actor: { type: 'string' },
+          subject: modelRef,
+          reason: { type: 'string' },
+          stats: {
+            type: 'object',
+            additionalProperties: {
+              anyOf: [
+                { type: 'number' },
+                { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+              ],
+            },
+          },
+        },
+        required: ['seq', 'time', 'type', 'actor', 'subject', 'reason', 'stats'],
+      },
+    },
+    models: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          variant: { type: 'string' },
+          version: { type: 'string' },
+          role: { enum: ['champion', 'challenger', 'shadow', 'fallback', null] },
+          accuracy: proportion,
+          accuracyByDay: {
+            type: 'array',
+            items: { ...proportion, properties: { ...proportion.properties, day: { type: 'string' } } },
+          },
+          served: { type: 'integer', minimum: 0 },
+          latencyP99Ms: { type: ['number', 'null'] },
+          drift: {
+            type: ['object', 'null'],
+            properties: {
+              n: { type: 'integer', minimum: 0 },
+              baselineN: { type: 'integer', minimum: 0 },
+              status: driftStatus,
+              indicators: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { enum: ['predicted-chapter', 'top1-confidence', 'unknown-word-rate'] },
+                    n: { type: 'integer', minimum: 0 },
+                    psi: { type: ['number', 'null'] },
+                    jsBits: { type: ['number', 'null'] },
+                    threshold: thresholds,
+                    jsThreshold: thresholds,
+                    expectedNoise: { type: ['number', 'null'] },
+                    status: driftStatus,
+                    live: nullableProbability,
+                    baseline: probability,
+                  },
+                  required: [
+                    'name',
+                    'n',
+                    'psi',
+                    'jsBits',
+                    'threshold',
+                    'jsThreshold',
+                    'expectedNoise',
+                    'status',
+                  ],
+                },
+              },
+            },
+            required: ['n', 'baselineN', 'status', 'indicators'],
+          },
+          driftUnavailable: { type: 'string' },
+        },
+        required: [
+          'variant',
+          'version',
+          'role',
+          'accuracy',
+          'accuracyByDay',
+          'served',
+          'latencyP99Ms',
+          'drift',
+        ],
+      },
+    },
+    window: {
+      type: 'object',
+      properties: {
+        auditRecords: { type: 'integer', minimum: 0 },
+        firstPrediction: { type: ['string', 'null'] },
+        lastPrediction: { type: ['string', 'null'] },
+        feedbackRecords: { type: 'integer', minimum: 0 },
+        feedbackSince: { type: 'string' },
+      },
+      required: ['auditRecords', 'firstPrediction', 'lastPrediction', 'feedbackRecords', 'feedbackSince'],
+    },
+  },
+  required: ['generatedAt', 'registry', 'traffic', 'decisions', 'models', 'window'],
+  additionalProperties: false,
+};
