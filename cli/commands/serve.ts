@@ -8,6 +8,9 @@ import { HttpMetrics } from '../../runtime/http/metrics';
 import { watchIncoming } from '../../runtime/local/incoming-watcher';
 import { schedulePromote } from '../../runtime/local/promote-schedule';
 import { latestLocalModel, openLocalService } from '../../runtime/local/local-service';
+import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
+import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
+import { Registry } from '../../runtime/registry/registry';
 import { cachedRoutingState } from '../../runtime/registry/registry-state';
 
 const DEFAULT_PORT = 8080;
@@ -101,7 +104,14 @@ Examples:
             `note: the newest local model ${latest.version} is not the champion (${state.champion.version}); the registry decides what serves`,
           );
         }
-        const handler = createHttpHandler({ service, log, metrics, registry: cachedRoutingState(store) });
+        const handler = createHttpHandler({
+          service,
+          log,
+          metrics,
+          registry: cachedRoutingState(store),
+          dashboard: () =>
+            buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(home) }),
+        });
         const server = await startHttpServer({ handler, port: opts.port, host: opts.host, log });
         log(
           `champion ${state.champion.variant}/${state.champion.version}, store ${home}, ready in ${Date.now() - started} ms`,
