@@ -6,7 +6,7 @@ import { createHttpHandler } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
 import { watchIncoming } from '../../runtime/local/incoming-watcher';
-import { schedulePromote } from '../../runtime/local/promote-schedule';
+import { scheduleJobs } from '../../runtime/local/job-schedule';
 import { latestLocalModel, openLocalService } from '../../runtime/local/local-service';
 import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
 import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
@@ -52,7 +52,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--promote-every <seconds>',
-      'how often the promote job decides on challengers (0 = never)',
+      'how often the promote job and the drift check run (0 = never)',
       seconds,
       60,
     )
@@ -138,7 +138,7 @@ Examples:
         if (watcher) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
         const promoter =
           opts.jobs && opts.promoteEvery > 0
-            ? schedulePromote({ home, store, everyMs: opts.promoteEvery * 1000, log })
+            ? scheduleJobs({ home, store, everyMs: opts.promoteEvery * 1000, log })
             : undefined;
         const stop = async () => {
           promoter?.stop();

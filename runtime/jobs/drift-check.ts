@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { ModelManifest } from '../../models/manifest';
+import { storeKeys } from '../../models/store-layout';
+import type { AuditRecord } from '../core/audit';
+import { modelRefKey } from '../core/router';
+import { liveWindow } from '../monitoring/live-window';
+import { modelDrift, type ModelDrift } from '../monitoring/model-drift';
+import { readHistory } from '../registry/history';
+import type { Registry } from '../registry/registry';
+import type { ObjectStore } from '../store/object-store';
+import { feedbackTrainingRows } from './feedback-rows';
+
+export interface DriftCheckInput {
+  store: ObjectStore;
+  registry: Registry;
+  audit: () => Promise<readonly AuditRecord[]>;
+  /** The champion's newest served predictions compared with its training baseline. */
+  windowSize?: number;
+  /** A model already alarmed within this period is not alarmed again. */
+  realarmAfterMs?: number;
+  /** On a new alarm, hand the feedback that carries text to the retrain job (data/incoming/). */
+  retrainOnAlarm?: boolean;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface DriftCheckResult {
+  drift: ModelDrift;
+  alarmRecorded: boolean;
+  /** The incoming file written for retraining, when one was. */
+  retrainInput?: string;
+}
+
+const csvField = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+/** Feedback rows as a labelled CSV under data/incoming/, named by content so it trains once. */
+async function queueFeedbackRetrain(store: ObjectStore): Promise<string | undefined> {
+  const { rows } = await feedbackTrainingRows(store);
+  if (rows.length === 0) return undefined;
+  const csv = ['description,hs_code', ...rows.map((r) => `${csvField(r.text)},${r.hs6}`)].join('\n') + '\n';
+  const key = `${storeKeys.incomingData}feedback-${createHash('sha256').update(csv).digest('hex').slice(0, 12)}.csv`;
+  await store.put(key, csv);
+  return key;
+}
+
+/**
+ * Live traffic of the champion against the distribution its training held-out set produced:
+ * predicted chapters, top-1 confidence and the unseen-word rate, by PSI and Jensen–Shannon. An
+ * alarm lands in the registry history with its numbers (once per model and period) and can queue
+ * the feedback collected so far for retraining.
+ */
+export async function runDriftCheck(input: DriftCheckInput): Promise<DriftCheckResult> {
+  const { store, registry } = input;
+  const now = input.now ?? Date.now;
+  const log = input.log ?? (() => undefined);
+  const { champion } = await registry.read();
+  const object = await store.get(storeKeys.modelFile(champion.variant, champion.version, 'manifest.json'));
+  if (!object) throw new Error(`${modelRefKey(champion)} has no manifest in the store`);
+  const manifest = JSON.parse(Buffer.from(object.body).toString('utf8')) as ModelManifest;
+  const records = (await input.audit())
+    .filter((r) => !r.shadow && r.variant === champion.variant && r.version === champion.version)
+    .slice(-(input.windowSize ?? 2000));
+  const drift = modelDrift(manifest.driftBaseline, liveWindow(records));
+  if (drift.status !== 'alarm') return { drift, alarmRecorded: false };
+
+  const since = new Date(now() - (input.realarmAfterMs ?? 24 * 3600 * 1000)).toISOString();
+  const recent = (await readHistory(store)).some(
+    (e) =>
+      e.type === 'drift-alarm' &&
+      e.time >= since &&
+      e.subject.variant === champion.variant &&
+      e.subject.version === champion.version,
+  );
+  if (recent) return { drift, alarmRecorded: false };
+  const alarmed = drift.indicators.filter((i) => i.status === 'alarm').map((i) => i.name);
+  await registry.recordDrift({
+    reason: `live traffic of ${modelRefKey(champion)} drifted from its training baseline: ${alarmed.join(', ')}`,
+    window: drift.n,
+    indicators: drift.indicators.map((i) => ({
+      name: i.name,
+      psi: i.psi,
+      jsBits: i.jsBits,
+      status: i.status,
+    })),
+  });
+  log(`drift alarm for ${modelRefKey(champion)}: ${alarmed.join(', ')}`);
+  const retrainInput = input.retrainOnAlarm ? await queueFeedbackRetrain(store) : undefined;
+  if (retrainInput) log(`queued ${retrainInput} for retraining`);
+  return { drift, alarmRecorded: true, ...(retrainInput ? { retrainInput } : {}) };
+}

@@ -1,0 +1,45 @@
+import { runDriftCheck } from '../jobs/drift-check';
+import { readLocalAudit } from '../jobs/live-outcomes';
+import { runPromoteJob } from '../jobs/promote';
+import { Registry } from '../registry/registry';
+import type { ObjectStore } from '../store/object-store';
+
+export interface JobSchedule {
+  /** Runs the job now (tests, and the first run after start-up). */
+  runNow(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * The promote job and the drift check on an interval, in-process: they read feedback and audit
+ * files and do a few conditional writes, cheap enough to share the server's event loop. A run
+ * never overlaps the previous one; a failed run is logged and the next one tries again. A drift
+ * alarm queues the feedback collected so far for the retrain job.
+ */
+export function scheduleJobs(options: {
+  home: string;
+  store: ObjectStore;
+  everyMs: number;
+  log: (line: string) => void;
+}): JobSchedule {
+  const registry = new Registry(options.store, { actor: 'scheduled-jobs' });
+  let running: Promise<void> | undefined;
+  const runNow = (): Promise<void> => {
+    const audit = () => readLocalAudit(options.home);
+    running ??= runPromoteJob({ store: options.store, registry, audit, log: options.log })
+      .then(() =>
+        runDriftCheck({ store: options.store, registry, audit, retrainOnAlarm: true, log: options.log }),
+      )
+      .then(() => undefined)
+      .catch((err: unknown) =>
+        options.log(`scheduled jobs failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void runNow(), options.everyMs);
+  timer.unref();
+  return { runNow, stop: () => clearInterval(timer) };
+}
