@@ -4,6 +4,10 @@ import type { RoutingState } from '../../runtime/core/router';
 import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
+import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
+import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
+import { Registry } from '../../runtime/registry/registry';
+import { cachedRoutingState, ensureChampion } from '../../runtime/registry/registry-state';
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { trainTinyModel, type TrainedModel } from './trained-model';
 
@@ -14,6 +18,12 @@ export interface TestServerOptions {
   webRoot?: string;
   /** Keep description texts in audit and feedback records. */
   recordText?: boolean;
+  /**
+   * Route by the store's registry, as `hscode serve` does (created with the model as champion
+   * when empty; changes reach the server within `routingTtlMs`), instead of the model alone.
+   */
+  routeByRegistry?: boolean;
+  routingTtlMs?: number;
 }
 
 export interface TestServer {
@@ -36,15 +46,20 @@ export interface TestServer {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const model = options.model ?? (await trainTinyModel());
   const { home } = model;
-  const state: RoutingState = { champion: model.ref, challengers: [], shadows: [] };
+  const store = new LocalObjectStore(home);
+  const fixed: RoutingState = { champion: model.ref, challengers: [], shadows: [] };
+  if (options.routeByRegistry) await ensureChampion(store, model.ref);
+  const routing: () => RoutingState | Promise<RoutingState> = options.routeByRegistry
+    ? cachedRoutingState(store, options.routingTtlMs ?? 200)
+    : () => fixed;
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const metrics = new HttpMetrics();
   const audit = new LocalAuditSink(home, { log });
   const service = new PredictService({
-    store: new LocalObjectStore(home),
+    store,
     audit,
-    registry: () => state,
+    registry: routing,
     predictionLookup: audit,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.recordText ? { recordText: true } : {}),
@@ -55,7 +70,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     service,
     metrics,
     log,
-    registry: () => state,
+    registry: routing,
+    dashboard: () =>
+      buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(home) }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
