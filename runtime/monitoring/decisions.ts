@@ -49,6 +49,13 @@ export function keyStats(details: Record<string, unknown>): Record<string, KeySt
     const value = details[nested];
     if (isRecord(value)) collectStats(value, nested, stats);
   }
+  // A drift alarm lists its signals: their PSI is the number that raised it.
+  if (Array.isArray(details.indicators)) {
+    for (const indicator of details.indicators) {
+      if (isRecord(indicator) && typeof indicator.name === 'string' && isNumber(indicator.psi))
+        stats[`psi.${indicator.name}`] ??= indicator.psi;
+    }
+  }
   const metrics = details.metrics;
   if (isRecord(metrics) && isRecord(metrics.validation) && isRecord(metrics.validation.top1)) {
     const top1 = metrics.validation.top1.hs6;
