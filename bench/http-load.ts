@@ -3,10 +3,14 @@
  * service, audit trail) on a tiny trained Text-CNN, POST /v1/predict with one description per
  * request. The server runs in a child process so the load generator does not share its event loop.
  *
- *   npx tsx bench/http-load.ts [--duration 30] [--connections 50]
+ *   npx tsx bench/http-load.ts [--duration 30] [--connections 50] [--home DIR]
+ *
+ * With --home, the compiled `hscode serve` (npm run build first) serves that store's champion
+ * instead: the real default model, as `npm start` runs it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 
@@ -89,10 +93,38 @@ function startServerProcess(): Promise<{ child: ChildProcess; served: Served }> 
   });
 }
 
+/** The compiled CLI serving an existing store, without training or background jobs. */
+function startRealServer(home: string): Promise<{ child: ChildProcess; served: Served }> {
+  const entry = join(__dirname, '..', 'dist', 'cli', 'main.js');
+  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--no-train', '--no-jobs'], {
+    env: { ...process.env, HSCODE_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const url = /(http:\/\/\S+?)\/?\n/.exec(chunk.toString())?.[1];
+      if (!url) return;
+      const state = JSON.parse(readFileSync(join(home, 'registry', 'state.json'), 'utf8')) as {
+        champion: { variant: string; version: string };
+      };
+      const { variant, version } = state.champion;
+      const manifest = JSON.parse(
+        readFileSync(join(home, 'models', variant, version, 'manifest.json'), 'utf8'),
+      ) as {
+        labels: { count: number };
+      };
+      resolve({ child, served: { url, model: `${variant}/${version}`, labels: manifest.labels.count } });
+    });
+    child.once('exit', (code) => reject(new Error(`hscode serve exited with code ${code}`)));
+  });
+}
+
 async function main(): Promise<void> {
   const duration = flag('duration', 30);
   const connections = flag('connections', 50);
-  const { child, served } = await startServerProcess();
+  const homeAt = process.argv.indexOf('--home');
+  const home = homeAt >= 0 ? process.argv[homeAt + 1] : undefined;
+  const { child, served } = home ? await startRealServer(home) : await startServerProcess();
   try {
     const run = (seconds: number, body: string) =>
       autocannon({
@@ -113,13 +145,14 @@ async function main(): Promise<void> {
       `  requests/s   ${result.requests.average.toFixed(0)} (total ${result.requests.total})`,
       `  latency      p50 ${result.latency.p50} ms · p99 ${result.latency.p99} ms · max ${result.latency.max} ms`,
       `  errors       ${result.errors} (timeouts ${result.timeouts}, non-2xx ${result.non2xx})`,
-      `  model        ${served.model} (tiny: ${served.labels} classes), server in a child process`,
+      `  model        ${served.model} (${home ? 'hscode serve' : 'tiny'}: ${served.labels} classes), server in a child process`,
       `  machine      ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`,
       `  date         ${new Date().toISOString()}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    child.disconnect();
+    if (child.connected) child.disconnect();
+    else child.kill('SIGTERM');
   }
 }
 

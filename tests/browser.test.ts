@@ -1,16 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  chromium,
-  type Browser,
-  type Locator,
-  type Page,
-  type Request,
-  type Response,
-} from 'playwright-core';
+import type { Browser, Locator, Page, Request, Response } from 'playwright-core';
 import type { FeedbackRecord } from '../runtime/core/feedback';
 import type { PredictResponse } from '../runtime/core/predict-service';
+import { launchChromium, RECORD_CSP_VIOLATIONS, TEST_ARTIFACTS } from './helpers/chromium';
 import { startTestServer } from './helpers/test-server';
 
 /**
@@ -18,26 +12,10 @@ import { startTestServer } from './helpers/test-server';
  * shows is compared with what the API answered, and feedback is looked for in the store itself.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 // The browser's own reports of the 400s this test provokes on purpose; any other error fails it.
 const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of 400\b/;
 
 /** Playwright runs these in the page; the test compiles without DOM types, so they are text. */
-const RECORD_CSP_VIOLATIONS = `
-  window.cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-`;
 
 jest.setTimeout(120_000);
 
@@ -100,10 +78,7 @@ async function expectCardMatches(card: Locator, prediction: PredictResponse['pre
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -166,8 +141,8 @@ describe('the classification page', () => {
     expect(record).toMatchObject({ predictionId: prediction.predictionId, hs6: chosen.hs6 });
     expect(record?.prediction?.version).toBe(prediction.modelVersion);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'page.png'), fullPage: true });
+    mkdirSync(TEST_ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'page.png'), fullPage: true });
   });
 
   it("shows the API's refusal of a code that is not an HS subheading", async () => {
@@ -270,7 +245,7 @@ describe('the classification page', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByLabel('Product descriptions').fill("men's cotton knitted t-shirt");
     await predictionsAfter(() => page.getByRole('button', { name: 'Classify' }).click());
-    await page.screenshot({ path: join(ARTIFACTS, 'page-mobile.png'), fullPage: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'page-mobile.png'), fullPage: true });
 
     expect(pagePolicy).toMatch(/default-src 'self'/);
     expect(consoleErrors.filter((text) => !EXPECTED_REFUSAL.test(text))).toEqual([]);

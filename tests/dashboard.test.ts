@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PredictResponse } from '../runtime/core/predict-service';
 import { FeedbackService } from '../runtime/core/feedback';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
@@ -8,6 +8,7 @@ import type { ModelRef } from '../runtime/core/router';
 import type { DashboardDocument } from '../runtime/monitoring/dashboard-data';
 import { Registry } from '../runtime/registry/registry';
 import { LocalObjectStore } from '../runtime/store/local-store';
+import { launchChromium, RECORD_CSP_VIOLATIONS, TEST_ARTIFACTS } from './helpers/chromium';
 import { startTestServer } from './helpers/test-server';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
@@ -17,22 +18,6 @@ import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
  * the page draws compared with what GET /v1/dashboard answered.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
-const RECORD_CSP_VIOLATIONS = `
-  window.cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-`;
 const DAY_MS = 86_400_000;
 
 jest.setTimeout(180_000);
@@ -72,10 +57,7 @@ beforeAll(async () => {
   champion = await trainTinyModel();
   challenger = await trainTinyModel({ home: champion.home, seed: 11 });
   server = await startTestServer({ model: champion, routeByRegistry: true, routingTtlMs: 50 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -211,13 +193,13 @@ describe('the monitoring view', () => {
       }
     }
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    mkdirSync(TEST_ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard.png'), fullPage: true });
   });
 
   it('raised no console error and no Content-Security-Policy violation', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-mobile.png'), fullPage: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-mobile.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     expect(await page.evaluate('window.cspViolations')).toEqual([]);
   });
