@@ -7,18 +7,25 @@ describe('hscode command line', () => {
   it('lists its commands', () => {
     const { status, stdout } = runCli(['--help']);
     expect(status).toBe(0);
-    for (const command of ['data', 'train', 'evaluate']) expect(stdout).toContain(command);
+    for (const command of ['data', 'train', 'evaluate', 'serve', 'predict', 'models', 'jobs']) {
+      expect(stdout).toContain(command);
+    }
   });
 
-  it.each([['data', 'check'], ['train'], ['evaluate']])(
-    'has --help with examples for %s %s',
-    (...command) => {
-      const { status, stdout } = runCli([...command.filter(Boolean), '--help']);
-      expect(status).toBe(0);
-      expect(stdout).toMatch(/Usage: hscode/);
-      expect(stdout).toMatch(/Examples?:/);
-    },
-  );
+  it.each([
+    ['data', 'check'],
+    ['train'],
+    ['evaluate'],
+    ['serve'],
+    ['predict'],
+    ['jobs', 'retrain'],
+    ['jobs', 'promote'],
+  ])('has --help with examples for %s %s', (...command) => {
+    const { status, stdout } = runCli([...command.filter(Boolean), '--help']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Usage: hscode/);
+    expect(stdout).toMatch(/Examples?:/);
+  });
 
   it('tells a new user to train first when there is no model to evaluate', () => {
     const home = mkdtempSync(join(tmpdir(), 'hscode-empty-'));

