@@ -5,6 +5,7 @@ import { hscodeHome, storeKeys } from '../../models/store-layout';
 import { isVariantName, type VariantName } from '../../models/variants';
 import { Registry } from '../../runtime/registry/registry';
 import { LocalObjectStore } from '../../runtime/store/local-store';
+import { trainingProgressBar } from '../progress-bar';
 
 const fraction = (value: string) => {
   const n = Number(value);
@@ -64,6 +65,7 @@ Examples:
           registry,
           key,
           log,
+          progress: trainingProgressBar(),
           config: {
             variant: opts.variant as VariantName,
             initialWeight: opts.weight,

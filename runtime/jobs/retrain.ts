@@ -69,6 +69,8 @@ export interface RetrainInput {
   log?: (line: string) => void;
   crashAt?: RetrainStep;
   now?: () => number;
+  /** Epoch-by-epoch progress of the training run (the CLI's bar; the server logs its lines). */
+  progress?: TrainOptions['progress'];
 }
 
 const claimKey = (sha: string) => `jobs/retrain/${sha}.json`;
@@ -247,6 +249,7 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
       overrides: config.training,
       parentVersion: champion?.version ?? null,
       log,
+      progress: input.progress,
     });
     const ref = { variant: manifest.variant, version: manifest.version };
     await upload(store, dir, manifest);
