@@ -270,7 +270,7 @@ function renderDrift(data) {
       const row = element('tr');
       row.append(element('td', 'model-name', name(model)));
       const cell = element('td', undefined, `No baseline: ${model.driftUnavailable ?? 'unknown'}`);
-      cell.colSpan = 6;
+      cell.setAttribute('colspan', '6');
       row.append(cell);
       rows.append(row);
       continue;
