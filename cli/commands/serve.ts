@@ -2,16 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
-import { createHttpHandler } from '../../runtime/http/handler';
-import { startHttpServer } from '../../runtime/http/local-server';
-import { HttpMetrics } from '../../runtime/http/metrics';
-import { watchIncoming } from '../../runtime/local/incoming-watcher';
-import { scheduleJobs } from '../../runtime/local/job-schedule';
-import { latestLocalModel, openLocalService } from '../../runtime/local/local-service';
-import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
-import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
-import { Registry } from '../../runtime/registry/registry';
-import { cachedRoutingState } from '../../runtime/registry/registry-state';
+import { startEmbeddedServer } from '../../runtime/local/embedded-server';
+import { latestLocalModel } from '../../runtime/local/local-service';
 
 const DEFAULT_PORT = 8080;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -91,61 +83,42 @@ Examples:
           const { trainDefaultModel } = await import('../default-model');
           await trainDefaultModel(home, log);
         }
-        // Model load failures reach the metrics through the service's log lines.
-        const metrics = new HttpMetrics();
-        const { service, store, state } = await openLocalService({
-          home,
-          log: metrics.countingModelLoadFailures(log),
-          recordText: opts.recordText,
-        });
         const latest = latestLocalModel(home);
-        if (latest && latest.version !== state.champion.version) {
-          log(
-            `note: the newest local model ${latest.version} is not the champion (${state.champion.version}); the registry decides what serves`,
-          );
-        }
-        const handler = createHttpHandler({
-          service,
-          log,
-          metrics,
-          registry: cachedRoutingState(store),
-          dashboard: () =>
-            buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(home) }),
-        });
-        const server = await startHttpServer({ handler, port: opts.port, host: opts.host, log });
-        log(
-          `champion ${state.champion.variant}/${state.champion.version}, store ${home}, ready in ${Date.now() - started} ms`,
-        );
-        // Loopback reads better as localhost, and it is the address a browser on this machine uses.
-        const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;
-        process.stdout.write(`${url}\n`);
-        const watcher = opts.jobs
-          ? watchIncoming({
-              folder: join(home, storeKeys.incomingData),
-              // This same CLI, started the way this process was (compiled, or TypeScript via tsx).
-              command: [
+        const server = await startEmbeddedServer({
+          home,
+          port: opts.port,
+          host: opts.host,
+          recordText: opts.recordText,
+          // This same CLI, started the way this process was (compiled, or TypeScript via tsx).
+          retrainCommand: opts.jobs
+            ? [
                 process.execPath,
                 ...process.execArgv,
                 process.argv[1] as string,
                 'jobs',
                 'retrain',
                 ...opts.retrainOptions.split(/\s+/).filter(Boolean),
-              ],
-              env: { ...process.env, HSCODE_HOME: home },
-              log,
-            })
-          : undefined;
-        if (watcher) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
-        const promoter =
-          opts.jobs && opts.promoteEvery > 0
-            ? scheduleJobs({ home, store, everyMs: opts.promoteEvery * 1000, log })
-            : undefined;
+              ]
+            : undefined,
+          jobsEveryMs: opts.jobs ? opts.promoteEvery * 1000 : 0,
+          log,
+        });
+        const { champion } = server.state;
+        if (latest && latest.version !== champion.version) {
+          log(
+            `note: the newest local model ${latest.version} is not the champion (${champion.version}); the registry decides what serves`,
+          );
+        }
+        log(
+          `champion ${champion.variant}/${champion.version}, store ${home}, ready in ${Date.now() - started} ms`,
+        );
+        if (opts.jobs) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
+        // Loopback reads better as localhost, and it is the address a browser on this machine uses.
+        const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;
+        process.stdout.write(`${url}\n`);
         const stop = async () => {
-          promoter?.stop();
-          watcher?.stop();
           log('stopping: finishing requests in flight and flushing audit records');
           await server.close();
-          await service.close();
           process.exit(0);
         };
         process.once('SIGINT', () => void stop());

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { storeKeys } from '../../models/store-layout';
+import { createHttpHandler } from '../http/handler';
+import { startHttpServer } from '../http/local-server';
+import { HttpMetrics } from '../http/metrics';
+import { readLocalAudit } from '../jobs/live-outcomes';
+import { buildDashboard } from '../monitoring/dashboard-data';
+import { Registry } from '../registry/registry';
+import { cachedRoutingState, type RegistryState } from '../registry/registry-state';
+import { watchIncoming } from './incoming-watcher';
+import { scheduleJobs } from './job-schedule';
+import { openLocalService } from './local-service';
+
+export interface EmbeddedServerOptions {
+  home: string;
+  port: number;
+  host: string;
+  recordText?: boolean;
+  /**
+   * The retrain command for files dropped into data/incoming/ ([executable, ...args]); none
+   * turns the watcher off.
+   */
+  retrainCommand?: [string, ...string[]];
+  /** Interval of the promote job and the drift check; 0 turns them off. */
+  jobsEveryMs: number;
+  log: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  state: RegistryState;
+  /** Stops the jobs, finishes requests in flight and flushes audit records. */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `hscode serve` runs on one machine: the predict service over the local store, the
+ * HTTP API with its page and dashboard, the incoming-folder watcher and the scheduled promote
+ * and drift jobs. The same handler is what each cloud's function entry wraps.
+ */
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const { home, log } = options;
+  // Model load failures reach the metrics through the service's log lines.
+  const metrics = new HttpMetrics();
+  const { service, store, state } = await openLocalService({
+    home,
+    log: metrics.countingModelLoadFailures(log),
+    recordText: options.recordText,
+  });
+  const audit = () => readLocalAudit(home);
+  const handler = createHttpHandler({
+    service,
+    log,
+    metrics,
+    registry: cachedRoutingState(store),
+    dashboard: () => buildDashboard({ store, registry: new Registry(store), audit }),
+  });
+  const server = await startHttpServer({ handler, port: options.port, host: options.host, log });
+  const watcher = options.retrainCommand
+    ? watchIncoming({
+        folder: join(home, storeKeys.incomingData),
+        command: options.retrainCommand,
+        env: { ...process.env, HSCODE_HOME: home },
+        log,
+      })
+    : undefined;
+  const jobs =
+    options.jobsEveryMs > 0 ? scheduleJobs({ home, store, everyMs: options.jobsEveryMs, log }) : undefined;
+  return {
+    url: server.url,
+    port: server.port,
+    state,
+    close: async () => {
+      jobs?.stop();
+      watcher?.stop();
+      await server.close();
+      await service.close();
+    },
+  };
+}
