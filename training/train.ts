@@ -3,9 +3,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { DescriptionEncoder, buildEncoderConfig } from '../models/encoder';
 import { assertValidManifest, type ModelManifest } from '../models/manifest';
-import { onnxIoSpec } from '../models/onnx-contract';
 import { storeKeys } from '../models/store-layout';
 import { getVariant, type Variant, type VariantName } from '../models/variants';
+import { artifactContents } from './artifact-contents';
 import { writeArtifactDir } from './artifact-writer';
 import { DEFAULT_SEED, DEFAULT_TARGET_PRECISION } from './defaults';
 import { codeVersion } from './code-version';
@@ -13,7 +13,7 @@ import type { LabelledRow } from './dataset';
 import { scoreHeldOut } from './evaluate-artifact';
 import { exportToOnnx } from './export/onnx-exporter';
 import { fit } from './fit';
-import { datasetSha256, sha256 } from './hashing';
+import { datasetSha256 } from './hashing';
 import { buildModel } from './model/build';
 import { silentProgress, type TrainingProgress } from './progress';
 import { stratifiedSplit, upsampleMinorityClasses } from './split';
@@ -107,10 +107,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     targetPrecision: options.targetPrecision ?? DEFAULT_TARGET_PRECISION,
   });
 
-  const onnxSha = sha256(onnx);
-  const encoderJson = JSON.stringify(encoderConfig);
-  const labelsJson = JSON.stringify(labels);
-  const version = `${variant.name}-${onnxSha.slice(0, 12)}`;
+  const contents = artifactContents({
+    variant: variant.name,
+    onnx,
+    encoderConfig,
+    inputDim: encoder.inputDim,
+    labels,
+  });
+  const { version } = contents;
   const manifest: ModelManifest = {
     schemaVersion: 1,
     variant: variant.name,
@@ -129,23 +133,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       sources: options.sources,
     },
     hyperParameters: variant,
-    encoder: {
-      file: ARTIFACT_FILES.encoder,
-      sha256: sha256(encoderJson),
-      type: encoderConfig.type,
-      normaliserVersion: encoderConfig.normaliserVersion,
-      maxLength: encoderConfig.maxLength,
-      vocabularySize: encoderConfig.vocabulary.length,
-      vocabularySha256: sha256(JSON.stringify(encoderConfig.vocabulary)),
-      inputDim: encoder.inputDim,
-    },
-    labels: { file: ARTIFACT_FILES.labels, sha256: sha256(labelsJson), count: labels.length },
-    onnx: {
-      file: ARTIFACT_FILES.onnx,
-      sha256: onnxSha,
-      bytes: onnx.byteLength,
-      ...onnxIoSpec(encoderConfig.maxLength, labels.length),
-    },
+    ...contents.files,
     training: {
       backend,
       seconds: fitted.seconds,
@@ -164,8 +152,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const dir = options.outDir ?? resolve(options.home, storeKeys.modelPrefix(variant.name, version));
   writeArtifactDir(dir, {
     [ARTIFACT_FILES.onnx]: onnx,
-    [ARTIFACT_FILES.encoder]: encoderJson,
-    [ARTIFACT_FILES.labels]: labelsJson,
+    [ARTIFACT_FILES.encoder]: contents.encoderJson,
+    [ARTIFACT_FILES.labels]: contents.labelsJson,
     [ARTIFACT_FILES.manifest]: `${JSON.stringify(manifest, null, 2)}\n`,
     [ARTIFACT_FILES.report]: scores.renderReport(manifest),
   });

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { buildEncoderConfig, DescriptionEncoder } from '../../models/encoder';
 import { assertValidManifest, type ModelManifest, type ScoreSummary } from '../../models/manifest';
-import { onnxIoSpec } from '../../models/onnx-contract';
 import { storeKeys } from '../../models/store-layout';
 import { VARIANTS, type Variant, type VariantName } from '../../models/variants';
+import { artifactContents } from '../../training/artifact-contents';
 import { writeArtifactDir } from '../../training/artifact-writer';
+import { sha256 } from '../../training/hashing';
 import { exportToOnnx } from '../../training/export/onnx-exporter';
 import { buildModel } from '../../training/model/build';
 import { loadTensorflow } from '../../training/tf/load';
@@ -30,8 +30,6 @@ export interface FixtureModel {
   manifest: ModelManifest;
   files: Record<string, Uint8Array | string>;
 }
-
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 const noScores = (): ScoreSummary => {
   const zero = { hs2: 0, hs4: 0, hs6: 0 };
@@ -74,10 +72,14 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
   const onnx = exportToOnnx(model, { producerVersion: 'fixture' });
   model.dispose();
 
-  const onnxSha = sha256(onnx);
-  const encoderJson = JSON.stringify(encoderConfig);
-  const labelsJson = JSON.stringify(labels);
-  const version = `${variant.name}-${onnxSha.slice(0, 12)}`;
+  const contents = artifactContents({
+    variant: variant.name,
+    onnx,
+    encoderConfig,
+    inputDim: encoder.inputDim,
+    labels,
+  });
+  const { version, encoderJson, labelsJson } = contents;
   const manifest: ModelManifest = {
     schemaVersion: 1,
     variant: variant.name,
@@ -96,23 +98,7 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
       sources: ['fixture'],
     },
     hyperParameters: variant,
-    encoder: {
-      file: ARTIFACT_FILES.encoder,
-      sha256: sha256(encoderJson),
-      type: encoderConfig.type,
-      normaliserVersion: encoderConfig.normaliserVersion,
-      maxLength: encoderConfig.maxLength,
-      vocabularySize: encoderConfig.vocabulary.length,
-      vocabularySha256: sha256(JSON.stringify(encoderConfig.vocabulary)),
-      inputDim: encoder.inputDim,
-    },
-    labels: { file: ARTIFACT_FILES.labels, sha256: sha256(labelsJson), count: labels.length },
-    onnx: {
-      file: ARTIFACT_FILES.onnx,
-      sha256: onnxSha,
-      bytes: onnx.byteLength,
-      ...onnxIoSpec(encoderConfig.maxLength, labels.length),
-    },
+    ...contents.files,
     training: { backend: 'none', seconds: 0, bestEpoch: 0, stoppedBy: 'epochs', history: [] },
     metrics: { validation: noScores() },
     abstain: { targetPrecision: 0.9, threshold: options.abstainThreshold ?? 0.5, coverage: 0, precision: 0 },
