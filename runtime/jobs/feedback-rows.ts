@@ -1,6 +1,6 @@
 import type { LabelledRow } from '../../training/dataset';
-import type { FeedbackRecord } from '../core/feedback';
 import type { ObjectStore } from '../store/object-store';
+import { readFeedback } from './live-outcomes';
 
 /**
  * Feedback that can teach: records whose prediction kept its description text (deployments
@@ -11,10 +11,7 @@ export async function feedbackTrainingRows(
 ): Promise<{ rows: LabelledRow[]; withoutText: number }> {
   const rows: LabelledRow[] = [];
   let withoutText = 0;
-  for (const key of await store.list('feedback/')) {
-    const object = await store.get(key);
-    if (!object) continue;
-    const record = JSON.parse(Buffer.from(object.body).toString('utf8')) as FeedbackRecord;
+  for (const record of await readFeedback(store)) {
     const text = record.prediction?.text;
     if (text) rows.push({ text, hs6: record.hs6, source: 'feedback' });
     else withoutText++;

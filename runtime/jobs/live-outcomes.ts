@@ -54,7 +54,8 @@ export async function readLocalAudit(home: string, days = 7): Promise<AuditRecor
   return records;
 }
 
-function p99(values: number[]): number | null {
+/** The 99th percentile (nearest rank), or null without values. */
+export function p99(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;

@@ -2,12 +2,12 @@ import type { AuditRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
 import { readHistory, type HistoryEntry } from '../registry/history';
-import type { Registry } from '../registry/registry';
+import { sameRef, type Registry } from '../registry/registry';
 import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
 import { decideRamp, type RampAction, type RampConfig } from '../stats/ramp';
 import { sequentialTest, type SequentialTestConfig } from '../stats/sequential-test';
 import type { ObjectStore } from '../store/object-store';
-import { readFeedback } from './live-outcomes';
+import { p99, readFeedback } from './live-outcomes';
 
 export interface PromoteConfig {
   test?: SequentialTestConfig;
@@ -36,8 +36,6 @@ export interface ChallengerEvaluation {
 /** The last evaluation of each challenger, for the dashboard: holds are not history events. */
 export const PROMOTE_STATUS_KEY = 'jobs/promote/latest.json';
 
-const sameModel = (a: ModelRef, b: ModelRef) => a.variant === b.variant && a.version === b.version;
-
 /** When the challenger was added, and when its weight last changed, from the history. */
 function experimentTimes(
   history: readonly HistoryEntry[],
@@ -46,7 +44,7 @@ function experimentTimes(
   let since = '';
   let weightSince = '';
   for (const entry of history) {
-    if (!sameModel(entry.subject, ref)) continue;
+    if (!sameRef(entry.subject, ref)) continue;
     if (entry.type === 'challenger-added') since = weightSince = entry.time;
     if (entry.type === 'ramped') weightSince = entry.time;
   }
@@ -58,7 +56,7 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
   let successes = 0;
   for (const record of feedback) {
     const prediction = record.prediction;
-    if (!prediction || prediction.time < since || !sameModel(prediction, ref)) continue;
+    if (!prediction || prediction.time < since || !sameRef(prediction, ref)) continue;
     n++;
     if (prediction.topK[0]?.hs6 === record.hs6) successes++;
   }
@@ -67,13 +65,11 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
 
 function operations(audit: readonly AuditRecord[], ref: ModelRef, since: string) {
   const latencies = audit
-    .filter((r) => !r.shadow && r.time >= since && sameModel(r, ref))
-    .map((r) => r.latencyMs)
-    .sort((a, b) => a - b);
-  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+    .filter((r) => !r.shadow && r.time >= since && sameRef(r, ref))
+    .map((r) => r.latencyMs);
   // A challenger that fails never answers (its traffic falls back to the champion), so the audit
   // trail holds no failed requests; errors stay 0 and the latency guardrail does the work.
-  return { requests: latencies.length, errors: 0, latencyP99Ms: p99 };
+  return { requests: latencies.length, errors: 0, latencyP99Ms: p99(latencies) ?? 0 };
 }
 
 /**
