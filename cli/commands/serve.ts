@@ -78,12 +78,13 @@ Examples:
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const started = Date.now();
         const registered = existsSync(join(home, storeKeys.registryState));
-        if (!registered && !latestLocalModel(home) && opts.train) {
+        let latest = latestLocalModel(home);
+        if (!registered && !latest && opts.train) {
           // Loaded only when needed: TensorFlow.js would add a quarter of a second to every start.
           const { trainDefaultModel } = await import('../default-model');
           await trainDefaultModel(home, log);
+          latest = latestLocalModel(home);
         }
-        const latest = latestLocalModel(home);
         const server = await startEmbeddedServer({
           home,
           port: opts.port,

@@ -6,7 +6,7 @@ import { HttpMetrics } from '../http/metrics';
 import { readLocalAudit } from '../jobs/live-outcomes';
 import { buildDashboard } from '../monitoring/dashboard-data';
 import { Registry } from '../registry/registry';
-import { cachedRoutingState, type RegistryState } from '../registry/registry-state';
+import type { RegistryState } from '../registry/registry-state';
 import { watchIncoming } from './incoming-watcher';
 import { scheduleJobs } from './job-schedule';
 import { openLocalService } from './local-service';
@@ -44,7 +44,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const { home, log } = options;
   // Model load failures reach the metrics through the service's log lines.
   const metrics = new HttpMetrics();
-  const { service, store, state } = await openLocalService({
+  const { service, store, state, routing } = await openLocalService({
     home,
     log: metrics.countingModelLoadFailures(log),
     recordText: options.recordText,
@@ -54,7 +54,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     service,
     log,
     metrics,
-    registry: cachedRoutingState(store),
+    registry: routing,
     dashboard: () => buildDashboard({ store, registry: new Registry(store), audit }),
   });
   const server = await startHttpServer({ handler, port: options.port, host: options.host, log });

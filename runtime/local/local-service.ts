@@ -4,7 +4,7 @@ import { storeKeys } from '../../models/store-layout';
 import { DEFAULT_VARIANT } from '../../models/variants';
 import { LocalAuditSink } from '../core/local-audit-sink';
 import { PredictService } from '../core/predict-service';
-import type { ModelRef } from '../core/router';
+import type { ModelRef, RoutingState } from '../core/router';
 import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
 import { LocalObjectStore } from '../store/local-store';
 
@@ -12,6 +12,8 @@ export interface LocalService {
   service: PredictService;
   store: LocalObjectStore;
   state: RegistryState;
+  /** The cached registry reader the service routes with; share it rather than read twice. */
+  routing: () => Promise<RoutingState>;
 }
 
 export interface LocalServiceOptions {
@@ -50,14 +52,15 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
   if (!existing && !latest) throw new NoLocalModelError(options.home);
   const { state } = await ensureChampion(store, latest as ModelRef);
   const audit = new LocalAuditSink(options.home, { log: options.log });
+  const routing = cachedRoutingState(store);
   const service = new PredictService({
     store,
     audit,
     predictionLookup: audit,
-    registry: cachedRoutingState(store),
+    registry: routing,
     recordText: options.recordText ?? false,
     log: options.log,
   });
   await service.preload();
-  return { service, store, state };
+  return { service, store, state, routing };
 }
