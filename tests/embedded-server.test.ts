@@ -1,45 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
 import { parseRegistryState, serialiseState } from '../runtime/registry/registry-state';
 import { runCli } from './helpers/run-cli';
+import { startServeProcess, type ServeProcess } from './helpers/serve-process';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
-
-const root = join(__dirname, '..');
-
-interface Served {
-  url: string;
-  child: ChildProcessWithoutNullStreams;
-  stderr: () => string;
-}
-
-/** `hscode serve --port 0` as a user starts it; resolves with the URL it prints. */
-function serve(home: string): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(root, 'cli', 'main.ts'),
-      'serve',
-      '--port',
-      '0',
-      '--no-train',
-    ],
-    { cwd: root, env: { ...process.env, HSCODE_HOME: home } },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const url = /^(http:\/\/\S+)\n/m.exec(stdout)?.[1];
-      if (url) resolve({ url: url.replace(/\/$/, ''), child, stderr: () => stderr });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 const predict = async (url: string, description: string) => {
   const response = await fetch(`${url}/v1/predict`, {
@@ -55,11 +20,11 @@ const predict = async (url: string, description: string) => {
 
 describe('the embedded default server', () => {
   let champion: TrainedModel;
-  let served: Served;
+  let served: ServeProcess;
 
   beforeAll(async () => {
     champion = await trainTinyModel({ seed: 5 });
-    served = await serve(champion.home);
+    served = await startServeProcess(champion.home);
   }, 120_000);
 
   afterAll(() => {

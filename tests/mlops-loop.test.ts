@@ -1,43 +1,19 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
 import { parseRegistryState, type RegistryState } from '../runtime/registry/registry-state';
 import { runCli } from './helpers/run-cli';
+import { startServeProcess, type ServeProcess } from './helpers/serve-process';
 import { tinyDataset } from './helpers/tiny-dataset';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
-const root = join(__dirname, '..');
-
-function serve(
-  home: string,
-): Promise<{ url: string; child: ChildProcessWithoutNullStreams; logs: () => string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(root, 'cli', 'main.ts'),
-      'serve',
-      '--port',
-      '0',
-      '--no-train',
-      '--promote-every',
-      '1',
-      '--retrain-options',
-      '--without-default-corpus --epochs 3 --floor 0 --max-drop 1 --weight 0.5',
-    ],
-    { cwd: root, env: { ...process.env, HSCODE_HOME: home } },
-  );
-  let logs = '';
-  child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const url = /(http:\/\/\S+)/.exec(chunk.toString())?.[1];
-      if (url) resolve({ url: url.replace(/\/$/, ''), child, logs: () => logs });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${logs}`)));
-  });
-}
+/** The jobs on a short clock, and a retrain small enough for a test. */
+const JOB_OPTIONS = [
+  '--promote-every',
+  '1',
+  '--retrain-options',
+  '--without-default-corpus --epochs 3 --floor 0 --max-drop 1 --weight 0.5',
+];
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -54,13 +30,13 @@ const post = (url: string, body: unknown) =>
 
 describe('the MLOps loop on the embedded default', () => {
   let champion: TrainedModel;
-  let served: Awaited<ReturnType<typeof serve>>;
+  let served: ServeProcess;
   const state = (): RegistryState =>
     parseRegistryState(readFileSync(join(champion.home, storeKeys.registryState)));
 
   beforeAll(async () => {
     champion = await trainTinyModel({ seed: 31 });
-    served = await serve(champion.home);
+    served = await startServeProcess(champion.home, JOB_OPTIONS);
   }, 120_000);
 
   afterAll(() => served?.child.kill('SIGTERM'));
@@ -103,7 +79,7 @@ describe('the MLOps loop on the embedded default', () => {
       30_000,
     );
     expect(promoted.fallback).toEqual(champion.ref);
-    expect(served.logs()).toMatch(/significantly better/);
+    expect(served.stderr()).toMatch(/significantly better/);
 
     const history = runCli(['models', 'history', '--json'], { HSCODE_HOME: champion.home });
     const types = (JSON.parse(history.stdout) as { type: string }[]).map((e) => e.type);
