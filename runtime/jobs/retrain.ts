@@ -197,6 +197,12 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
     throw err;
   }
 
+  // Marks the claim done, so this content is never trained again.
+  const finish = async (outcome: RetrainOutcome) => {
+    const done: Claim = { input: input.key, sha256: sha, status: 'done', startedAt, outcome };
+    await store.put(claimKey(sha), json(done), { ifVersion: claimVersion });
+  };
+
   const index = new LabelIndex();
   const rows: LabelledRow[] = [];
   const sources: string[] = [];
@@ -223,13 +229,7 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
       status: 'no-data',
       reason: `${input.key} has no usable rows (see data/rejects/)`,
     };
-    await finish(store, sha, claimVersion, {
-      input: input.key,
-      sha256: sha,
-      status: 'done',
-      startedAt,
-      outcome,
-    });
+    await finish(outcome);
     return outcome;
   }
   rows.push(...incoming.rows);
@@ -281,13 +281,7 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
       await registry.reject(ref, gate.reasons, details);
       outcome = { status: 'rejected', ref, gate };
     }
-    await finish(store, sha, claimVersion, {
-      input: input.key,
-      sha256: sha,
-      status: 'done',
-      startedAt,
-      outcome,
-    });
+    await finish(outcome);
     log(
       `${input.key}: candidate ${ref.version} ${outcome.status} (${gate.reasons.join('; ') || 'gate passed'})`,
     );
@@ -295,8 +289,4 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-async function finish(store: ObjectStore, sha: string, claimVersion: string, done: Claim): Promise<void> {
-  await store.put(claimKey(sha), json(done), { ifVersion: claimVersion });
 }
