@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page, Request, Response } from 'playwright-core';
 import type { FeedbackRecord } from '../runtime/core/feedback';
 import type { PredictResponse } from '../runtime/core/predict-service';
-import { launchChromium, RECORD_CSP_VIOLATIONS, TEST_ARTIFACTS } from './helpers/chromium';
+import { launchChromium, openWatchedPage, TEST_ARTIFACTS } from './helpers/chromium';
 import { startTestServer } from './helpers/test-server';
 
 /**
@@ -79,12 +79,7 @@ async function expectCardMatches(card: Locator, prediction: PredictResponse['pre
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+  page = await openWatchedPage(browser, consoleErrors);
   pagePolicy = (await page.goto(server.url))?.headers()['content-security-policy'];
 });
 

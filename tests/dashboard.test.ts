@@ -8,7 +8,7 @@ import type { ModelRef } from '../runtime/core/router';
 import type { DashboardDocument } from '../runtime/monitoring/dashboard-data';
 import { Registry } from '../runtime/registry/registry';
 import { LocalObjectStore } from '../runtime/store/local-store';
-import { launchChromium, RECORD_CSP_VIOLATIONS, TEST_ARTIFACTS } from './helpers/chromium';
+import { launchChromium, openWatchedPage, TEST_ARTIFACTS } from './helpers/chromium';
 import { startTestServer } from './helpers/test-server';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
@@ -58,12 +58,7 @@ beforeAll(async () => {
   challenger = await trainTinyModel({ home: champion.home, seed: 11 });
   server = await startTestServer({ model: champion, routeByRegistry: true, routingTtlMs: 50 });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+  page = await openWatchedPage(browser, consoleErrors);
   // A controllable clock, so the 10-second refresh can be stepped instead of waited for.
   await page.clock.install();
 });

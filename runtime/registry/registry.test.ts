@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
 import { barrier, RendezvousStore } from '../../tests/helpers/rendezvous-store';
-import { writeFixtureModel, type FixtureModel } from '../../tests/helpers/model-fixture';
+import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
 import type { ModelRef } from '../core/router';
 import { LocalObjectStore } from '../store/local-store';
 import { appendEntry, chainEntry, readHistory, readHistoryHead } from './history';
@@ -16,23 +16,22 @@ import { verifyRegistry } from './verify';
 
 const run = promisify(execFile);
 
-let template: string;
+let fixtures: FixtureModelSet;
 let models: FixtureModel[];
 let a: ModelRef;
 let b: ModelRef;
 let c: ModelRef;
 
 beforeAll(async () => {
-  template = mkdtempSync(join(tmpdir(), 'hscode-registry-models-'));
-  models = [];
-  for (const seed of [1, 2, 3]) models.push(await writeFixtureModel(template, { seed }));
+  fixtures = await fixtureModelSet();
+  models = fixtures.models;
   [a, b, c] = models.map((m) => m.ref) as [ModelRef, ModelRef, ModelRef];
 });
 
 /** A store holding the three fixture models, with `a` as champion (as `hscode serve` leaves it). */
 async function freshStore(): Promise<LocalObjectStore> {
   const root = mkdtempSync(join(tmpdir(), 'hscode-registry-'));
-  cpSync(join(template, 'models'), join(root, 'models'), { recursive: true });
+  fixtures.copyInto(root);
   const store = new LocalObjectStore(root);
   await ensureChampion(store, a);
   return store;

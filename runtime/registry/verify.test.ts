@@ -1,10 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
-import { writeFixtureModel, type FixtureModel } from '../../tests/helpers/model-fixture';
+import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
 import type { ModelRef } from '../core/router';
 import { LocalObjectStore } from '../store/local-store';
 import { hashOfEntry, readHistory, serialiseEntry } from './history';
@@ -12,16 +12,15 @@ import { Registry } from './registry';
 import { ensureChampion, serialiseState } from './registry-state';
 import { describeBrokenLink, verifyRegistry, type VerifyResult } from './verify';
 
-let template: string;
+let fixtures: FixtureModelSet;
 let models: FixtureModel[];
 let a: ModelRef;
 let b: ModelRef;
 let c: ModelRef;
 
 beforeAll(async () => {
-  template = mkdtempSync(join(tmpdir(), 'hscode-verify-models-'));
-  models = [];
-  for (const seed of [1, 2, 3]) models.push(await writeFixtureModel(template, { seed }));
+  fixtures = await fixtureModelSet();
+  models = fixtures.models;
   [a, b, c] = models.map((m) => m.ref) as [ModelRef, ModelRef, ModelRef];
 });
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
  */
 async function busyRegistry(): Promise<LocalObjectStore> {
   const root = mkdtempSync(join(tmpdir(), 'hscode-verify-'));
-  cpSync(join(template, 'models'), join(root, 'models'), { recursive: true });
+  fixtures.copyInto(root);
   const store = new LocalObjectStore(root);
   await ensureChampion(store, a);
   const registry = new Registry(store, { actor: 'test' });
@@ -61,7 +60,7 @@ describe('verifyRegistry', () => {
   it('accepts an empty store and a registry with no decisions yet', async () => {
     const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-verify-empty-')));
     expect(await verifyRegistry(store)).toEqual({ ok: true, entries: 0, revision: null, artifacts: 0 });
-    cpSync(join(template, 'models'), join(store.root, 'models'), { recursive: true });
+    fixtures.copyInto(store.root);
     await ensureChampion(store, a);
     expect(await verifyRegistry(store)).toEqual({ ok: true, entries: 0, revision: 1, artifacts: 1 });
   });

@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { buildEncoderConfig, DescriptionEncoder } from '../../models/encoder';
@@ -129,4 +131,21 @@ export async function writeFixtureModel(
     fixture.files,
   );
   return fixture;
+}
+
+export interface FixtureModelSet {
+  models: FixtureModel[];
+  /** Copies every model's folder into the store rooted at `root` (`<root>/models/…`). */
+  copyInto(root: string): void;
+}
+
+/** Fixture models with seeds 1..count, built once into a template folder that stores copy. */
+export async function fixtureModelSet(count = 3): Promise<FixtureModelSet> {
+  const template = mkdtempSync(join(tmpdir(), 'hscode-fixture-models-'));
+  const models: FixtureModel[] = [];
+  for (let seed = 1; seed <= count; seed++) models.push(await writeFixtureModel(template, { seed }));
+  return {
+    models,
+    copyInto: (root) => cpSync(join(template, 'models'), join(root, 'models'), { recursive: true }),
+  };
 }
