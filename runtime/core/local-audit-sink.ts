@@ -20,6 +20,24 @@ export interface LocalAuditSinkOptions {
  */
 const MAX_APPEND_BYTES = 256 * 1024;
 
+/** Where a local store keeps its audit trail. */
+export const auditFolder = (root: string): string => join(root, 'audit');
+
+/** Paths of the newest `days` daily files (`YYYY-MM-DD.jsonl`), newest first; none without a folder. */
+export async function newestAuditFiles(folder: string, days: number): Promise<string[]> {
+  let files: string[];
+  try {
+    files = (await readdir(folder)).filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f));
+  } catch {
+    return [];
+  }
+  return files
+    .sort()
+    .reverse()
+    .slice(0, days)
+    .map((file) => join(folder, file));
+}
+
 /**
  * Appends audit records as JSON lines to `<root>/audit/YYYY-MM-DD.jsonl`, one file per UTC day of
  * the record's time. Records are buffered and appended in batches, in order; a failed append puts
@@ -34,7 +52,7 @@ export class LocalAuditSink implements AuditSink, PredictionLookup {
   private readonly options: Required<LocalAuditSinkOptions>;
 
   constructor(root: string, options: LocalAuditSinkOptions = {}) {
-    this.folder = join(root, 'audit');
+    this.folder = auditFolder(root);
     this.options = {
       flushIntervalMs: 1000,
       maxBufferedRecords: 500,
@@ -80,16 +98,10 @@ export class LocalAuditSink implements AuditSink, PredictionLookup {
   async findPrediction(predictionId: string): Promise<AuditRecord | undefined> {
     const buffered = this.buffer.find((r) => r.predictionId === predictionId && !r.shadow);
     if (buffered) return buffered;
-    let files: string[];
-    try {
-      files = (await readdir(this.folder)).filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f));
-    } catch {
-      return undefined;
-    }
     const needle = `"predictionId":${JSON.stringify(predictionId)}`;
-    for (const file of files.sort().reverse().slice(0, this.options.lookupDays)) {
+    for (const path of await newestAuditFiles(this.folder, this.options.lookupDays)) {
       const lines = createInterface({
-        input: createReadStream(join(this.folder, file)),
+        input: createReadStream(path),
         crlfDelay: Infinity,
       });
       for await (const line of lines) {

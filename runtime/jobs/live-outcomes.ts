@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { AuditRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
+import { auditFolder, newestAuditFiles } from '../core/local-audit-sink';
 import { modelRefKey, type ModelRef } from '../core/router';
 import type { ObjectStore } from '../store/object-store';
 
@@ -34,15 +33,10 @@ export async function readFeedback(store: ObjectStore, since?: string): Promise<
 
 /** The local audit trail (`<home>/audit/YYYY-MM-DD.jsonl`), newest `days` files. */
 export async function readLocalAudit(home: string, days = 7): Promise<AuditRecord[]> {
-  const folder = join(home, 'audit');
-  if (!existsSync(folder)) return [];
-  const files = (await readdir(folder))
-    .filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f))
-    .sort()
-    .slice(-days);
   const records: AuditRecord[] = [];
-  for (const file of files) {
-    for (const line of (await readFile(join(folder, file), 'utf8')).split('\n')) {
+  // Oldest first, so the records come out in time order.
+  for (const path of (await newestAuditFiles(auditFolder(home), days)).reverse()) {
+    for (const line of (await readFile(path, 'utf8')).split('\n')) {
       if (!line.trim()) continue;
       try {
         records.push(JSON.parse(line) as AuditRecord);
