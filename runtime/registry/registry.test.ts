@@ -226,10 +226,10 @@ describe('Registry', () => {
       const results = await Promise.all([race(), race()]);
 
       expect(results.map((r) => r.applied).sort()).toEqual([false, true]);
-      expect(results.find((r) => !r.applied)).toMatchObject({
-        attempts: 2,
-        reason: expect.stringMatching(/already the champion/),
-      });
+      const loser = results.find((r) => !r.applied)!;
+      // It lost the append at least once; under load it can also lose completing state.json.
+      expect(loser.attempts).toBeGreaterThanOrEqual(2);
+      expect(loser.reason).toMatch(/already the champion/);
       const promotions = (await readHistory(store)).filter((e) => e.type === 'promoted');
       expect(promotions).toHaveLength(1);
       expect(promotions[0]?.actor).toMatch(/^promote-job-\d+$/);
