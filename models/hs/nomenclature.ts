@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { projectFile } from '../paths';
 import { hs2Of, hs4Of } from './code';
+import type { NomenclatureData } from './nomenclature-csv';
 
 export interface HsEntry {
   code: string;
@@ -22,33 +22,24 @@ export interface Nomenclature {
   hierarchy(hs6: string): { chapter?: HsEntry; heading?: HsEntry; subheading?: HsEntry };
 }
 
-const NOT_SPECIFIED = new Set(['99', '9999', '999999', 'TOTAL']);
+/** Pre-parsed from the shipped CSV files by `npm run nomenclature` (see nomenclature-csv.ts). */
+export const NOMENCLATURE_FILE = 'models/hs/hs2022.json';
 
 let cached: Nomenclature | undefined;
 
 export function loadNomenclature(): Nomenclature {
   if (cached) return cached;
-  const rows = parse(readFileSync(projectFile('data/public/hs2022/harmonized-system.csv')), {
-    columns: true,
-    bom: true,
-    skip_empty_lines: true,
-  }) as Array<{ section: string; hscode: string; description: string; level: string }>;
-  const sectionRows = parse(readFileSync(projectFile('data/public/hs2022/sections.csv')), {
-    columns: true,
-    bom: true,
-  }) as Array<{ section: string; name: string }>;
-
-  const chapters = new Map<string, HsEntry>();
-  const headings = new Map<string, HsEntry>();
-  const subheadings = new Map<string, HsEntry>();
-  for (const row of rows) {
-    if (NOT_SPECIFIED.has(row.hscode)) continue;
-    const entry = { code: row.hscode, description: row.description, section: row.section };
-    if (row.level === '2') chapters.set(row.hscode, entry);
-    else if (row.level === '4') headings.set(row.hscode, entry);
-    else if (row.level === '6') subheadings.set(row.hscode, entry);
+  const data = JSON.parse(readFileSync(projectFile(NOMENCLATURE_FILE), 'utf8')) as NomenclatureData;
+  const byLevel = {
+    2: new Map<string, HsEntry>(),
+    4: new Map<string, HsEntry>(),
+    6: new Map<string, HsEntry>(),
+  };
+  for (const [code, description, section] of data.entries) {
+    byLevel[code.length as 2 | 4 | 6].set(code, { code, description, section });
   }
-  const sections = new Map(sectionRows.map((s) => [s.section, s.name]));
+  const { 2: chapters, 4: headings, 6: subheadings } = byLevel;
+  const sections = new Map(data.sections);
 
   cached = {
     edition: 'HS2022',
