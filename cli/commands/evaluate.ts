@@ -1,16 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DescriptionEncoder } from '../../models/encoder';
-import { loadNomenclature } from '../../models/hs/nomenclature';
 import { hscodeHome } from '../../models/store-layout';
 import { DEFAULT_VARIANT, VARIANTS } from '../../models/variants';
-import { readArtifactDir } from '../../training/artifact-writer';
-import { evaluateRows, headline } from '../../training/evaluate-artifact';
-import { formatEvaluationTable } from '../../training/evaluate/format';
-import { renderReport } from '../../training/evaluate/report';
-import { ingestFiles } from '../../training/ingest';
-import { resolveModelDir } from '../model-location';
 import { DEVELOPMENT_SET } from '../training-data';
 import { projectFile } from '../../models/paths';
 
@@ -49,6 +41,27 @@ Accuracy is reported at chapter (2 digits), heading (4) and subheading (6): a he
 probability is the sum of its subheadings'. Fractions in --json output are 0..1.`,
     )
     .action(async (opts) => {
+      // Loaded here rather than at the top so that other commands, above all a server's cold
+      // start, do not pay for the evaluation code.
+      const [
+        { DescriptionEncoder },
+        { loadNomenclature },
+        { readArtifactDir },
+        { evaluateRows, headline },
+        { formatEvaluationTable },
+        { renderReport },
+        { ingestFiles },
+        { resolveModelDir },
+      ] = await Promise.all([
+        import('../../models/encoder'),
+        import('../../models/hs/nomenclature'),
+        import('../../training/artifact-writer'),
+        import('../../training/evaluate-artifact'),
+        import('../../training/evaluate/format'),
+        import('../../training/evaluate/report'),
+        import('../../training/ingest'),
+        import('../model-location'),
+      ]);
       const dir = resolveModelDir(hscodeHome(), opts.variant, opts.model);
       const artifact = readArtifactDir(dir);
       const files: string[] = opts.data ?? [projectFile(DEVELOPMENT_SET)];

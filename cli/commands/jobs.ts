@@ -3,9 +3,6 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
 import { isVariantName, type VariantName } from '../../models/variants';
-import { Registry } from '../../runtime/registry/registry';
-import { LocalObjectStore } from '../../runtime/store/local-store';
-import { trainingProgressBar } from '../progress-bar';
 
 const fraction = (value: string) => {
   const n = Number(value);
@@ -51,14 +48,20 @@ Examples:
       const incoming = join(home, storeKeys.incomingData);
       mkdirSync(incoming, { recursive: true });
       for (const file of files) copyFileSync(file, join(incoming, basename(file)));
+      // Loaded here: training pulls in TensorFlow.js, which other commands do not need.
+      const [{ LocalObjectStore }, { Registry }, { retrainFromIncoming }, { trainingProgressBar }] =
+        await Promise.all([
+          import('../../runtime/store/local-store'),
+          import('../../runtime/registry/registry'),
+          import('../../runtime/jobs/retrain'),
+          import('../progress-bar'),
+        ]);
       const store = new LocalObjectStore(home);
       const registry = new Registry(store, { actor: 'retrain-job' });
       const keys = files.length
         ? files.map((f) => `${storeKeys.incomingData}${basename(f)}`)
         : await store.list(storeKeys.incomingData);
       if (keys.length === 0) log(`nothing under ${incoming}: drop a labelled CSV there or pass files`);
-      // Loaded here: training pulls in TensorFlow.js, which other commands do not need.
-      const { retrainFromIncoming } = await import('../../runtime/jobs/retrain');
       for (const key of keys) {
         const outcome = await retrainFromIncoming({
           store,
@@ -95,10 +98,14 @@ Example:
   $ hscode jobs promote`,
     )
     .action(async (opts: { json?: boolean }) => {
+      const [{ LocalObjectStore }, { Registry }, { runPromoteJob }, { readLocalAudit }] = await Promise.all([
+        import('../../runtime/store/local-store'),
+        import('../../runtime/registry/registry'),
+        import('../../runtime/jobs/promote'),
+        import('../../runtime/jobs/live-outcomes'),
+      ]);
       const home = hscodeHome();
       const store = new LocalObjectStore(home);
-      const { runPromoteJob } = await import('../../runtime/jobs/promote');
-      const { readLocalAudit } = await import('../../runtime/jobs/live-outcomes');
       const evaluations = await runPromoteJob({
         store,
         registry: new Registry(store, { actor: 'promote-job' }),

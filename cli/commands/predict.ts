@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import { hscodeHome } from '../../models/store-layout';
 import { MAX_TOP_K } from '../../runtime/core/classifier';
 import type { PredictionResult } from '../../runtime/core/predict-service';
-import { openLocalService } from '../../runtime/local/local-service';
 
 const topK = (value: string) => {
   const n = Number(value);
@@ -66,6 +65,8 @@ Examples:
           );
         }
         const log = (line: string) => process.stderr.write(`${line}\n`);
+        // Loaded on use, so that the other commands do not start ONNX Runtime.
+        const { openLocalService } = await import('../../runtime/local/local-service');
         const { service } = await openLocalService({ home: hscodeHome(), log });
         try {
           // The service's request limit applies per call; a long stdin is sent in slices of it.

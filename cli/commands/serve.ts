@@ -2,8 +2,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
-import { startEmbeddedServer } from '../../runtime/local/embedded-server';
-import { latestLocalModel } from '../../runtime/local/local-service';
 
 const DEFAULT_PORT = 8080;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -74,6 +72,11 @@ Examples:
         retrainOptions: string;
         promoteEvery: number;
       }) => {
+        // Loaded on use, so that `hscode --help` and the other commands stay quick to start.
+        const [{ startEmbeddedServer }, { latestLocalModel }] = await Promise.all([
+          import('../../runtime/local/embedded-server'),
+          import('../../runtime/local/local-service'),
+        ]);
         const home = hscodeHome();
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const started = Date.now();
