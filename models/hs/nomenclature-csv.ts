@@ -39,3 +39,8 @@ export function parseNomenclatureCsv(codesCsv: Buffer, sectionsCsv: Buffer): Nom
     sections: sectionRows.map((s) => [s.section, s.name]),
   };
 }
+
+/** The text of `models/hs/hs2022.json`, so the file and the test that keeps it fresh agree. */
+export function nomenclatureJson(codesCsv: Buffer, sectionsCsv: Buffer): string {
+  return `${JSON.stringify(parseNomenclatureCsv(codesCsv, sectionsCsv))}\n`;
+}

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { projectFile } from '../paths';
 import { toHs6 } from './code';
-import { loadNomenclature, NOMENCLATURE_FILE } from './nomenclature';
-import { NOMENCLATURE_SOURCES, parseNomenclatureCsv } from './nomenclature-csv';
+import { loadNomenclature } from './nomenclature';
 
 describe('HS 2022 nomenclature', () => {
   const hs = loadNomenclature();
@@ -20,16 +17,6 @@ describe('HS 2022 nomenclature', () => {
     expect(h.heading?.code).toBe('6109');
     expect(h.subheading?.description).toMatch(/cotton/i);
     expect(hs.isSubheading('999999')).toBe(false);
-  });
-});
-
-describe('the pre-parsed nomenclature file', () => {
-  it('is exactly what the shipped CSV files parse to (run "npm run nomenclature" after changing them)', () => {
-    const fromCsv = parseNomenclatureCsv(
-      readFileSync(projectFile(NOMENCLATURE_SOURCES.codes)),
-      readFileSync(projectFile(NOMENCLATURE_SOURCES.sections)),
-    );
-    expect(JSON.parse(readFileSync(projectFile(NOMENCLATURE_FILE), 'utf8'))).toEqual(fromCsv);
   });
 });
 

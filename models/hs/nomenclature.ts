@@ -22,7 +22,7 @@ export interface Nomenclature {
   hierarchy(hs6: string): { chapter?: HsEntry; heading?: HsEntry; subheading?: HsEntry };
 }
 
-/** Pre-parsed from the shipped CSV files by `npm run nomenclature` (see nomenclature-csv.ts). */
+/** Pre-parsed from the shipped CSV files by `npm run generate` (see nomenclature-csv.ts). */
 export const NOMENCLATURE_FILE = 'models/hs/hs2022.json';
 
 let cached: Nomenclature | undefined;

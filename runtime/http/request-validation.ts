@@ -1,5 +1,7 @@
-import Ajv2020, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020';
-import type { PredictLimits, PredictRequest } from '../core/predict-request';
+import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv/dist/2020';
+import { DEFAULT_LIMITS, type PredictLimits, type PredictRequest } from '../core/predict-request';
+import { REQUEST_AJV_OPTIONS } from './request-ajv-options';
+import * as generated from './request-validators.generated';
 import { feedbackRequestSchema, PATTERN_RULES, predictRequestSchema } from './schemas';
 
 /** `POST /v1/feedback`'s body: the code comes as "hs6" or, for people who call it that, "code". */
@@ -29,22 +31,44 @@ export interface RequestValidators {
   schemas: RequestSchemas;
 }
 
-// Strict, except that "exactly one of hs6 or code" needs `required` in oneOf branches that do not
-// redeclare the properties. Validation stops at the first error, so a hostile body costs little;
-// verbose keeps the schema beside each error for the names an unknown field could have been.
-const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, verbose: true });
-const compiled = new Map<string, RequestValidators>();
-const feedbackValidator = ajv.compile<FeedbackRequestBody>(feedbackRequestSchema);
+type CompileRequestSchema = <T>(schema: SchemaObject) => ValidateFunction<T>;
+let compileAtRuntime: CompileRequestSchema | undefined;
 
-/** Validators for these limits, compiled on first use and shared by every handler that uses them. */
+/**
+ * Compiles a predict schema for limits other than the defaults the generated validators were made
+ * for. ajv's compiler is loaded only then: loading and running it took a tenth of a cold start.
+ */
+function compileRequestSchema<T>(schema: SchemaObject): ValidateFunction<T> {
+  if (!compileAtRuntime) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+    const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
+    const ajv = new Ajv2020(REQUEST_AJV_OPTIONS);
+    compileAtRuntime = (s) => ajv.compile(s);
+  }
+  return compileAtRuntime(schema);
+}
+
+// The generated validators, made by ajv from the same schemas (see request-validator-source.ts).
+const generatedPredict = generated.predict as unknown as ValidateFunction<PredictRequest>;
+const generatedFeedback = generated.feedback as unknown as ValidateFunction<FeedbackRequestBody>;
+const compiled = new Map<string, RequestValidators>();
+
+const sameLimits = (a: PredictLimits, b: PredictLimits) =>
+  a.maxItems === b.maxItems && a.maxChars === b.maxChars;
+
+/** Validators for these limits, shared by every handler that uses them. */
 export function requestValidators(limits: PredictLimits): RequestValidators {
   const cacheKey = `${limits.maxItems}/${limits.maxChars}`;
   let validators = compiled.get(cacheKey);
   if (!validators) {
     const predictSchema = predictRequestSchema(limits);
     validators = {
-      predict: check(ajv.compile<PredictRequest>(predictSchema)),
-      feedback: check(feedbackValidator),
+      predict: check(
+        sameLimits(limits, DEFAULT_LIMITS)
+          ? generatedPredict
+          : compileRequestSchema<PredictRequest>(predictSchema),
+      ),
+      feedback: check(generatedFeedback),
       schemas: { predict: predictSchema, feedback: feedbackRequestSchema },
     };
     compiled.set(cacheKey, validators);
