@@ -1,11 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import {
-  DEFAULT_MAX_TEXT_LENGTH,
-  defaultRejectsPath,
-  formatIngestReport,
-  ingestFiles,
-  type IngestReport,
-} from '../../training/ingest';
+import type { IngestReport } from '../../training/ingest';
+import { DEFAULT_MAX_TEXT_LENGTH } from '../../training/ingest/row-validator';
 
 /** Exit codes scripts can rely on. */
 export const DATA_CHECK_EXIT = { clean: 0, rowsRejected: 1, fileUnusable: 2 } as const;
@@ -59,6 +54,8 @@ Every rejected row is written to the rejects file with its line number, reason a
 Exit status: 0 every row accepted, 1 some rows rejected, 2 a file could not be used at all.`,
     )
     .action(async (files: string[], opts: { rejects?: string; maxLength: number; json?: boolean }) => {
+      // Loaded on use, so that other commands (a server's cold start above all) do not pay for it.
+      const { defaultRejectsPath, formatIngestReport, ingestFiles } = await import('../../training/ingest');
       let report: IngestReport;
       try {
         ({ report } = await ingestFiles(files, {

@@ -41,7 +41,15 @@ export class LocalObjectStore implements ObjectStore {
       if (isErrno(err, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined;
       throw err;
     }
-    return { body, version: contentVersion(body) };
+    // Computed on first use: most reads (models, audit files) never ask, and hashing an 11 MB model
+    // twice, here and again when its artifact is verified, was a twentieth of a cold start.
+    let version: string | undefined;
+    return {
+      body,
+      get version() {
+        return (version ??= contentVersion(body));
+      },
+    };
   }
 
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<{ version: string }> {
