@@ -166,29 +166,33 @@ describe('LocalObjectStore', () => {
 
   describe('between processes', () => {
     const writer = join(__dirname, '..', '..', 'tests', 'helpers', 'store-race-writer.ts');
-    const race = (root: string, mode: string, count: number, startAt: number) =>
-      run(process.execPath, [
-        '--import',
-        'tsx',
-        writer,
-        root,
-        'race/key',
-        mode,
-        String(count),
-        String(startAt),
-      ]).then(({ stdout }) => JSON.parse(stdout) as { won?: boolean; conflicts?: number });
+    /** Two writer processes that start writing together, once both are up. */
+    const raceOfTwo = (root: string, mode: string, count: number) => {
+      const rendezvous = mkdtempSync(join(tmpdir(), 'hscode-rendezvous-'));
+      const race = () =>
+        run(process.execPath, [
+          '--import',
+          'tsx',
+          writer,
+          root,
+          'race/key',
+          mode,
+          String(count),
+          rendezvous,
+          '2',
+        ]).then(({ stdout }) => JSON.parse(stdout) as { won?: boolean; conflicts?: number });
+      return Promise.all([race(), race()]);
+    };
 
     it('lets exactly one of two processes create the key', async () => {
       const root = freshRoot();
-      const startAt = Date.now() + 1500;
-      const results = await Promise.all([race(root, 'create', 1, startAt), race(root, 'create', 1, startAt)]);
+      const results = await raceOfTwo(root, 'create', 1);
       expect(results.map((r) => r.won).sort()).toEqual([false, true]);
     });
 
     it('keeps a counter exact when two processes increment it at once', async () => {
       const root = freshRoot();
-      const startAt = Date.now() + 1500;
-      await Promise.all([race(root, 'increment', 20, startAt), race(root, 'increment', 20, startAt)]);
+      await raceOfTwo(root, 'increment', 20);
       const final = await new LocalObjectStore(root).get('race/key');
       expect(final && JSON.parse(text(final.body))).toEqual({ n: 40 });
     });

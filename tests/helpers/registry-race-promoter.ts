@@ -5,26 +5,10 @@
  * `parties` racers have got that far (each drops a file in the rendezvous folder), so they all
  * decide on the same state. Prints one JSON line: {applied, attempts, reason, seq}.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Registry } from '../../runtime/registry/registry';
 import { LocalObjectStore } from '../../runtime/store/local-store';
+import { fileBarrier } from './file-barrier';
 import { RendezvousStore } from './rendezvous-store';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function fileBarrier(folder: string, parties: number): () => Promise<void> {
-  return async () => {
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, String(process.pid)), '');
-    const deadline = Date.now() + 20_000;
-    while (readdirSync(folder).length < parties) {
-      if (Date.now() > deadline)
-        throw new Error(`only ${readdirSync(folder).length} of ${parties} racers arrived`);
-      await sleep(2);
-    }
-  };
-}
 
 async function main(): Promise<void> {
   const [root, variant, version, rendezvous, parties] = process.argv.slice(2);

@@ -1,10 +1,12 @@
 /**
  * A separate process racing others on one LocalObjectStore key (run with `node --import tsx`).
- * Arguments: root, key, mode ("create" | "increment"), count, startAt (epoch ms, so every racer
- * starts at the same moment). Prints one JSON line with what happened.
+ * Arguments: root, key, mode ("create" | "increment"), count, rendezvous folder, parties: every
+ * racer waits in the rendezvous folder until all `parties` have started, so they write at the
+ * same moment however long each took to start. Prints one JSON line with what happened.
  */
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { PreconditionFailedError } from '../../runtime/store/object-store';
+import { fileBarrier } from './file-barrier';
 
 async function createOnce(store: LocalObjectStore, key: string): Promise<unknown> {
   try {
@@ -34,10 +36,12 @@ async function increment(store: LocalObjectStore, key: string, count: number): P
 }
 
 async function main(): Promise<void> {
-  const [root, key, mode, count, startAt] = process.argv.slice(2);
-  if (!root || !key || !mode || !count || !startAt) throw new Error('usage: root key mode count startAt');
+  const [root, key, mode, count, rendezvous, parties] = process.argv.slice(2);
+  if (!root || !key || !mode || !count || !rendezvous || !parties) {
+    throw new Error('usage: root key mode count rendezvous-folder parties');
+  }
   const store = new LocalObjectStore(root);
-  while (Date.now() < Number(startAt)) await new Promise((resolve) => setTimeout(resolve, 1));
+  await fileBarrier(rendezvous, Number(parties))();
   const result =
     mode === 'create' ? await createOnce(store, key) : await increment(store, key, Number(count));
   process.stdout.write(`${JSON.stringify(result)}\n`);
