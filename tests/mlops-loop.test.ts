@@ -79,7 +79,14 @@ describe('the MLOps loop on the embedded default', () => {
       30_000,
     );
     expect(promoted.fallback).toEqual(champion.ref);
-    expect(served.stderr()).toMatch(/significantly better/);
+    // The job logs its decision after writing state.json, and the line crosses a pipe: a poll can
+    // see the promotion before the server's log has arrived.
+    const decision = await until(
+      'the promotion in the server log',
+      () => /promote job: \S+ → promote: .*/.exec(served.stderr())?.[0],
+      10_000,
+    );
+    expect(decision).toMatch(/significantly better/);
 
     const history = runCli(['models', 'history', '--json'], { HSCODE_HOME: champion.home });
     const types = (JSON.parse(history.stdout) as { type: string }[]).map((e) => e.type);
