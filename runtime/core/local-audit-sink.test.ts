@@ -60,7 +60,10 @@ describe('LocalAuditSink', () => {
     const sink = new LocalAuditSink(root, { flushIntervalMs: 10 });
     sink.write(record('2024-05-05T10:00:00Z'));
     const file = join(root, 'audit', '2024-05-05.jsonl');
-    for (let i = 0; i < 100 && !(existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')); i++) {
+    // Bounded by the clock, not by a count of 10 ms naps: on a busy machine a hundred of them can
+    // pass before the timer's append lands.
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(readDay(root, '2024-05-05')).toHaveLength(1);
