@@ -87,7 +87,9 @@ function parseMetrics(exposition: string): Map<string, number> {
 describe('createHttpHandler', () => {
   let model: TrainedModel;
   const services: PredictService[] = [];
-  const webRoot = mkdtempSync(join(tmpdir(), 'hscode-web-'));
+  // The web root sits in a folder of this run's own, beside the file it must not serve: a file
+  // next to a root made directly in the system temp folder would be shared by every run.
+  const webRoot = join(mkdtempSync(join(tmpdir(), 'hscode-web-')), 'web');
 
   function serviceFor(state: RoutingState, extra: Partial<PredictServiceOptions> = {}) {
     const audit = new LocalAuditSink(model.home);
@@ -122,6 +124,7 @@ describe('createHttpHandler', () => {
 
   beforeAll(async () => {
     model = await trainTinyModel();
+    mkdirSync(webRoot);
     writeFileSync(
       join(webRoot, 'index.html'),
       '<!doctype html><title>HS</title><script src="app.js"></script>',
