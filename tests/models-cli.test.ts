@@ -46,7 +46,7 @@ describe('hscode models', () => {
     expect(line(champion.ref.version)).toMatch(/champion.*75\.0%/);
     expect(line(champion.ref.version)).toContain(percent(champion.manifest.metrics.validation.top1.hs6));
     expect(line(challenger.ref.version)).toMatch(/challenger.*25\.0%/);
-    expect(line(challenger.ref.version)).toContain(champion.manifest.createdAt.slice(0, 10));
+    expect(line(challenger.ref.version)).toContain(challenger.manifest.createdAt.slice(0, 10));
 
     const rows = JSON.parse(models(['list', '--json']).stdout) as ModelRow[];
     expect(rows).toEqual([
