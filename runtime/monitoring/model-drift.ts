@@ -1,7 +1,6 @@
 import {
   detectDrift,
   type DriftBaseline,
-  type DriftSignal,
   type DriftSignalName,
   type DriftStatus,
   type DriftThresholds,
@@ -47,7 +46,6 @@ export interface ModelDrift {
 const RANK: Record<IndicatorStatus, number> = { 'too-little-data': 0, ok: 1, warn: 2, alarm: 3 };
 const worse = (a: IndicatorStatus, b: IndicatorStatus) => (RANK[b] > RANK[a] ? b : a);
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
-const judged = (s: DriftSignal) => s.n > 0 && s.expectedNoise <= MAX_NOISE_SHARE * s.threshold.warn;
 
 export function modelDrift(baseline: DriftBaseline, live: LiveWindow): ModelDrift {
   const signals = detectDrift(baseline, live, { maxNoiseShare: MAX_NOISE_SHARE });
@@ -56,7 +54,7 @@ export function modelDrift(baseline: DriftBaseline, live: LiveWindow): ModelDrif
     const psi = signals.find((s) => s.name === name && s.metric === 'psi');
     const js = signals.find((s) => s.name === name && s.metric === 'js-bits');
     if (!psi || !js) return [];
-    const status = judged(psi) || judged(js) ? worse(psi.status, js.status) : 'too-little-data';
+    const status = psi.judged || js.judged ? worse(psi.status, js.status) : 'too-little-data';
     return [
       {
         name,

@@ -126,6 +126,27 @@ describe('detectDrift', () => {
     ).toBeLessThan(0.05);
   });
 
+  it('judges a noisy window when its value is beyond what chance produces', () => {
+    // A model scored on few held-out rows: the baseline alone is too noisy for the rate's warn level.
+    const small = { ...BASELINE, n: 150 };
+    const calm = signal(detectDrift(small, liveWindow(6, 5000)), 'unknown-word-rate', 'psi');
+    expect(calm.expectedNoise).toBeGreaterThan(0.5 * calm.threshold.warn);
+    expect(calm.status).toBe('ok');
+    const flooded = signal(
+      detectDrift(small, liveWindow(6, 5000, { unknownRate: 0.1 })),
+      'unknown-word-rate',
+      'psi',
+    );
+    expect(flooded.expectedNoise).toBe(calm.expectedNoise);
+    expect(flooded.status).toBe('alarm');
+  });
+
+  it('stays ok on small, noisy windows drawn from the baseline itself', () => {
+    for (let seed = 100; seed < 400; seed++) {
+      expect(worstDriftStatus(detectDrift(BASELINE, liveWindow(seed, 200)))).toBe('ok');
+    }
+  });
+
   it('keeps PSI finite for chapters only one side has seen', () => {
     const live = { chapterCounts: { '99': 100, '01': 900 }, topConfidences: [], words: 0, unknownWords: 0 };
     const baseline = { ...BASELINE, chapterDistribution: { '01': 0.5, '02': 0.5 } };

@@ -1,4 +1,5 @@
 import type { ModelManifest } from '../../models/manifest';
+import { chiSquareQuantile } from './chi-square';
 import {
   JS_BITS_PER_PSI,
   expectedNoisePsi,
@@ -24,7 +25,10 @@ import {
  * with many bins (96 chapters) a window of 1,000 predictions averages a PSI of about 0.1 with no
  * drift at all. So each signal carries that expected noise, and a window whose noise exceeds
  * maxNoiseShare of the warn threshold is reported with status 'ok': it cannot tell drift from
- * chance, and the job should widen the window rather than raise an alarm.
+ * chance, and the job should widen the window rather than raise an alarm. Unless the shift itself
+ * is beyond chance: with no drift, PSI / noise · df follows roughly a chi-square law with
+ * df = bins − 1 degrees of freedom, so a distribution whose PSI is above that law's 0.9999 quantile
+ * is judged, by both metrics, however noisy the window, once it averages 5 observations a bin.
  */
 
 export type DriftBaseline = ModelManifest['driftBaseline'];
@@ -58,6 +62,8 @@ export interface DriftSignal {
   n: number;
   /** What the metric averages with no drift at these sample sizes; see the module comment. */
   expectedNoise: number;
+  /** Whether this window can tell drift from chance; status stays 'ok' while it cannot. */
+  judged: boolean;
 }
 
 export interface DriftConfig {
@@ -82,6 +88,14 @@ const RATE_DEFAULTS = {
   jsBits: { warn: 0.0018, alarm: 0.0054 },
 };
 const NOISE_SHARE_DEFAULT = 0.5;
+const CHANCE_QUANTILE = 0.9999;
+const MIN_MEAN_PER_BIN = 5;
+
+/** The value chance alone stays under in all but about one window in ten thousand. */
+function ceilingOfChance(expectedNoise: number, bins: number): number {
+  const degrees = bins - 1;
+  return degrees > 0 ? (chiSquareQuantile(CHANCE_QUANTILE, degrees) * expectedNoise) / degrees : Infinity;
+}
 
 function thresholdsFor(name: DriftSignalName, metric: DriftMetric, config: DriftConfig): DriftThresholds {
   const key = metric === 'psi' ? 'psi' : 'jsBits';
@@ -163,12 +177,25 @@ function scoreDistribution(
         : NaN,
     'js-bits': n > 0 ? jensenShannonBits(proportionsOf(baseline), liveProportions) : NaN,
   };
+  // Decided once per distribution, on PSI: its smoothed estimate is the one whose null law is known,
+  // and only on windows averaging 5 observations a bin, below which that law is no guide.
+  const beyondChance =
+    n >= MIN_MEAN_PER_BIN * baseline.length && values.psi >= ceilingOfChance(noisePsi, baseline.length);
   return (['psi', 'js-bits'] as const).map((metric) => {
     const threshold = thresholdsFor(name, metric, config);
     const expectedNoise = metric === 'psi' ? noisePsi : noisePsi * JS_BITS_PER_PSI;
     const value = values[metric];
-    const judged = expectedNoise <= maxNoiseShare * threshold.warn;
-    return { name, metric, value, threshold, status: statusOf(value, threshold, judged), n, expectedNoise };
+    const judged = n > 0 && (expectedNoise <= maxNoiseShare * threshold.warn || beyondChance);
+    return {
+      name,
+      metric,
+      value,
+      threshold,
+      status: statusOf(value, threshold, judged),
+      n,
+      expectedNoise,
+      judged,
+    };
   });
 }
 
