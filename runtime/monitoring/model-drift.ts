@@ -7,12 +7,6 @@ import {
   type LiveWindow,
 } from '../stats/drift';
 
-/**
- * Judged only once sampling noise alone is at most this share of the warn level; passed to
- * detectDrift so the page's "not judged yet" and the detector's silence are the same rule.
- */
-const MAX_NOISE_SHARE = 0.5;
-
 export type IndicatorStatus = DriftStatus | 'too-little-data';
 
 /** One signal as the page shows it: PSI against its thresholds, with Jensen–Shannon beside it. */
@@ -48,7 +42,7 @@ const worse = (a: IndicatorStatus, b: IndicatorStatus) => (RANK[b] > RANK[a] ? b
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 export function modelDrift(baseline: DriftBaseline, live: LiveWindow): ModelDrift {
-  const signals = detectDrift(baseline, live, { maxNoiseShare: MAX_NOISE_SHARE });
+  const signals = detectDrift(baseline, live);
   const names = [...new Set(signals.map((s) => s.name))];
   const indicators = names.flatMap((name): DriftIndicator[] => {
     const psi = signals.find((s) => s.name === name && s.metric === 'psi');

@@ -23,12 +23,16 @@ import {
  * Each is scored by PSI (on smoothed distributions, so an empty bin does not make it infinite) and
  * by Jensen–Shannon divergence in bits. Both grow from sampling noise alone when a window is small:
  * with many bins (96 chapters) a window of 1,000 predictions averages a PSI of about 0.1 with no
- * drift at all. So each signal carries that expected noise, and a window whose noise exceeds
- * maxNoiseShare of the warn threshold is reported with status 'ok': it cannot tell drift from
- * chance, and the job should widen the window rather than raise an alarm. Unless the shift itself
- * is beyond chance: with no drift, PSI / noise · df follows roughly a chi-square law with
- * df = bins − 1 degrees of freedom, so a distribution whose PSI is above that law's 0.9999 quantile
- * is judged, by both metrics, however noisy the window, once it averages 5 observations a bin.
+ * drift at all. With no drift, PSI / noise · df follows roughly a chi-square law with df = bins − 1
+ * degrees of freedom (noise being that law's mean, scaled), which gives two rules:
+ *
+ * - a signal is judged once chance alone would reach its warn level in under 1% of windows;
+ * - a distribution whose PSI is beyond that law's 0.9999 quantile is judged, by both metrics,
+ *   however noisy the window, once the window averages 5 observations a bin.
+ *
+ * Otherwise the signal is reported with status 'ok' and judged false: it cannot tell drift from
+ * chance, and the job should widen the window rather than raise an alarm. A fixed share of the
+ * warn level would not do: for two bins chance exceeds twice its mean in 16% of windows.
  */
 
 export type DriftBaseline = ModelManifest['driftBaseline'];
@@ -72,8 +76,8 @@ export interface DriftConfig {
   jsBits?: DriftThresholds;
   /** Per-signal thresholds: the only way to change the unknown-word rate's. */
   signals?: Partial<Record<DriftSignalName, { psi?: DriftThresholds; jsBits?: DriftThresholds }>>;
-  /** Judge only when expectedNoise ≤ this share of the warn threshold. */
-  maxNoiseShare?: number;
+  /** Judge only when chance alone reaches the warn level with at most this probability. */
+  chanceOfFalseWarn?: number;
 }
 
 // PSI 0.1 / 0.25 are the conventional "some shift" / "major shift" levels. The JS levels are the
@@ -87,14 +91,14 @@ const RATE_DEFAULTS = {
   psi: { warn: 0.01, alarm: 0.03 },
   jsBits: { warn: 0.0018, alarm: 0.0054 },
 };
-const NOISE_SHARE_DEFAULT = 0.5;
-const CHANCE_QUANTILE = 0.9999;
+const FALSE_WARN_DEFAULT = 0.01;
+const BEYOND_CHANCE = 1e-4;
 const MIN_MEAN_PER_BIN = 5;
 
-/** The value chance alone stays under in all but about one window in ten thousand. */
-function ceilingOfChance(expectedNoise: number, bins: number): number {
+/** The value chance alone exceeds with probability `chance`, for a metric averaging `expectedNoise`. */
+function ceilingOfChance(chance: number, expectedNoise: number, bins: number): number {
   const degrees = bins - 1;
-  return degrees > 0 ? (chiSquareQuantile(CHANCE_QUANTILE, degrees) * expectedNoise) / degrees : Infinity;
+  return degrees > 0 ? (chiSquareQuantile(1 - chance, degrees) * expectedNoise) / degrees : Infinity;
 }
 
 function thresholdsFor(name: DriftSignalName, metric: DriftMetric, config: DriftConfig): DriftThresholds {
@@ -166,7 +170,7 @@ function scoreDistribution(
   const n = liveCounts.reduce((sum, c) => sum + c, 0);
   const liveProportions = proportionsOf(liveCounts);
   const noisePsi = n > 0 ? expectedNoisePsi(baseline.length, n, baselineN) : Infinity;
-  const maxNoiseShare = config.maxNoiseShare ?? NOISE_SHARE_DEFAULT;
+  const chanceOfFalseWarn = config.chanceOfFalseWarn ?? FALSE_WARN_DEFAULT;
   const values: Record<DriftMetric, number> = {
     psi:
       n > 0
@@ -180,12 +184,14 @@ function scoreDistribution(
   // Decided once per distribution, on PSI: its smoothed estimate is the one whose null law is known,
   // and only on windows averaging 5 observations a bin, below which that law is no guide.
   const beyondChance =
-    n >= MIN_MEAN_PER_BIN * baseline.length && values.psi >= ceilingOfChance(noisePsi, baseline.length);
+    n >= MIN_MEAN_PER_BIN * baseline.length &&
+    values.psi >= ceilingOfChance(BEYOND_CHANCE, noisePsi, baseline.length);
   return (['psi', 'js-bits'] as const).map((metric) => {
     const threshold = thresholdsFor(name, metric, config);
     const expectedNoise = metric === 'psi' ? noisePsi : noisePsi * JS_BITS_PER_PSI;
     const value = values[metric];
-    const judged = n > 0 && (expectedNoise <= maxNoiseShare * threshold.warn || beyondChance);
+    const quietEnough = ceilingOfChance(chanceOfFalseWarn, expectedNoise, baseline.length) <= threshold.warn;
+    const judged = n > 0 && (quietEnough || beyondChance);
     return {
       name,
       metric,
