@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { writeFileAtomically } from './atomic-write';
 import { isErrno } from './errno';
+import { readWholeFile } from './read-whole-file';
 import { withFileLock, type FileLockOptions } from './file-lock';
 import {
   InvalidKeyError,
@@ -36,7 +37,7 @@ export class LocalObjectStore implements ObjectStore {
     const path = this.pathOf(key);
     let body: Buffer;
     try {
-      body = await readFile(path);
+      body = await readWholeFile(path);
     } catch (err) {
       if (isErrno(err, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined;
       throw err;
