@@ -3,9 +3,12 @@
  * prediction, over the compiled build (what a function runs), with the model already in the store.
  * Also reports the two halves: process start to "listening" and the first request itself.
  *
- *   npm run build && npx tsx bench/cold-start.ts [--home DIR] [--runs 7]
+ *   npm run build && npx tsx bench/cold-start.ts [--home DIR] [--runs 7] [--baseline CHECKOUT]
  *
- * Without --home it uses $HSCODE_HOME (default ./var), which needs a trained model.
+ * Without --home it uses $HSCODE_HOME (default ./var), which needs a trained model. --baseline
+ * names another built checkout of this project (e.g. `git worktree add /tmp/old <commit>`, then
+ * `npm run build` there); runs alternate between the two, so both see the same machine, and the
+ * ratio of their medians is printed.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -14,17 +17,21 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { home: { type: 'string' }, runs: { type: 'string', default: '7' } },
+  options: {
+    home: { type: 'string' },
+    runs: { type: 'string', default: '7' },
+    baseline: { type: 'string' },
+  },
 });
 const home = resolve(values.home ?? process.env.HSCODE_HOME ?? 'var');
-const entry = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const entryOf = (checkout: string) => join(checkout, 'dist', 'cli', 'main.js');
 
 interface ColdStart {
   listening: number;
   firstPrediction: number;
 }
 
-function once(): Promise<ColdStart> {
+function once(entry: string): Promise<ColdStart> {
   const started = performance.now();
   const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--no-train'], {
     env: { ...process.env, HSCODE_HOME: home },
@@ -62,21 +69,35 @@ function once(): Promise<ColdStart> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+function report(label: string, runs: readonly ColdStart[]): number {
+  const listening = runs.map((r) => r.listening);
+  const first = runs.map((r) => r.firstPrediction);
+  const range = (xs: number[]) =>
+    `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+  console.log(`${label} process start → listening:        ${range(listening)}`);
+  console.log(`${label} process start → first prediction: ${range(first)}`);
+  return median(first);
+}
+
 async function main(): Promise<void> {
   console.log(
     `# ${cpus().length} × ${cpus()[0]?.model} · node ${process.version} · ${new Date().toISOString().slice(0, 10)}`,
   );
-  await once(); // warms the file cache, as a function's image would be
-  const runs: ColdStart[] = [];
-  for (let i = 0; i < Number(values.runs); i++) runs.push(await once());
-  const listening = runs.map((r) => r.listening);
-  const first = runs.map((r) => r.firstPrediction);
-  console.log(
-    `process start → listening:        median ${median(listening).toFixed(0)} ms (min ${Math.min(...listening).toFixed(0)}, max ${Math.max(...listening).toFixed(0)})`,
-  );
-  console.log(
-    `process start → first prediction: median ${median(first).toFixed(0)} ms (min ${Math.min(...first).toFixed(0)}, max ${Math.max(...first).toFixed(0)})`,
-  );
+  const checkouts = [
+    { label: 'this checkout', entry: entryOf(join(__dirname, '..')), runs: [] as ColdStart[] },
+  ];
+  if (values.baseline)
+    checkouts.push({ label: 'baseline', entry: entryOf(resolve(values.baseline)), runs: [] });
+  for (const { entry } of checkouts) await once(entry); // warms the file cache, as a function's image would be
+  for (let i = 0; i < Number(values.runs); i++) {
+    for (const checkout of checkouts) checkout.runs.push(await once(checkout.entry));
+  }
+  const medians = checkouts.map(({ label, runs }) => report(label.padEnd(13), runs));
+  if (medians.length === 2) {
+    console.log(
+      `first prediction, baseline / this checkout: ${((medians[1] as number) / (medians[0] as number)).toFixed(2)}×`,
+    );
+  }
 }
 
 main().catch((err: unknown) => {

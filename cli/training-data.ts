@@ -2,9 +2,8 @@ import { basename } from 'node:path';
 import { projectFile } from '../models/paths';
 import { buildDefaultCorpus } from '../training/corpus';
 import type { LabelledRow } from '../training/dataset';
+import { DEVELOPMENT_SET } from '../training/defaults';
 import { LabelIndex, defaultRejectsPath, formatIngestReport, ingestFiles } from '../training/ingest';
-
-export const DEVELOPMENT_SET = 'data/public/hsclassify-micro/benchmark_cases.csv';
 
 export interface TrainingData {
   rows: LabelledRow[];

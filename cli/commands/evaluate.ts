@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { hscodeHome } from '../../models/store-layout';
 import { DEFAULT_VARIANT, VARIANTS } from '../../models/variants';
-import { DEVELOPMENT_SET } from '../training-data';
+import { DEVELOPMENT_SET } from '../../training/defaults';
 import { projectFile } from '../../models/paths';
 
 const fraction = (value: string) => {

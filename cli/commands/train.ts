@@ -3,9 +3,7 @@ import { relative } from 'node:path';
 import { hscodeHome } from '../../models/store-layout';
 import { DEFAULT_VARIANT, VARIANTS } from '../../models/variants';
 import { DEFAULT_SEED } from '../../training/defaults';
-import { hasLocalModel } from '../model-location';
 import { trainingProgressBar } from '../progress-bar';
-import { loadTrainingData, loadDevelopmentSet } from '../training-data';
 
 const wholeNumber = (value: string) => {
   const n = Number(value);
@@ -56,6 +54,11 @@ The artifact folder holds model.onnx, manifest.json, encoder.json, labels.json a
 Same data + same seed + same code = the same model.onnx sha256.`,
     )
     .action(async (opts) => {
+      // Loaded on use, so that other commands (a server's cold start above all) do not pay for them.
+      const [{ hasLocalModel }, { loadTrainingData, loadDevelopmentSet }] = await Promise.all([
+        import('../model-location'),
+        import('../training-data'),
+      ]);
       const home = hscodeHome();
       if (opts.ifMissing && !opts.out && hasLocalModel(home, opts.variant)) {
         process.stderr.write(
