@@ -8,6 +8,7 @@ import { getVariant, type Variant, type VariantName } from '../models/variants';
 import { artifactContents } from './artifact-contents';
 import { writeArtifactDir } from './artifact-writer';
 import { DEFAULT_SEED, DEFAULT_TARGET_PRECISION } from './defaults';
+import { trainingCodeFingerprint } from './code-fingerprint';
 import { codeVersion } from './code-version';
 import type { LabelledRow } from './dataset';
 import { scoreHeldOut } from './evaluate-artifact';
@@ -95,7 +96,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     seed,
     options.progress ?? silentProgress,
   );
-  const onnx = exportToOnnx(model, { producerVersion: codeVersion() });
+  const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint() });
   model.dispose();
 
   const scores = await scoreHeldOut({
