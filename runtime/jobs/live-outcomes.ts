@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { AuditRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
-import { auditFolder, newestAuditFiles } from '../core/local-audit-sink';
 import { modelRefKey, type ModelRef } from '../core/router';
 import type { ObjectStore } from '../store/object-store';
+import { LocalAuditTrail } from './local-audit-trail';
 
 /** What live traffic says about one model: feedback-confirmed top-1 hits and served latency. */
 export interface LiveOutcomes {
@@ -31,21 +30,9 @@ export async function readFeedback(store: ObjectStore, since?: string): Promise<
   return records;
 }
 
-/** The local audit trail (`<home>/audit/YYYY-MM-DD.jsonl`), newest `days` files. */
-export async function readLocalAudit(home: string, days = 7): Promise<AuditRecord[]> {
-  const records: AuditRecord[] = [];
-  // Oldest first, so the records come out in time order.
-  for (const path of (await newestAuditFiles(auditFolder(home), days)).reverse()) {
-    for (const line of (await readFile(path, 'utf8')).split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        records.push(JSON.parse(line) as AuditRecord);
-      } catch {
-        // A line cut short by a crash is skipped; the rest of the file still counts.
-      }
-    }
-  }
-  return records;
+/** The local audit trail's newest `days` files, read once; see LocalAuditTrail for repeated reads. */
+export function readLocalAudit(home: string, days = 7): Promise<AuditRecord[]> {
+  return new LocalAuditTrail(home, days).read();
 }
 
 /** The 99th percentile (nearest rank), or null without values. */

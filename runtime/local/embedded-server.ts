@@ -3,7 +3,7 @@ import { storeKeys } from '../../models/store-layout';
 import { createHttpHandler } from '../http/handler';
 import { startHttpServer } from '../http/local-server';
 import { HttpMetrics } from '../http/metrics';
-import { readLocalAudit } from '../jobs/live-outcomes';
+import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
 import { Registry } from '../registry/registry';
 import type { RegistryState } from '../registry/registry-state';
@@ -49,7 +49,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     log: metrics.countingModelLoadFailures(log),
     recordText: options.recordText,
   });
-  const audit = () => readLocalAudit(home);
+  // One trail for the jobs and the dashboard: each reads only what was appended since the last.
+  const trail = new LocalAuditTrail(home);
+  const audit = () => trail.read();
   const handler = createHttpHandler({
     service,
     log,
@@ -67,7 +69,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       })
     : undefined;
   const jobs =
-    options.jobsEveryMs > 0 ? scheduleJobs({ home, store, everyMs: options.jobsEveryMs, log }) : undefined;
+    options.jobsEveryMs > 0 ? scheduleJobs({ store, audit, everyMs: options.jobsEveryMs, log }) : undefined;
   return {
     url: server.url,
     port: server.port,

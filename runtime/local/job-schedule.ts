@@ -1,7 +1,7 @@
 import { runDriftCheck } from '../jobs/drift-check';
-import { readLocalAudit } from '../jobs/live-outcomes';
 import { runPromoteJob } from '../jobs/promote';
 import { Registry } from '../registry/registry';
+import type { AuditRecord } from '../core/audit';
 import type { ObjectStore } from '../store/object-store';
 
 export interface JobSchedule {
@@ -17,15 +17,16 @@ export interface JobSchedule {
  * alarm queues the feedback collected so far for the retrain job.
  */
 export function scheduleJobs(options: {
-  home: string;
   store: ObjectStore;
+  /** The audit trail both jobs read (locally, a LocalAuditTrail shared with the dashboard). */
+  audit: () => Promise<AuditRecord[]>;
   everyMs: number;
   log: (line: string) => void;
 }): JobSchedule {
   const registry = new Registry(options.store, { actor: 'scheduled-jobs' });
   let running: Promise<void> | undefined;
   const runNow = (): Promise<void> => {
-    const audit = () => readLocalAudit(options.home);
+    const { audit } = options;
     running ??= runPromoteJob({ store: options.store, registry, audit, log: options.log })
       .then(() =>
         runDriftCheck({ store: options.store, registry, audit, retrainOnAlarm: true, log: options.log }),
