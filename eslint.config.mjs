@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'var/', 'data/', 'bin/', 'test-artifacts/', '**/*.mjs', '**/*.generated.ts'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'var/',
+      'data/',
+      'bin/',
+      'test-artifacts/',
+      '**/*.mjs',
+      '**/*.generated.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
