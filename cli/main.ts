@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { projectFile } from '../models/paths';
 import { dataCommand } from './commands/data-check';
 import { evaluateCommand } from './commands/evaluate';
 import { jobsCommand } from './commands/jobs';
@@ -7,9 +9,13 @@ import { predictCommand } from './commands/predict';
 import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
 
+const packageVersion = () =>
+  (JSON.parse(readFileSync(projectFile('package.json'), 'utf8')) as { version: string }).version;
+
 const program = new Command()
   .name('hscode')
   .description('HS code prediction: validate data, train, evaluate and serve models')
+  .version(packageVersion(), '-V, --version', 'print the version of hscode')
   .showHelpAfterError('(run with --help for usage)')
   .addCommand(dataCommand())
   .addCommand(trainCommand())

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import packageJson from '../package.json';
 import { runCli } from './helpers/run-cli';
 
 describe('hscode command line', () => {
@@ -10,6 +11,12 @@ describe('hscode command line', () => {
     for (const command of ['data', 'train', 'evaluate', 'serve', 'predict', 'models', 'jobs']) {
       expect(stdout).toContain(command);
     }
+  });
+
+  it('prints the version it was installed as', () => {
+    const { status, stdout } = runCli(['--version']);
+    expect(status).toBe(0);
+    expect(stdout.trim()).toBe(packageJson.version);
   });
 
   it.each([
