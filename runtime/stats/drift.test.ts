@@ -1,56 +1,10 @@
 import { confidenceBin, detectDrift, worstDriftStatus, type DriftBaseline, type LiveWindow } from './drift';
-import { mulberry32 } from './seeded-random';
+import { simulatedBaseline, simulatedWindow, type Shift } from './drift-simulation';
 
 // Shaped like a trained model's manifest: 96 chapters, 15 confidence bins, a rare unknown-word rate.
-const chapters = Array.from({ length: 96 }, (_, i) => String(i + 1).padStart(2, '0'));
-const chapterWeights = chapters.map((_, i) => 1 / (i + 1));
-const histogramWeights = Array.from({ length: 15 }, (_, b) => (b + 1) ** 2);
-const normalise = (values: number[]) => {
-  const total = values.reduce((a, b) => a + b, 0);
-  return values.map((v) => v / total);
-};
-const BASELINE: DriftBaseline = {
-  n: 4157,
-  chapterDistribution: Object.fromEntries(
-    chapters.map((c, i) => [c, normalise(chapterWeights)[i] as number]),
-  ),
-  confidenceHistogram: normalise(histogramWeights),
-  unknownWordRate: 0.005,
-};
-
-function pick(random: () => number, proportions: readonly number[]): number {
-  let u = random();
-  for (let i = 0; i < proportions.length; i++) {
-    u -= proportions[i] as number;
-    if (u < 0) return i;
-  }
-  return proportions.length - 1;
-}
-
-/** A live window drawn from the baseline itself, optionally bent by the options. */
-function liveWindow(
-  seed: number,
-  size: number,
-  options: { chapterShift?: number; lowConfidence?: number; unknownRate?: number } = {},
-): LiveWindow {
-  const random = mulberry32(seed);
-  const chapterProportions = chapters.map((c) => BASELINE.chapterDistribution[c] as number);
-  const chapterCounts: Record<string, number> = {};
-  const topConfidences: number[] = [];
-  for (let i = 0; i < size; i++) {
-    // A shifted share of traffic lands in chapter 50, which the baseline barely predicts.
-    const chapter =
-      random() < (options.chapterShift ?? 0) ? '50' : (chapters[pick(random, chapterProportions)] as string);
-    chapterCounts[chapter] = (chapterCounts[chapter] ?? 0) + 1;
-    const bin = random() < (options.lowConfidence ?? 0) ? 2 : pick(random, BASELINE.confidenceHistogram);
-    topConfidences.push((bin + random()) / 15);
-  }
-  const words = size * 8;
-  let unknownWords = 0;
-  for (let i = 0; i < words; i++)
-    if (random() < (options.unknownRate ?? BASELINE.unknownWordRate)) unknownWords++;
-  return { chapterCounts, topConfidences, words, unknownWords };
-}
+const BASELINE: DriftBaseline = simulatedBaseline();
+const liveWindow = (seed: number, size: number, shift: Shift = {}): LiveWindow =>
+  simulatedWindow(BASELINE, seed, size, shift);
 
 const signal = (signals: ReturnType<typeof detectDrift>, name: string, metric: string) => {
   const found = signals.find((s) => s.name === name && s.metric === metric);
