@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { AuditRecord } from '../core/audit';
 import { auditFolder, newestAuditFiles } from '../core/local-audit-sink';
+import { readFully } from '../store/read-whole-file';
 
 interface ParsedFile {
   /** Bytes parsed so far: always just after a newline. */
@@ -46,12 +47,7 @@ export class LocalAuditTrail {
       if (size < file.offset) file = { offset: 0, records: [] };
       if (size > file.offset) {
         const added = Buffer.allocUnsafe(size - file.offset);
-        let filled = 0;
-        while (filled < added.length) {
-          const { bytesRead } = await handle.read(added, filled, added.length - filled, file.offset + filled);
-          if (bytesRead === 0) break;
-          filled += bytesRead;
-        }
+        const filled = await readFully(handle, added, file.offset);
         // A last line without its newline may be mid-append: it is parsed once complete.
         const complete = added.subarray(0, filled).lastIndexOf(NEWLINE) + 1;
         parseLines(added.subarray(0, complete).toString('utf8'), file.records);

@@ -1,4 +1,18 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+
+/**
+ * Fills `buffer` from the file at `position` in as few reads as the OS allows, stopping early at
+ * the end of the file; returns how many bytes it read.
+ */
+export async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<number> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
 
 /**
  * A file's bytes, read in as few calls as the OS allows. `fs.promises.readFile` reads in 512 KiB
@@ -11,12 +25,7 @@ export async function readWholeFile(path: string): Promise<Buffer> {
   try {
     const { size } = await handle.stat();
     const body = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const { bytesRead } = await handle.read(body, filled, size - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    const filled = await readFully(handle, body, 0);
     return filled === size ? body : body.subarray(0, filled);
   } finally {
     await handle.close();
