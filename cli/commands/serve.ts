@@ -12,6 +12,12 @@ const seconds = (value: string) => {
   return n;
 };
 
+const hours = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0)) throw new InvalidArgumentError('expected a number of hours ≥ 0');
+  return n;
+};
+
 const port = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -47,6 +53,12 @@ export function serveCommand(): Command {
       60,
     )
     .option(
+      '--retrain-every <hours>',
+      'also queue the feedback collected so far for retraining this often (0 = only on dropped files and drift alarms)',
+      hours,
+      0,
+    )
+    .option(
       '--retrain-options <flags>',
       'extra flags for the retrain job (see "hscode jobs retrain --help")',
       '',
@@ -71,6 +83,7 @@ Examples:
         jobs: boolean;
         retrainOptions: string;
         promoteEvery: number;
+        retrainEvery: number;
       }) => {
         // Loaded on use, so that `hscode --help` and the other commands stay quick to start.
         const [{ startEmbeddedServer }, { latestLocalModel }] = await Promise.all([
@@ -105,6 +118,7 @@ Examples:
               ]
             : undefined,
           jobsEveryMs: opts.jobs ? opts.promoteEvery * 1000 : 0,
+          retrainEveryMs: opts.jobs ? opts.retrainEvery * 3600 * 1000 : 0,
           log,
         });
         const { champion } = server.state;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import type { AuditRecord } from '../core/audit';
@@ -8,7 +7,7 @@ import { modelDrift, type ModelDrift } from '../monitoring/model-drift';
 import { readHistory } from '../registry/history';
 import { sameRef, type Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
-import { feedbackTrainingRows } from './feedback-rows';
+import { queueFeedbackRetrain } from './feedback-retrain';
 
 export interface DriftCheckInput {
   store: ObjectStore;
@@ -29,18 +28,6 @@ export interface DriftCheckResult {
   alarmRecorded: boolean;
   /** The incoming file written for retraining, when one was. */
   retrainInput?: string;
-}
-
-const csvField = (text: string) => `"${text.replace(/"/g, '""')}"`;
-
-/** Feedback rows as a labelled CSV under data/incoming/, named by content so it trains once. */
-async function queueFeedbackRetrain(store: ObjectStore): Promise<string | undefined> {
-  const { rows } = await feedbackTrainingRows(store);
-  if (rows.length === 0) return undefined;
-  const csv = ['description,hs_code', ...rows.map((r) => `${csvField(r.text)},${r.hs6}`)].join('\n') + '\n';
-  const key = `${storeKeys.incomingData}feedback-${createHash('sha256').update(csv).digest('hex').slice(0, 12)}.csv`;
-  await store.put(key, csv);
-  return key;
 }
 
 /**
@@ -80,7 +67,9 @@ export async function runDriftCheck(input: DriftCheckInput): Promise<DriftCheckR
     })),
   });
   log(`drift alarm for ${modelRefKey(champion)}: ${alarmed.join(', ')}`);
-  const retrainInput = input.retrainOnAlarm ? await queueFeedbackRetrain(store) : undefined;
-  if (retrainInput) log(`queued ${retrainInput} for retraining`);
+  const queued = input.retrainOnAlarm ? await queueFeedbackRetrain(store) : undefined;
+  const retrainInput = queued?.key;
+  if (queued?.queued)
+    log(`queued ${queued.key} (${queued.rows} feedback row${queued.rows === 1 ? '' : 's'}) for retraining`);
   return { drift, alarmRecorded: true, ...(retrainInput ? { retrainInput } : {}) };
 }

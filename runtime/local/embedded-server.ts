@@ -9,6 +9,7 @@ import { Registry } from '../registry/registry';
 import type { RegistryState } from '../registry/registry-state';
 import { watchIncoming } from './incoming-watcher';
 import { scheduleJobs } from './job-schedule';
+import { scheduleFeedbackRetraining } from './retrain-schedule';
 import { openLocalService } from './local-service';
 
 export interface EmbeddedServerOptions {
@@ -23,6 +24,11 @@ export interface EmbeddedServerOptions {
   retrainCommand?: [string, ...string[]];
   /** Interval of the promote job and the drift check; 0 turns them off. */
   jobsEveryMs: number;
+  /**
+   * Interval at which the feedback collected so far is queued for retraining (needs the
+   * retrain command); 0 or absent: only dropped files and drift alarms retrain.
+   */
+  retrainEveryMs?: number;
   log: (line: string) => void;
 }
 
@@ -70,12 +76,17 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     : undefined;
   const jobs =
     options.jobsEveryMs > 0 ? scheduleJobs({ store, audit, everyMs: options.jobsEveryMs, log }) : undefined;
+  const retraining =
+    watcher && (options.retrainEveryMs ?? 0) > 0
+      ? scheduleFeedbackRetraining({ store, everyMs: options.retrainEveryMs as number, log })
+      : undefined;
   return {
     url: server.url,
     port: server.port,
     state,
     close: async () => {
       jobs?.stop();
+      retraining?.stop();
       watcher?.stop();
       await server.close();
       await service.close();

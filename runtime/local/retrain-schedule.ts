@@ -1,0 +1,37 @@
+import { queueFeedbackRetrain, type QueuedFeedback } from '../jobs/feedback-retrain';
+import type { ObjectStore } from '../store/object-store';
+
+export interface RetrainSchedule {
+  /** Queues the feedback now (tests, and a first run when wanted). */
+  runNow(): Promise<QueuedFeedback | undefined>;
+  stop(): void;
+}
+
+/**
+ * Retraining on a schedule as well as on dropped files: every `everyMs`, the feedback collected so
+ * far goes to data/incoming/ as a labelled file, which the incoming-folder watcher hands to the
+ * retrain job like any other. Feedback unchanged since the last time queues nothing.
+ */
+export function scheduleFeedbackRetraining(options: {
+  store: ObjectStore;
+  everyMs: number;
+  log: (line: string) => void;
+}): RetrainSchedule {
+  const runNow = async (): Promise<QueuedFeedback | undefined> => {
+    try {
+      const queued = await queueFeedbackRetrain(options.store);
+      if (queued?.queued) {
+        options.log(
+          `scheduled retraining: queued ${queued.key} (${queued.rows} feedback row${queued.rows === 1 ? '' : 's'})`,
+        );
+      }
+      return queued;
+    } catch (err) {
+      options.log(`scheduled retraining failed: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  };
+  const timer = setInterval(() => void runNow(), options.everyMs);
+  timer.unref();
+  return { runNow, stop: () => clearInterval(timer) };
+}
