@@ -105,6 +105,16 @@ describe('detectDrift', () => {
     }
   });
 
+  it('judges a distribution with a single bin, where chance has nothing to vary', () => {
+    const oneChapter = { ...BASELINE, chapterDistribution: { '61': 1 } };
+    const chapter = signal(
+      detectDrift(oneChapter, { chapterCounts: { '61': 20 }, topConfidences: [], words: 0, unknownWords: 0 }),
+      'predicted-chapter',
+      'psi',
+    );
+    expect(chapter).toMatchObject({ value: 0, expectedNoise: 0, judged: true, status: 'ok' });
+  });
+
   it('keeps PSI finite for chapters only one side has seen', () => {
     const live = { chapterCounts: { '99': 100, '01': 900 }, topConfidences: [], words: 0, unknownWords: 0 };
     const baseline = { ...BASELINE, chapterDistribution: { '01': 0.5, '02': 0.5 } };

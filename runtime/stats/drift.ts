@@ -98,7 +98,8 @@ const MIN_MEAN_PER_BIN = 5;
 /** The value chance alone exceeds with probability `chance`, for a metric averaging `expectedNoise`. */
 function ceilingOfChance(chance: number, expectedNoise: number, bins: number): number {
   const degrees = bins - 1;
-  return degrees > 0 ? (chiSquareQuantile(1 - chance, degrees) * expectedNoise) / degrees : Infinity;
+  // One bin (a model that only ever predicts one chapter) leaves chance nothing to vary.
+  return degrees > 0 ? (chiSquareQuantile(1 - chance, degrees) * expectedNoise) / degrees : 0;
 }
 
 function thresholdsFor(name: DriftSignalName, metric: DriftMetric, config: DriftConfig): DriftThresholds {
