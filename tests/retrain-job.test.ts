@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
+import { feedbackKey, type FeedbackRecord } from '../runtime/core/feedback';
+import { queueFeedbackRetrain } from '../runtime/jobs/feedback-retrain';
 import { retrainFromIncoming, type RetrainConfig, type RetrainStep } from '../runtime/jobs/retrain';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
@@ -84,6 +86,33 @@ describe('the retrain job', () => {
     const last = (await readHistory(store)).at(-1);
     expect(last?.type).toBe('rejected');
     expect(JSON.stringify(last?.details)).toMatch(/below the floor/);
+  }, 120_000);
+
+  it('trains on the feedback a schedule or a drift alarm queued', async () => {
+    // Feedback on predictions whose descriptions were kept, as `--record-text` deployments store it.
+    for (const [i, row] of tinyDataset(24, 4, 5).entries()) {
+      const record: FeedbackRecord = {
+        schemaVersion: 1,
+        predictionId: `feedback-${i}`,
+        hs6: row.hs6,
+        hs4: row.hs6.slice(0, 4),
+        hs2: row.hs6.slice(0, 2),
+        submittedCode: row.hs6,
+        receivedAt: '2026-11-30T09:00:00.000Z',
+        prediction: {
+          ...champion.ref,
+          modelSha256: 'a'.repeat(64),
+          time: '2026-11-30T08:59:00.000Z',
+          topK: [],
+          text: row.text,
+        },
+      };
+      await store.put(feedbackKey('2026-11-30', record.predictionId), JSON.stringify(record));
+    }
+    const queued = await queueFeedbackRetrain(store);
+    expect(queued).toMatchObject({ queued: true });
+    const outcome = await retrainFromIncoming({ store, registry, key: queued!.key, config: quick });
+    expect(outcome.status).toBe('registered');
   }, 120_000);
 
   it.each<RetrainStep>(['before-export', 'after-upload', 'before-state-write'])(

@@ -212,14 +212,8 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
     index.addRows(corpus.rows, 'default-corpus');
     sources.push('default-corpus');
   }
-  const feedback = await feedbackTrainingRows(store);
-  // Feedback that repeats or contradicts a label already present is left out: a correction of
-  // the corpus needs a person to fix the corpus, not a silent override.
-  const freshFeedback = feedback.rows.filter(
-    (row, i) => index.add(row.text, row.hs6, { source: 'feedback', line: i + 1 }).status === 'new',
-  );
-  rows.push(...freshFeedback);
-  if (freshFeedback.length) sources.push(`feedback(${freshFeedback.length})`);
+  // The file before the feedback: a file the schedule or a drift alarm queued *is* feedback, and
+  // read second it would be rejected row by row as a repeat of what was just added.
   const incoming = await ingestIncoming(store, input.key, object.body, index, sha);
   log(
     `${input.key}: ${incoming.report.total.accepted} rows accepted, ${incoming.report.total.rejected} rejected`,
@@ -234,6 +228,14 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
   }
   rows.push(...incoming.rows);
   sources.push(`${basename(input.key)}@${sha.slice(0, 12)}`);
+  const feedback = await feedbackTrainingRows(store);
+  // Feedback that repeats or contradicts a label already present is left out: a correction of
+  // the corpus needs a person to fix the corpus, not a silent override.
+  const freshFeedback = feedback.rows.filter(
+    (row, i) => index.add(row.text, row.hs6, { source: 'feedback', line: i + 1 }).status === 'new',
+  );
+  rows.push(...freshFeedback);
+  if (freshFeedback.length) sources.push(`feedback(${freshFeedback.length})`);
 
   const champion: ModelRef | undefined = (await registry.read()).champion;
   crash('before-export');
