@@ -48,6 +48,19 @@ describe('LocalAuditTrail', () => {
     expect(second[1]).toBe(first[1]);
   });
 
+  it('gives reads that overlap (the jobs and an open dashboard) the same, complete records', async () => {
+    const { home, file } = auditHome();
+    writeFileSync(file('2026-11-30'), line('a', '2026-11-30'));
+    const trail = new LocalAuditTrail(home);
+    await trail.read();
+    for (const id of ['b', 'c', 'd']) appendFileSync(file('2026-11-30'), line(id, '2026-11-30'));
+    const [one, two] = await Promise.all([trail.read(), trail.read()]);
+    expect(ids(one)).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids(two)).toEqual(['a', 'b', 'c', 'd']);
+    appendFileSync(file('2026-11-30'), line('e', '2026-11-30'));
+    expect(ids(await trail.read())).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
   it('waits for a line being appended to be complete', async () => {
     const { home, file } = auditHome();
     const whole = line('b', '2026-11-30');

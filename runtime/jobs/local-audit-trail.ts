@@ -19,6 +19,8 @@ const NEWLINE = 0x0a;
  */
 export class LocalAuditTrail {
   private readonly parsed = new Map<string, ParsedFile>();
+  /** The read in progress: reads take turns, since each advances the files' offsets. */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly home: string,
@@ -26,7 +28,16 @@ export class LocalAuditTrail {
   ) {}
 
   /** Every record of the window, oldest file first, in the order each file holds them. */
-  async read(): Promise<AuditRecord[]> {
+  read(): Promise<AuditRecord[]> {
+    const next = this.previous.then(
+      () => this.readNow(),
+      () => this.readNow(),
+    );
+    this.previous = next;
+    return next;
+  }
+
+  private async readNow(): Promise<AuditRecord[]> {
     // newestAuditFiles lists newest first; records come out oldest first, in time order.
     const paths = (await newestAuditFiles(auditFolder(this.home), this.days)).reverse();
     for (const path of this.parsed.keys()) if (!paths.includes(path)) this.parsed.delete(path);
