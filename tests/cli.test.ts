@@ -13,6 +13,12 @@ describe('hscode command line', () => {
     }
   });
 
+  it('refuses an interval its timers cannot hold, saying the range', () => {
+    const { status, stderr } = runCli(['serve', '--retrain-every', '1000']);
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/--retrain-every.*expected a number of hours from 0 to 596/);
+  });
+
   it('prints the version it was installed as', () => {
     const { status, stdout } = runCli(['--version']);
     expect(status).toBe(0);

@@ -2,21 +2,20 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
+import { MAX_INTERVAL_MS } from '../../runtime/local/interval';
 
 const DEFAULT_PORT = 8080;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-const seconds = (value: string) => {
+/** An interval option in `unit`s of `unitMs`: 0 (off) up to what Node's timers can hold. */
+const interval = (unit: string, unitMs: number) => (value: string) => {
   const n = Number(value);
-  if (!(n >= 0)) throw new InvalidArgumentError('expected a number of seconds ≥ 0');
+  const max = Math.floor(MAX_INTERVAL_MS / unitMs);
+  if (!(n >= 0 && n <= max)) throw new InvalidArgumentError(`expected a number of ${unit} from 0 to ${max}`);
   return n;
 };
-
-const hours = (value: string) => {
-  const n = Number(value);
-  if (!(n >= 0)) throw new InvalidArgumentError('expected a number of hours ≥ 0');
-  return n;
-};
+const seconds = interval('seconds', 1000);
+const hours = interval('hours', 3600 * 1000);
 
 const port = (value: string) => {
   const n = Number(value);

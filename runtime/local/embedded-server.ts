@@ -80,6 +80,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     watcher && (options.retrainEveryMs ?? 0) > 0
       ? scheduleFeedbackRetraining({ store, everyMs: options.retrainEveryMs as number, log })
       : undefined;
+  // Also at start: a server restarted more often than its interval would otherwise never queue.
+  void retraining?.runNow();
   return {
     url: server.url,
     port: server.port,

@@ -3,6 +3,7 @@ import { runPromoteJob } from '../jobs/promote';
 import { Registry } from '../registry/registry';
 import type { AuditRecord } from '../core/audit';
 import type { ObjectStore } from '../store/object-store';
+import { unrefInterval } from './interval';
 
 export interface JobSchedule {
   /** Runs the job now (tests, and the first run after start-up). */
@@ -40,7 +41,6 @@ export function scheduleJobs(options: {
       });
     return running;
   };
-  const timer = setInterval(() => void runNow(), options.everyMs);
-  timer.unref();
+  const timer = unrefInterval(() => void runNow(), options.everyMs);
   return { runNow, stop: () => clearInterval(timer) };
 }

@@ -1,5 +1,6 @@
 import { queueFeedbackRetrain, type QueuedFeedback } from '../jobs/feedback-retrain';
 import type { ObjectStore } from '../store/object-store';
+import { unrefInterval } from './interval';
 
 export interface RetrainSchedule {
   /** Queues the feedback now (tests, and a first run when wanted). */
@@ -31,7 +32,6 @@ export function scheduleFeedbackRetraining(options: {
       return undefined;
     }
   };
-  const timer = setInterval(() => void runNow(), options.everyMs);
-  timer.unref();
+  const timer = unrefInterval(() => void runNow(), options.everyMs);
   return { runNow, stop: () => clearInterval(timer) };
 }
