@@ -48,10 +48,4 @@ describe('trainingCodeFingerprint', () => {
   ])('changes with %s', (_, change) => {
     expect(trainingCodeFingerprint(projectTree({ ...base, ...change }))).not.toBe(fingerprint);
   });
-
-  it('names the same files the same way however they were listed', () => {
-    expect(trainingCodeFingerprint(projectTree(Object.fromEntries(Object.entries(base).reverse())))).toBe(
-      fingerprint,
-    );
-  });
 });

@@ -27,7 +27,9 @@ function sourceFiles(root: string, folder: string): string[] {
  * producer version. Unlike the git commit (kept in the manifest for lineage), it stays the same
  * across commits that change nothing training depends on, such as documentation, the runtime or
  * tests, so the same data, seed and code give the same model sha256 whichever commit trained it.
- * Where the TypeScript sources are absent (a deployed bundle), it falls back to codeVersion().
+ * It hashes the TypeScript sources, also when the compiled dist/ tree is what runs: `npm start`
+ * builds first, and after editing sources `npm run build` keeps the two in step. Where the sources
+ * are absent (a deployed bundle), it falls back to codeVersion().
  */
 export function trainingCodeFingerprint(root = projectRoot()): string {
   const files = FINGERPRINTED.folders.flatMap((folder) => sourceFiles(root, folder));

@@ -36,7 +36,7 @@ let compileAtRuntime: CompileRequestSchema | undefined;
 
 /**
  * Compiles a predict schema for limits other than the defaults the generated validators were made
- * for. ajv's compiler is loaded only then: loading and running it took a tenth of a cold start.
+ * for. ajv's compiler is loaded only then, so that a cold start does not load or run it.
  */
 function compileRequestSchema<T>(schema: SchemaObject): ValidateFunction<T> {
   if (!compileAtRuntime) {

@@ -171,6 +171,21 @@ describe('detectDrift', () => {
       detectDrift(BASELINE, { chapterCounts: { '01': -1 }, topConfidences: [], words: 0, unknownWords: 0 }),
     ).toThrow(/chapter 01/);
   });
+
+  it('refuses a chance of a false warning that is not a probability', () => {
+    const live = liveWindow(7, 100);
+    for (const chanceOfFalseWarn of [0, 1, -0.1, Number.NaN]) {
+      expect(() => detectDrift(BASELINE, live, { chanceOfFalseWarn })).toThrow(/chanceOfFalseWarn/);
+    }
+  });
+
+  it('judges sooner when it may warn falsely more often', () => {
+    const live = liveWindow(8, 1500);
+    const chapter = (chanceOfFalseWarn: number) =>
+      signal(detectDrift(BASELINE, live, { chanceOfFalseWarn }), 'predicted-chapter', 'psi').judged;
+    expect(chapter(0.01)).toBe(false);
+    expect(chapter(0.2)).toBe(true);
+  });
 });
 
 describe('confidenceBin', () => {

@@ -216,6 +216,10 @@ export function detectDrift(
   config: DriftConfig = {},
 ): DriftSignal[] {
   checkLiveWindow(live);
+  const chance = config.chanceOfFalseWarn;
+  if (chance !== undefined && !(chance > 0 && chance < 1)) {
+    throw new RangeError(`chanceOfFalseWarn must be between 0 and 1, got ${chance}`);
+  }
   for (const [name, threshold] of allThresholds(config)) {
     if (!(threshold.warn >= 0 && threshold.alarm >= threshold.warn)) {
       throw new RangeError(
