@@ -1,4 +1,10 @@
-import { detectDrift, type DriftBaseline, type DriftSignalName, type LiveWindow } from './drift';
+import {
+  confidenceBin,
+  detectDrift,
+  type DriftBaseline,
+  type DriftSignalName,
+  type LiveWindow,
+} from './drift';
 import { mulberry32 } from './seeded-random';
 
 /**
@@ -46,48 +52,81 @@ function pick(random: () => number, proportions: readonly number[]): number {
   return proportions.length - 1;
 }
 
-/** A window of `size` predictions drawn from the baseline, bent by `shift`. */
+/** A window of `size` predictions drawn from `truth`, bent by `shift`. */
 export function simulatedWindow(
-  baseline: DriftBaseline,
+  truth: DriftBaseline,
   seed: number,
   size: number,
   shift: Shift = {},
 ): LiveWindow {
   const random = mulberry32(seed);
-  const chapters = Object.keys(baseline.chapterDistribution);
-  const proportions = chapters.map((c) => baseline.chapterDistribution[c] as number);
-  const bins = baseline.confidenceHistogram.length;
+  const chapters = Object.keys(truth.chapterDistribution);
+  const proportions = chapters.map((c) => truth.chapterDistribution[c] as number);
+  const bins = truth.confidenceHistogram.length;
   const chapterCounts: Record<string, number> = {};
   const topConfidences: number[] = [];
   for (let i = 0; i < size; i++) {
     const chapter =
       random() < (shift.chapterShift ?? 0) ? '50' : (chapters[pick(random, proportions)] as string);
     chapterCounts[chapter] = (chapterCounts[chapter] ?? 0) + 1;
-    const bin = random() < (shift.lowConfidence ?? 0) ? 2 : pick(random, baseline.confidenceHistogram);
+    const bin = random() < (shift.lowConfidence ?? 0) ? 2 : pick(random, truth.confidenceHistogram);
     topConfidences.push((bin + random()) / bins);
   }
   const words = size * WORDS_PER_DESCRIPTION;
   let unknownWords = 0;
-  for (let i = 0; i < words; i++)
-    if (random() < (shift.unknownRate ?? baseline.unknownWordRate)) unknownWords++;
+  for (let i = 0; i < words; i++) if (random() < (shift.unknownRate ?? truth.unknownWordRate)) unknownWords++;
   return { chapterCounts, topConfidences, words, unknownWords };
 }
 
-/** Share of `windows` simulated windows in which each signal (by either metric) was not 'ok'. */
-export function flaggedRates(
-  baseline: DriftBaseline,
-  size: number,
-  windows: number,
-  shift: Shift = {},
-  seed = 1,
-): Record<DriftSignalName, number> {
+/**
+ * The baseline a model records when scored on `rows` held-out rows drawn from `truth`: itself a
+ * sample, with the noise a real model's baseline carries.
+ */
+export function sampledBaseline(truth: DriftBaseline, rows: number, seed: number): DriftBaseline {
+  const sample = simulatedWindow(truth, seed, rows);
+  const bins = truth.confidenceHistogram.length;
+  const histogram = new Array<number>(bins).fill(0);
+  for (let i = 0; i < sample.topConfidences.length; i++) {
+    const bin = confidenceBin(sample.topConfidences[i] as number, bins);
+    histogram[bin] = (histogram[bin] ?? 0) + 1;
+  }
+  return {
+    n: rows,
+    chapterDistribution: Object.fromEntries(
+      Object.entries(sample.chapterCounts).map(([chapter, count]) => [chapter, count / rows]),
+    ),
+    confidenceHistogram: histogram.map((count) => count / rows),
+    unknownWordRate: sample.unknownWords / sample.words,
+  };
+}
+
+export interface FlagOptions {
+  /** Predictions per window, and how many windows. */
+  size: number;
+  windows: number;
+  shift?: Shift;
+  seed?: number;
+  /**
+   * Score each window against a baseline sampled from `truth` with this many rows (a different
+   * model each time) rather than against `truth` itself.
+   */
+  sampledBaselineRows?: number;
+}
+
+/** Share of simulated windows from `truth` in which each signal (by either metric) was not 'ok'. */
+export function flaggedRates(truth: DriftBaseline, options: FlagOptions): Record<DriftSignalName, number> {
+  const { size, windows, shift = {}, seed = 1, sampledBaselineRows } = options;
   const flagged: Record<DriftSignalName, number> = {
     'predicted-chapter': 0,
     'top1-confidence': 0,
     'unknown-word-rate': 0,
   };
   for (let w = 0; w < windows; w++) {
-    const signals = detectDrift(baseline, simulatedWindow(baseline, seed * 1_000_003 + w, size, shift));
+    const windowSeed = seed * 1_000_003 + w;
+    const baseline = sampledBaselineRows
+      ? sampledBaseline(truth, sampledBaselineRows, windowSeed + 500_000_000)
+      : truth;
+    const signals = detectDrift(baseline, simulatedWindow(truth, windowSeed, size, shift));
     for (const name of Object.keys(flagged) as DriftSignalName[]) {
       if (signals.some((s) => s.name === name && s.status !== 'ok')) flagged[name]++;
     }
