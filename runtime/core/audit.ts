@@ -29,6 +29,42 @@ export interface AuditRecord {
 }
 
 /**
+ * What the jobs and the dashboard read of an audit record: no hashes, no text, only the top
+ * candidate. The local audit trail keeps a week of these in memory, so every field counts.
+ */
+export type LiveRecord = Pick<
+  AuditRecord,
+  | 'predictionId'
+  | 'time'
+  | 'variant'
+  | 'version'
+  | 'latencyMs'
+  | 'shadow'
+  | 'needsReview'
+  | 'words'
+  | 'unknownWords'
+> & { topK: AuditCandidate[] };
+
+/** The LiveRecord of an audit record, sharing nothing with it. */
+export function liveRecordOf(record: AuditRecord): LiveRecord {
+  const { predictionId, time, variant, version, latencyMs, shadow, needsReview, words, unknownWords } =
+    record;
+  const top = record.topK[0];
+  return {
+    predictionId,
+    time,
+    variant,
+    version,
+    latencyMs,
+    topK: top ? [{ hs6: top.hs6, probability: top.probability }] : [],
+    ...(shadow !== undefined ? { shadow } : {}),
+    ...(needsReview !== undefined ? { needsReview } : {}),
+    ...(words !== undefined ? { words } : {}),
+    ...(unknownWords !== undefined ? { unknownWords } : {}),
+  };
+}
+
+/**
  * Where audit records go: a daily JSON-lines file locally, a log stream in the clouds. `write`
  * never blocks the request; `flush` makes everything written so far durable; `close` flushes and
  * refuses further writes.

@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
-import type { AuditRecord } from '../core/audit';
+import type { LiveRecord } from '../core/audit';
 import { modelRefKey } from '../core/router';
 import { liveWindow } from '../monitoring/live-window';
 import { modelDrift, type ModelDrift } from '../monitoring/model-drift';
@@ -12,7 +12,7 @@ import { queueFeedbackRetrain } from './feedback-retrain';
 export interface DriftCheckInput {
   store: ObjectStore;
   registry: Registry;
-  audit: () => Promise<readonly AuditRecord[]>;
+  audit: () => Promise<readonly LiveRecord[]>;
   /** The champion's newest served predictions compared with its training baseline. */
   windowSize?: number;
   /** A model already alarmed within this period is not alarmed again. */

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../core/audit';
+import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { modelRefKey, type ModelRef } from '../core/router';
 import type { ObjectStore } from '../store/object-store';
@@ -31,7 +31,7 @@ export async function readFeedback(store: ObjectStore, since?: string): Promise<
 }
 
 /** The local audit trail's newest `days` files, read once; see LocalAuditTrail for repeated reads. */
-export function readLocalAudit(home: string, days = 7): Promise<AuditRecord[]> {
+export function readLocalAudit(home: string, days = 7): Promise<LiveRecord[]> {
   return new LocalAuditTrail(home, days).read();
 }
 
@@ -48,7 +48,7 @@ export function p99(values: readonly number[]): number | null {
  */
 export function liveOutcomes(
   feedback: readonly FeedbackRecord[],
-  audit: readonly AuditRecord[],
+  audit: readonly LiveRecord[],
 ): Map<string, LiveOutcomes> {
   const byModel = new Map<string, LiveOutcomes>();
   const of = (ref: ModelRef) => {

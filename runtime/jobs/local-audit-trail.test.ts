@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditRecord } from '../core/audit';
+import type { AuditRecord, LiveRecord } from '../core/audit';
 import { LocalAuditTrail } from './local-audit-trail';
 
 const record = (predictionId: string, day: string): AuditRecord => ({
@@ -15,7 +15,7 @@ const record = (predictionId: string, day: string): AuditRecord => ({
   latencyMs: 0.3,
 });
 const line = (id: string, day: string) => `${JSON.stringify(record(id, day))}\n`;
-const ids = (records: AuditRecord[]) => records.map((r) => r.predictionId);
+const ids = (records: LiveRecord[]) => records.map((r) => r.predictionId);
 
 function auditHome(): { home: string; file: (day: string) => string } {
   const home = mkdtempSync(join(tmpdir(), 'hscode-audit-trail-'));
@@ -80,6 +80,35 @@ describe('LocalAuditTrail', () => {
     expect(ids(await trail.read())).toEqual(['z']);
     writeFileSync(file('2026-11-30'), line('c', '2026-11-30'));
     expect(ids(await trail.read())).toEqual(['c']);
+  });
+
+  it('keeps only what the jobs and the dashboard read: no text, no hashes, the top candidate', async () => {
+    const { home, file } = auditHome();
+    const full: AuditRecord = {
+      ...record('a', '2026-11-30'),
+      text: 'cotton t-shirt',
+      topK: [
+        { hs6: '610910', probability: 0.9 },
+        { hs6: '610990', probability: 0.05 },
+      ],
+      shadow: true,
+      words: 2,
+      unknownWords: 0,
+    };
+    writeFileSync(file('2026-11-30'), `${JSON.stringify(full)}\n`);
+    expect(await new LocalAuditTrail(home).read()).toEqual([
+      {
+        predictionId: 'a',
+        time: full.time,
+        variant: full.variant,
+        version: full.version,
+        latencyMs: full.latencyMs,
+        topK: [{ hs6: '610910', probability: 0.9 }],
+        shadow: true,
+        words: 2,
+        unknownWords: 0,
+      },
+    ]);
   });
 
   it('reads nothing from a store without audit files', async () => {

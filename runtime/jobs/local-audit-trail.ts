@@ -1,19 +1,19 @@
 import { open } from 'node:fs/promises';
-import type { AuditRecord } from '../core/audit';
+import { liveRecordOf, type AuditRecord, type LiveRecord } from '../core/audit';
 import { auditFolder, newestAuditFiles } from '../core/local-audit-sink';
 import { readFully } from '../store/read-whole-file';
 
 interface ParsedFile {
   /** Bytes parsed so far: always just after a newline. */
   offset: number;
-  records: AuditRecord[];
+  records: LiveRecord[];
 }
 
 const NEWLINE = 0x0a;
 
 /**
  * The local audit trail (`<home>/audit/YYYY-MM-DD.jsonl`), newest `days` files, read again and
- * again by the jobs and the dashboard. Each file is parsed once and then only from where the last
+ * again by the jobs and the dashboard, as the LiveRecords they use. Each file is parsed once and then only from where the last
  * read stopped: audit files only grow, so a minute's new records cost a minute's parsing rather
  * than a week's (see bench/audit-read.ts).
  */
@@ -28,7 +28,7 @@ export class LocalAuditTrail {
   ) {}
 
   /** Every record of the window, oldest file first, in the order each file holds them. */
-  read(): Promise<AuditRecord[]> {
+  read(): Promise<LiveRecord[]> {
     const next = this.previous.then(
       () => this.readNow(),
       () => this.readNow(),
@@ -37,18 +37,18 @@ export class LocalAuditTrail {
     return next;
   }
 
-  private async readNow(): Promise<AuditRecord[]> {
+  private async readNow(): Promise<LiveRecord[]> {
     // newestAuditFiles lists newest first; records come out oldest first, in time order.
     const paths = (await newestAuditFiles(auditFolder(this.home), this.days)).reverse();
     for (const path of this.parsed.keys()) if (!paths.includes(path)) this.parsed.delete(path);
-    const records: AuditRecord[] = [];
+    const records: LiveRecord[] = [];
     for (const path of paths) {
       for (const record of await this.readFile(path)) records.push(record);
     }
     return records;
   }
 
-  private async readFile(path: string): Promise<AuditRecord[]> {
+  private async readFile(path: string): Promise<LiveRecord[]> {
     let file = this.parsed.get(path) ?? { offset: 0, records: [] };
     const handle = await open(path, 'r').catch(() => undefined);
     if (!handle) return []; // removed since it was listed
@@ -72,11 +72,11 @@ export class LocalAuditTrail {
   }
 }
 
-function parseLines(text: string, into: AuditRecord[]): void {
+function parseLines(text: string, into: LiveRecord[]): void {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      into.push(JSON.parse(line) as AuditRecord);
+      into.push(liveRecordOf(JSON.parse(line) as AuditRecord));
     } catch {
       // A line cut short by a crash is skipped; the rest of the file still counts.
     }

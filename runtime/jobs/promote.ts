@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../core/audit';
+import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
 import { readHistory, type HistoryEntry } from '../registry/history';
@@ -19,7 +19,7 @@ export interface PromoteInput {
   store: ObjectStore;
   registry: Registry;
   /** The audit trail (served predictions with their latency); cloud-neutral. */
-  audit: () => Promise<AuditRecord[]>;
+  audit: () => Promise<readonly LiveRecord[]>;
   config?: PromoteConfig;
   log?: (line: string) => void;
 }
@@ -63,7 +63,7 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
   return { n, successes };
 }
 
-function operations(audit: readonly AuditRecord[], ref: ModelRef, since: string) {
+function operations(audit: readonly LiveRecord[], ref: ModelRef, since: string) {
   const latencies = audit
     .filter((r) => !r.shadow && r.time >= since && sameRef(r, ref))
     .map((r) => r.latencyMs);

@@ -1,7 +1,7 @@
 import { runDriftCheck } from '../jobs/drift-check';
 import { runPromoteJob } from '../jobs/promote';
 import { Registry } from '../registry/registry';
-import type { AuditRecord } from '../core/audit';
+import type { LiveRecord } from '../core/audit';
 import type { ObjectStore } from '../store/object-store';
 import { unrefInterval } from './interval';
 
@@ -20,7 +20,7 @@ export interface JobSchedule {
 export function scheduleJobs(options: {
   store: ObjectStore;
   /** The audit trail both jobs read (locally, a LocalAuditTrail shared with the dashboard). */
-  audit: () => Promise<AuditRecord[]>;
+  audit: () => Promise<readonly LiveRecord[]>;
   everyMs: number;
   log: (line: string) => void;
 }): JobSchedule {

@@ -1,6 +1,6 @@
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
-import type { AuditRecord } from '../core/audit';
+import type { LiveRecord } from '../core/audit';
 import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
 import { liveOutcomes, readFeedback, type LiveOutcomes } from '../jobs/live-outcomes';
 import { readHistory } from '../registry/history';
@@ -17,7 +17,7 @@ import { wilsonInterval, type ProportionEstimate } from './wilson';
  * Where the live predictions come from: the local audit files, or a cloud's log query. Returns
  * the window the dashboard describes (e.g. the last 7 days).
  */
-export type AuditSource = () => Promise<readonly AuditRecord[]>;
+export type AuditSource = () => Promise<readonly LiveRecord[]>;
 
 export interface DashboardSources {
   store: ObjectStore;
@@ -162,7 +162,7 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     add({ variant: key.slice(0, slash), version: key.slice(slash + 1) });
   }
 
-  const auditByModel = new Map<string, AuditRecord[]>();
+  const auditByModel = new Map<string, LiveRecord[]>();
   for (const record of audit) {
     const key = modelRefKey(record);
     const list = auditByModel.get(key);

@@ -1,8 +1,8 @@
-import type { AuditRecord } from '../core/audit';
+import type { LiveRecord } from '../core/audit';
 import type { LiveWindow } from '../stats/drift';
 
 /** One model's audit records in the shape drift detection compares with the manifest's baseline. */
-export function liveWindow(records: readonly AuditRecord[]): LiveWindow {
+export function liveWindow(records: readonly LiveRecord[]): LiveWindow {
   const chapterCounts: Record<string, number> = {};
   const topConfidences: number[] = [];
   let words = 0;
