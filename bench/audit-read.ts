@@ -3,7 +3,7 @@
  * every few seconds: a week of daily files parsed from scratch each time (readLocalAudit) against a
  * LocalAuditTrail that parses only what was appended since its last read.
  *
- *   npx tsx bench/audit-read.ts [--per-day 30000] [--appended 1000] [--runs 7]
+ *   node --expose-gc --import tsx bench/audit-read.ts [--per-day 30000] [--appended 1000] [--runs 7]
  */
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -57,8 +57,15 @@ async function main(): Promise<void> {
   for (const day of days) writeFileSync(join(home, 'audit', `${day}.jsonl`), lines(day, perDay));
   const today = join(home, 'audit', `${days.at(-1)}.jsonl`);
 
+  const heapUsed = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  const heapBefore = heapUsed();
   const trail = new LocalAuditTrail(home);
   await trail.read();
+  // What the trail keeps between reads: every parsed record of the window.
+  const kept = heapUsed() - heapBefore;
   const full: number[] = [];
   const incremental: number[] = [];
   let total = 0;
@@ -78,6 +85,12 @@ async function main(): Promise<void> {
   console.log(`readLocalAudit (parse every file):  median ${median(full).toFixed(1)} ms`);
   console.log(`LocalAuditTrail (parse the tail):   median ${median(incremental).toFixed(1)} ms`);
   console.log(`ratio: ${(median(full) / median(incremental)).toFixed(1)}×`);
+  console.log(
+    `heap the trail keeps for ${(days.length * perDay).toLocaleString('en')} records: ${(kept / 2 ** 20).toFixed(0)} MiB` +
+      ((globalThis as { gc?: unknown }).gc
+        ? ''
+        : ' (run with node --expose-gc for a figure after collection)'),
+  );
 }
 
 main().catch((err: unknown) => {
