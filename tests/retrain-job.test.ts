@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
-import { feedbackKey, type FeedbackRecord } from '../runtime/core/feedback';
 import { queueFeedbackRetrain } from '../runtime/jobs/feedback-retrain';
 import { retrainFromIncoming, type RetrainConfig, type RetrainStep } from '../runtime/jobs/retrain';
 import { readHistory } from '../runtime/registry/history';
@@ -9,6 +8,7 @@ import { Registry } from '../runtime/registry/registry';
 import { ensureChampion } from '../runtime/registry/registry-state';
 import { verifyRegistry } from '../runtime/registry/verify';
 import { LocalObjectStore } from '../runtime/store/local-store';
+import { feedbackRecord, storeFeedback } from './helpers/feedback-fixture';
 import { tinyDataset } from './helpers/tiny-dataset';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
@@ -90,25 +90,10 @@ describe('the retrain job', () => {
 
   it('trains on the feedback a schedule or a drift alarm queued', async () => {
     // Feedback on predictions whose descriptions were kept, as `--record-text` deployments store it.
-    for (const [i, row] of tinyDataset(24, 4, 5).entries()) {
-      const record: FeedbackRecord = {
-        schemaVersion: 1,
-        predictionId: `feedback-${i}`,
-        hs6: row.hs6,
-        hs4: row.hs6.slice(0, 4),
-        hs2: row.hs6.slice(0, 2),
-        submittedCode: row.hs6,
-        receivedAt: '2026-11-30T09:00:00.000Z',
-        prediction: {
-          ...champion.ref,
-          modelSha256: 'a'.repeat(64),
-          time: '2026-11-30T08:59:00.000Z',
-          topK: [],
-          text: row.text,
-        },
-      };
-      await store.put(feedbackKey('2026-11-30', record.predictionId), JSON.stringify(record));
-    }
+    await storeFeedback(
+      store,
+      tinyDataset(24, 4, 5).map((row, i) => feedbackRecord(`feedback-${i}`, row.hs6, row.text)),
+    );
     const queued = await queueFeedbackRetrain(store);
     expect(queued).toMatchObject({ queued: true });
     const outcome = await retrainFromIncoming({ store, registry, key: queued!.key, config: quick });
