@@ -6,7 +6,7 @@
  *   npm run build && npx tsx bench/cold-start.ts [--home DIR] [--runs 7] [--baseline CHECKOUT]
  *
  * Without --home it uses $HSCODE_HOME (default ./var), which needs a trained model. --baseline
- * names another built checkout of this project (e.g. `git worktree add /tmp/old <commit>`, then
+ * names another built checkout of this project (e.g. `git worktree add ../baseline <commit>`, then
  * `npm run build` there); runs alternate between the two, so both see the same machine, and the
  * ratio of their medians is printed.
  */
