@@ -18,16 +18,20 @@ export interface LiveOutcomes {
 
 const empty = (): LiveOutcomes => ({ n: 0, correct: 0, byDay: {}, served: 0, latencyP99Ms: null });
 
-/** Every feedback record in the store (feedback/<day>/<prediction id>.json). */
+/**
+ * The feedback in the store (feedback/<day>/<prediction id>.json), one record per prediction: a
+ * prediction corrected again on a later day counts once, with its newest correction.
+ */
 export async function readFeedback(store: ObjectStore, since?: string): Promise<FeedbackRecord[]> {
-  const records: FeedbackRecord[] = [];
+  const newest = new Map<string, FeedbackRecord>();
   for (const key of await store.list('feedback/')) {
     const object = await store.get(key);
     if (!object) continue;
     const record = JSON.parse(Buffer.from(object.body).toString('utf8')) as FeedbackRecord;
-    if (!since || record.receivedAt >= since) records.push(record);
+    const seen = newest.get(record.predictionId);
+    if (!seen || record.receivedAt >= seen.receivedAt) newest.set(record.predictionId, record);
   }
-  return records;
+  return [...newest.values()].filter((record) => !since || record.receivedAt >= since);
 }
 
 /** The local audit trail's newest `days` files, read once; see LocalAuditTrail for repeated reads. */
