@@ -11,7 +11,7 @@ import type { ModelRef } from '../core/router';
 import { LocalObjectStore } from '../store/local-store';
 import { appendEntry, chainEntry, readHistory, readHistoryHead } from './history';
 import { NoRegistryStateError, Registry, RegistryDecisionError } from './registry';
-import { ensureChampion, readRegistryState } from './registry-state';
+import { readRegistryState } from './registry-state';
 import { verifyRegistry } from './verify';
 
 const run = promisify(execFile);
@@ -29,13 +29,7 @@ beforeAll(async () => {
 });
 
 /** A store holding the three fixture models, with `a` as champion (as `hscode serve` leaves it). */
-async function freshStore(): Promise<LocalObjectStore> {
-  const root = mkdtempSync(join(tmpdir(), 'hscode-registry-'));
-  fixtures.copyInto(root);
-  const store = new LocalObjectStore(root);
-  await ensureChampion(store, a);
-  return store;
-}
+const freshStore = () => fixtures.storeWithChampion();
 
 const manifestOf = (ref: ModelRef) => models.find((m) => m.ref.version === ref.version)!.manifest;
 const clock = () => {

@@ -29,10 +29,7 @@ beforeAll(async () => {
  * registered and added as shadow, a drift alarm. Seqs 1..7, state revisions 2..8.
  */
 async function busyRegistry(): Promise<LocalObjectStore> {
-  const root = mkdtempSync(join(tmpdir(), 'hscode-verify-'));
-  fixtures.copyInto(root);
-  const store = new LocalObjectStore(root);
-  await ensureChampion(store, a);
+  const store = await fixtures.storeWithChampion();
   const registry = new Registry(store, { actor: 'test' });
   await registry.register(b, 'challenger', 0.1);
   await registry.ramp(b, 0.5, { n: 1000 });

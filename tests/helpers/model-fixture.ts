@@ -9,6 +9,8 @@ import { VARIANTS, type Variant, type VariantName } from '../../models/variants'
 import { artifactContents } from '../../training/artifact-contents';
 import { writeArtifactDir } from '../../training/artifact-writer';
 import { sha256 } from '../../training/hashing';
+import { ensureChampion } from '../../runtime/registry/registry-state';
+import { LocalObjectStore } from '../../runtime/store/local-store';
 import { exportToOnnx } from '../../training/export/onnx-exporter';
 import { buildModel } from '../../training/model/build';
 import { loadTensorflow } from '../../training/tf/load';
@@ -137,6 +139,8 @@ export interface FixtureModelSet {
   models: FixtureModel[];
   /** Copies every model's folder into the store rooted at `root` (`<root>/models/…`). */
   copyInto(root: string): void;
+  /** A fresh store holding every model, the first as champion (as `hscode serve` leaves it). */
+  storeWithChampion(): Promise<LocalObjectStore>;
 }
 
 /** Fixture models with seeds 1..count, built once into a template folder that stores copy. */
@@ -144,8 +148,16 @@ export async function fixtureModelSet(count = 3): Promise<FixtureModelSet> {
   const template = mkdtempSync(join(tmpdir(), 'hscode-fixture-models-'));
   const models: FixtureModel[] = [];
   for (let seed = 1; seed <= count; seed++) models.push(await writeFixtureModel(template, { seed }));
+  const copyInto = (root: string) =>
+    cpSync(join(template, 'models'), join(root, 'models'), { recursive: true });
   return {
     models,
-    copyInto: (root) => cpSync(join(template, 'models'), join(root, 'models'), { recursive: true }),
+    copyInto,
+    storeWithChampion: async () => {
+      const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-fixture-store-')));
+      copyInto(store.root);
+      await ensureChampion(store, (models[0] as FixtureModel).ref);
+      return store;
+    },
   };
 }
