@@ -37,6 +37,24 @@ function element(tag, className, text) {
   return node;
 }
 
+/**
+ * A data table in its scrolling wrapper, with a header row of `titles`; rows go into `rows`.
+ * @param {string} className
+ * @param {string[]} titles
+ */
+function dataTable(className, titles) {
+  const table = element('table', `data-table ${className}`);
+  const headRow = element('tr');
+  for (const title of titles) headRow.append(element('th', undefined, title));
+  const head = element('thead');
+  head.append(headRow);
+  const rows = element('tbody');
+  table.append(head, rows);
+  const wrap = element('div', 'table-wrap');
+  wrap.append(table);
+  return { wrap, rows };
+}
+
 /** An SVG element with its attributes (geometry only: colours come from dashboard.css). */
 function svg(/** @type {string} */ tag, /** @type {Record<string, string | number>} */ attributes = {}) {
   const node = document.createElementNS(SVG, tag);
@@ -258,13 +276,15 @@ function renderDrift(data) {
     body.replaceChildren(empty('No routed model to compare yet.'));
     return;
   }
-  const table = element('table', 'data-table drift-table');
-  const head = element('thead');
-  const headRow = element('tr');
-  for (const title of ['Model', 'Signal', 'Live n', 'PSI', 'Threshold (warn / alarm)', 'JS (bits)', 'Status'])
-    headRow.append(element('th', undefined, title));
-  head.append(headRow);
-  const rows = element('tbody');
+  const { wrap, rows } = dataTable('drift-table', [
+    'Model',
+    'Signal',
+    'Live n',
+    'PSI',
+    'Threshold (warn / alarm)',
+    'JS (bits)',
+    'Status',
+  ]);
   for (const model of routed) {
     if (!model.drift) {
       const row = element('tr');
@@ -308,9 +328,6 @@ function renderDrift(data) {
       rows.append(row);
     });
   }
-  table.append(head, rows);
-  const wrap = element('div', 'table-wrap');
-  wrap.append(table);
   body.replaceChildren(wrap);
 }
 
@@ -331,13 +348,15 @@ function renderDecisions(data) {
     body.replaceChildren(empty('No decisions recorded yet.'));
     return;
   }
-  const table = element('table', 'data-table decisions-table');
-  const head = element('thead');
-  const headRow = element('tr');
-  for (const title of ['#', 'Time', 'Decision', 'Model', 'By', 'Reason', 'Numbers'])
-    headRow.append(element('th', undefined, title));
-  head.append(headRow);
-  const rows = element('tbody');
+  const { wrap, rows } = dataTable('decisions-table', [
+    '#',
+    'Time',
+    'Decision',
+    'Model',
+    'By',
+    'Reason',
+    'Numbers',
+  ]);
   for (const decision of data.decisions) {
     const row = element('tr', 'decision');
     row.dataset.type = decision.type;
@@ -358,9 +377,6 @@ function renderDecisions(data) {
     );
     rows.append(row);
   }
-  table.append(head, rows);
-  const wrap = element('div', 'table-wrap');
-  wrap.append(table);
   body.replaceChildren(wrap);
 }
 
