@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { unrefInterval } from './interval';
 
 export interface IncomingWatcherOptions {
   /** The folder users drop labelled files into (`<home>/data/incoming`). */
@@ -77,8 +78,7 @@ export function watchIncoming(options: IncomingWatcherOptions): IncomingWatcher 
   };
 
   // Files already there at start-up are processed too (their claims skip what was done before).
-  const timer = setInterval(tick, options.intervalMs ?? 2000);
-  timer.unref();
+  const timer = unrefInterval(tick, options.intervalMs ?? 2000);
   tick();
   return {
     idle: async () => {
