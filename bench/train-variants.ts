@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { isVariantName, type VariantName } from '../models/variants';
 import { loadDevelopmentSet, loadTrainingData } from '../cli/training-data';
 import { trainingProgressBar } from '../cli/progress-bar';
+import { publishLocalModel } from '../runtime/local/local-models';
 import { trainModel } from '../training/train';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : (100 * x).toFixed(1));
@@ -30,15 +31,16 @@ async function main() {
     const started = Date.now();
     const data = await loadTrainingData({ withDefaultCorpus: true });
     const development = await loadDevelopmentSet(undefined, true);
-    const { manifest } = await trainModel({
+    const trained = await trainModel({
       variant,
       rows: data.rows,
       sources: data.sources,
-      home,
       development,
       progress: trainingProgressBar(),
       log: (line) => console.error(line),
     });
+    await publishLocalModel(home, trained);
+    const { manifest } = trained;
     const seconds = (Date.now() - started) / 1000;
     const epochs = manifest.training.history.map((h) => h.seconds).sort((a, b) => a - b);
     const medianEpoch = epochs[Math.floor(epochs.length / 2)] ?? 0;

@@ -1,3 +1,4 @@
+import { publishLocalModel } from '../runtime/local/local-models';
 import { trainModel } from '../training/train';
 import { DEFAULT_VARIANT } from '../models/variants';
 import { trainingProgressBar } from './progress-bar';
@@ -13,14 +14,15 @@ export async function trainDefaultModel(home: string, log: (line: string) => voi
   );
   const data = await loadTrainingData({ withDefaultCorpus: true });
   const development = await loadDevelopmentSet(undefined, true);
-  const { manifest } = await trainModel({
+  const trained = await trainModel({
     variant: DEFAULT_VARIANT,
     rows: data.rows,
     sources: data.sources,
-    home,
     development,
     progress: trainingProgressBar(),
     log,
   });
+  await publishLocalModel(home, trained);
+  const { manifest } = trained;
   log(`trained ${manifest.version} in ${manifest.training.seconds.toFixed(0)} s`);
 }

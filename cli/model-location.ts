@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
-import { latestLocalModel } from '../runtime/local/local-service';
+import { latestLocalModel } from '../runtime/local/local-models';
 
 /**
  * The folder of the model a command should use: the one given, or the newest artifact of the

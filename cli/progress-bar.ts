@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
-import type { EpochRecord, TrainingProgress } from '../training/progress';
+import type { EpochRecord } from '../models/manifest';
+import type { TrainingProgress } from '../training/progress';
 
 /**
  * A terminal progress bar for training (on stderr, so `--json` output stays clean). Without a

@@ -19,6 +19,22 @@ export interface ScoreSummary {
   ece: number;
 }
 
+/**
+ * Why training ended: its epochs ran out, validation stopped improving, the wall-clock budget cut
+ * it short (not reproducible on another machine), or the model was trained elsewhere.
+ */
+export type StoppedBy = 'epochs' | 'early-stopping' | 'time-budget' | 'external';
+
+/** One epoch of training as the progress display shows it and the manifest records it. */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  seconds: number;
+}
+
 /** The artifact's promise: see manifest.schema.json for the meaning of each field. */
 export interface ModelManifest {
   schemaVersion: 1;
@@ -61,15 +77,8 @@ export interface ModelManifest {
     backend: string;
     seconds: number;
     bestEpoch: number;
-    stoppedBy: 'epochs' | 'early-stopping' | 'time-budget' | 'external';
-    history: Array<{
-      epoch: number;
-      loss: number;
-      acc: number;
-      valLoss: number;
-      valAcc: number;
-      seconds: number;
-    }>;
+    stoppedBy: StoppedBy;
+    history: EpochRecord[];
   };
   metrics: {
     validation: ScoreSummary;

@@ -2,30 +2,31 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactIntegrityError } from '../models/artifact';
-import { readArtifactDir } from '../training/artifact-writer';
+import { readArtifactDir } from '../training/artifact-reader';
 import { stratifiedSplit } from '../training/split';
-import { trainModel } from '../training/train';
+import { publishLocalModel } from '../runtime/local/local-models';
+import { trainModel, type TrainedArtifact } from '../training/train';
 import { tinyDataset } from './helpers/tiny-dataset';
 
 // Small but real: the catalogue's Text-CNN on 24 HS 2022 subheadings, through export and scoring.
 describe('trainModel end to end', () => {
   const home = mkdtempSync(join(tmpdir(), 'hscode-train-'));
   const rows = tinyDataset(24, 10);
-  let result: Awaited<ReturnType<typeof trainModel>>;
+  let result: TrainedArtifact & { dir: string };
 
   beforeAll(async () => {
-    result = await trainModel({
+    const trained = await trainModel({
       variant: 'textcnn',
       rows,
       sources: ['tiny'],
-      home,
       seed: 3,
       overrides: { epochs: 6, batchSize: 32, learningRate: 0.01, patience: 6 },
       development: rows.slice(0, 20),
     });
+    result = { ...trained, dir: await publishLocalModel(home, trained) };
   });
 
-  it('writes a verifiable, content-addressed artifact into the local store', () => {
+  it('publishes a verifiable, content-addressed artifact into the local store', () => {
     expect(result.dir).toBe(join(home, 'models', 'textcnn', result.manifest.version));
     expect(result.manifest.version).toBe(`textcnn-${result.manifest.onnx.sha256.slice(0, 12)}`);
     const artifact = readArtifactDir(result.dir);

@@ -1,7 +1,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Augmentation, DescriptionEncoder } from '../models/encoder';
+import type { EpochRecord, StoppedBy } from '../models/manifest';
 import type { TrainingHyperParams } from '../models/variants';
-import { silentProgress, type EpochRecord, type TrainingProgress } from './progress';
+import { silentProgress, type TrainingProgress } from './progress';
 import { seededRandom, shuffleInPlace } from './rng';
 
 type Tf = typeof tfType;
@@ -15,7 +16,7 @@ export interface EncodedExamples {
 export interface FitResult {
   history: EpochRecord[];
   bestEpoch: number;
-  stoppedBy: 'epochs' | 'early-stopping' | 'time-budget';
+  stoppedBy: Exclude<StoppedBy, 'external'>;
   seconds: number;
 }
 

@@ -1,20 +1,18 @@
-import { join, resolve } from 'node:path';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { ARTIFACT_FILES } from '../models/artifact';
-import { DescriptionEncoder, buildEncoderConfig } from '../models/encoder';
-import { assertValidManifest, type ModelManifest } from '../models/manifest';
-import { storeKeys } from '../models/store-layout';
+import type { ArtifactFiles } from '../models/artifact-publish';
+import { DescriptionEncoder, buildEncoderConfig, type EncoderConfig } from '../models/encoder';
+import type { ModelManifest } from '../models/manifest';
 import { getVariant, type Variant, type VariantName } from '../models/variants';
 import { artifactContents } from './artifact-contents';
-import { writeArtifactDir } from './artifact-writer';
 import { DEFAULT_SEED, DEFAULT_TARGET_PRECISION } from './defaults';
 import { trainingCodeFingerprint } from './code-fingerprint';
 import { codeVersion } from './code-version';
 import type { LabelledRow } from './dataset';
 import { scoreHeldOut } from './evaluate-artifact';
 import { exportToOnnx } from './export/onnx-exporter';
-import { fit } from './fit';
+import { fit, type FitResult } from './fit';
 import { datasetSha256 } from './hashing';
+import { buildManifest } from './manifest-builder';
 import { buildModel } from './model/build';
 import { silentProgress, type TrainingProgress } from './progress';
 import { stratifiedSplit, upsampleMinorityClasses } from './split';
@@ -27,10 +25,6 @@ export interface TrainOptions {
   rows: readonly LabelledRow[];
   /** Names of the data sources, recorded in the manifest. */
   sources: string[];
-  /** The store folder; the artifact lands in `<home>/models/<variant>/<version>/`. */
-  home: string;
-  /** Write the artifact here instead (no `latest` pointer is updated). */
-  outDir?: string;
   seed?: number;
   /** Overrides of the catalogue's training parameters (CLI flags, tests). */
   overrides?: Partial<Variant['training']>;
@@ -43,98 +37,66 @@ export interface TrainOptions {
   backend?: 'auto' | 'wasm' | 'cpu';
 }
 
-export interface TrainResult {
-  dir: string;
+/** A trained model: its manifest and every file of its artifact, ready to publish anywhere. */
+export interface TrainedArtifact {
   manifest: ModelManifest;
+  files: ArtifactFiles;
 }
 
-/** Data → split → encoder → tfjs training → ONNX → scores → manifest → artifact folder. */
-export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+/** The data side of a run, decided before any weight exists. */
+interface PreparedData {
+  variant: Variant;
+  train: LabelledRow[];
+  validation: LabelledRow[];
+  upsampled: LabelledRow[];
+  labels: string[];
+  encoderConfig: EncoderConfig;
+  encoder: DescriptionEncoder;
+}
+
+/**
+ * Data → split → encoder → tfjs training → ONNX → scores → manifest. Nothing is written: the
+ * caller publishes the result (`publishArtifact`) to a folder or a store.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainedArtifact> {
   const log = options.log ?? (() => undefined);
   const seed = options.seed ?? DEFAULT_SEED;
-  const catalogue = getVariant(options.variant);
-  const variant: Variant = { ...catalogue, training: { ...catalogue.training, ...options.overrides } };
-  const params = variant.training;
-
-  const { train, validation } = stratifiedSplit(options.rows, params.validationFraction, seed);
-  const upsampled = upsampleMinorityClasses(train, params.minRowsPerClass, seed);
-  const labels = [...new Set(train.map((r) => r.hs6))].sort();
-  if (labels.length < 2)
-    throw new Error(`training needs at least 2 distinct HS codes, the data has ${labels.length}`);
-  const labelIndex = new Map(labels.map((hs6, i) => [hs6, i]));
-  const encoderConfig = buildEncoderConfig(
-    train.map((r) => r.text),
-    variant.encoder,
-  );
-  const encoder = new DescriptionEncoder(encoderConfig);
+  const data = prepareData(options, seed);
   log(
-    `data: ${options.rows.length} rows → ${train.length} train (${upsampled.length} after up-sampling), ` +
-      `${validation.length} held out; ${labels.length} classes; vocabulary ${encoderConfig.vocabulary.length}`,
+    `data: ${options.rows.length} rows → ${data.train.length} train (${data.upsampled.length} after up-sampling), ` +
+      `${data.validation.length} held out; ${data.labels.length} classes; vocabulary ${data.encoderConfig.vocabulary.length}`,
   );
-
-  const { tf, backend } = await loadTensorflow({ prefer: options.backend ?? 'auto' });
-  log(`backend: ${backend}`);
-  const shape = {
-    inputDim: encoder.inputDim,
-    sequenceLength: encoderConfig.maxLength,
-    numClasses: labels.length,
-  };
-  const model = buildModel(tf, variant, shape, seed);
-  const toExamples = (rows: readonly LabelledRow[]) => ({
-    texts: rows.map((r) => r.text),
-    labels: Int32Array.from(rows, (r) => labelIndex.get(r.hs6) ?? -1),
-  });
-  const fitted = await fit(
-    tf,
-    model,
-    encoder,
-    toExamples(upsampled),
-    // Early stopping can only score codes the model has an output for; held-out scoring below
-    // still counts the others as misses.
-    toExamples(validation.filter((r) => labelIndex.has(r.hs6))),
-    params,
-    seed,
-    options.progress ?? silentProgress,
-  );
-  const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint() });
-  model.dispose();
-
+  const { onnx, fitted, backend } = await fitAndExport(data, options, seed, log);
   const scores = await scoreHeldOut({
     onnx,
-    encoder,
-    labels,
-    validation,
+    encoder: data.encoder,
+    labels: data.labels,
+    validation: data.validation,
     development: options.development ?? [],
     targetPrecision: options.targetPrecision ?? DEFAULT_TARGET_PRECISION,
   });
-
   const contents = artifactContents({
-    variant: variant.name,
+    variant: data.variant.name,
     onnx,
-    encoderConfig,
-    inputDim: encoder.inputDim,
-    labels,
+    encoderConfig: data.encoderConfig,
+    inputDim: data.encoder.inputDim,
+    labels: data.labels,
   });
-  const { version } = contents;
-  const manifest: ModelManifest = {
-    schemaVersion: 1,
-    variant: variant.name,
-    version,
+  const manifest = buildManifest({
+    variant: data.variant,
+    contents,
     createdAt: new Date().toISOString(),
     codeVersion: codeVersion(),
-    hsEdition: 'HS2022',
     seed,
     data: {
       sha256: datasetSha256(options.rows),
       rows: options.rows.length,
-      trainRows: train.length,
-      validationRows: validation.length,
-      upsampledTrainRows: upsampled.length,
+      trainRows: data.train.length,
+      validationRows: data.validation.length,
+      upsampledTrainRows: data.upsampled.length,
       splitSeed: seed,
       sources: options.sources,
     },
-    hyperParameters: variant,
-    ...contents.files,
     training: {
       backend,
       seconds: fitted.seconds,
@@ -146,22 +108,71 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     abstain: scores.abstain,
     driftBaseline: scores.driftBaseline,
     parentVersion: options.parentVersion ?? null,
-  };
-  assertValidManifest(manifest);
-
-  // resolve() drops the prefix's trailing slash, so the folder reads like any other path.
-  const dir = options.outDir ?? resolve(options.home, storeKeys.modelPrefix(variant.name, version));
-  writeArtifactDir(dir, {
-    [ARTIFACT_FILES.onnx]: onnx,
-    [ARTIFACT_FILES.encoder]: contents.encoderJson,
-    [ARTIFACT_FILES.labels]: contents.labelsJson,
-    [ARTIFACT_FILES.manifest]: `${JSON.stringify(manifest, null, 2)}\n`,
-    [ARTIFACT_FILES.report]: scores.renderReport(manifest),
   });
-  if (!options.outDir) {
-    const latest = join(options.home, storeKeys.latestModel(variant.name));
-    mkdirSync(join(latest, '..'), { recursive: true });
-    writeFileSync(latest, `${JSON.stringify({ version })}\n`);
-  }
-  return { dir, manifest };
+  return {
+    manifest,
+    files: {
+      [ARTIFACT_FILES.onnx]: onnx,
+      [ARTIFACT_FILES.encoder]: contents.encoderJson,
+      [ARTIFACT_FILES.labels]: contents.labelsJson,
+      [ARTIFACT_FILES.report]: scores.renderReport(manifest),
+      [ARTIFACT_FILES.manifest]: `${JSON.stringify(manifest, null, 2)}\n`,
+    },
+  };
+}
+
+/** The variant with its overrides, the seeded split, the label list and the encoder. */
+function prepareData(options: TrainOptions, seed: number): PreparedData {
+  const catalogue = getVariant(options.variant);
+  const variant: Variant = { ...catalogue, training: { ...catalogue.training, ...options.overrides } };
+  const params = variant.training;
+  const { train, validation } = stratifiedSplit(options.rows, params.validationFraction, seed);
+  const upsampled = upsampleMinorityClasses(train, params.minRowsPerClass, seed);
+  const labels = [...new Set(train.map((r) => r.hs6))].sort();
+  if (labels.length < 2)
+    throw new Error(`training needs at least 2 distinct HS codes, the data has ${labels.length}`);
+  const encoderConfig = buildEncoderConfig(
+    train.map((r) => r.text),
+    variant.encoder,
+  );
+  const encoder = new DescriptionEncoder(encoderConfig);
+  return { variant, train, validation, upsampled, labels, encoderConfig, encoder };
+}
+
+/** Builds the network, trains it and exports it to ONNX. */
+async function fitAndExport(
+  data: PreparedData,
+  options: TrainOptions,
+  seed: number,
+  log: (line: string) => void,
+): Promise<{ onnx: Uint8Array; fitted: FitResult; backend: string }> {
+  const { tf, backend } = await loadTensorflow({ prefer: options.backend ?? 'auto' });
+  log(`backend: ${backend}`);
+  const { variant, encoder, encoderConfig, labels } = data;
+  const shape = {
+    inputDim: encoder.inputDim,
+    sequenceLength: encoderConfig.maxLength,
+    numClasses: labels.length,
+  };
+  const model = buildModel(tf, variant, shape, seed);
+  const labelIndex = new Map(labels.map((hs6, i) => [hs6, i]));
+  const toExamples = (rows: readonly LabelledRow[]) => ({
+    texts: rows.map((r) => r.text),
+    labels: Int32Array.from(rows, (r) => labelIndex.get(r.hs6) ?? -1),
+  });
+  const fitted = await fit(
+    tf,
+    model,
+    encoder,
+    toExamples(data.upsampled),
+    // Early stopping can only score codes the model has an output for; held-out scoring
+    // still counts the others as misses.
+    toExamples(data.validation.filter((r) => labelIndex.has(r.hs6))),
+    variant.training,
+    seed,
+    options.progress ?? silentProgress,
+  );
+  const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint() });
+  model.dispose();
+  return { onnx, fitted, backend };
 }

@@ -55,7 +55,7 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
       ] = await Promise.all([
         import('../../models/encoder'),
         import('../../models/hs/nomenclature'),
-        import('../../training/artifact-writer'),
+        import('../../training/artifact-reader'),
         import('../../training/evaluate-artifact'),
         import('../../training/evaluate/format'),
         import('../../training/evaluate/report'),

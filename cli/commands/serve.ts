@@ -87,7 +87,7 @@ Examples:
         // Loaded on use, so that `hscode --help` and the other commands stay quick to start.
         const [{ startEmbeddedServer }, { latestLocalModel }] = await Promise.all([
           import('../../runtime/local/embedded-server'),
-          import('../../runtime/local/local-service'),
+          import('../../runtime/local/local-models'),
         ]);
         const home = hscodeHome();
         const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -74,13 +74,14 @@ Same data + same seed + same code = the same model.onnx sha256.`,
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const started = Date.now();
       // Loaded here so that commands which never train do not pay for TensorFlow.js at start-up.
-      const { trainModel } = await import('../../training/train');
-      const { dir, manifest } = await trainModel({
+      const [{ trainModel }, { publishLocalModel, publishModelFolder }] = await Promise.all([
+        import('../../training/train'),
+        import('../../runtime/local/local-models'),
+      ]);
+      const trained = await trainModel({
         variant: opts.variant,
         rows: data.rows,
         sources: data.sources,
-        home,
-        outDir: opts.out,
         seed: opts.seed,
         overrides: {
           ...(opts.epochs !== undefined && { epochs: opts.epochs }),
@@ -91,6 +92,10 @@ Same data + same seed + same code = the same model.onnx sha256.`,
         progress: opts.quiet ? undefined : trainingProgressBar(),
         log,
       });
+      const dir = opts.out
+        ? await publishModelFolder(opts.out, trained.files)
+        : await publishLocalModel(home, trained);
+      const { manifest } = trained;
       const v = manifest.metrics.validation;
       const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
       process.stdout.write(

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { ARTIFACT_FILES } from '../../models/artifact';
+import { publishArtifact } from '../../models/artifact-publish';
 import { DescriptionEncoder } from '../../models/encoder';
-import type { ModelManifest, ScoreSummary } from '../../models/manifest';
+import type { ModelRef } from '../../models/model-ref';
+import type { ScoreSummary } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { getVariant, type VariantName } from '../../models/variants';
 import { buildDefaultCorpus } from '../../training/corpus';
@@ -14,10 +15,10 @@ import { LabelIndex, ingestFiles } from '../../training/ingest';
 import { stratifiedSplit } from '../../training/split';
 import { DEFAULT_SEED, trainModel, type TrainOptions } from '../../training/train';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
-import type { ModelRef } from '../core/router';
 import type { Registry } from '../registry/registry';
-import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
 import { feedbackTrainingRows } from './feedback-rows';
+import { claimContent } from './retrain-claim';
 import { applyGate, DEFAULT_GATE, type GateConfig, type GateResult } from './retrain-gate';
 
 /** Where a test makes the job die, to prove that a crash leaves the registry as it was. */
@@ -52,14 +53,6 @@ export type RetrainOutcome =
   | { status: 'rejected'; ref: ModelRef; gate: GateResult }
   | { status: 'no-data'; reason: string };
 
-interface Claim {
-  input: string;
-  sha256: string;
-  status: 'started' | 'done';
-  startedAt: string;
-  outcome?: RetrainOutcome;
-}
-
 export interface RetrainInput {
   store: ObjectStore;
   registry: Registry;
@@ -72,42 +65,6 @@ export interface RetrainInput {
   /** Epoch-by-epoch progress of the training run (the CLI's bar; the server logs its lines). */
   progress?: TrainOptions['progress'];
 }
-
-const claimKey = (sha: string) => `jobs/retrain/${sha}.json`;
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
-/**
- * Claims the input by its content: the same bytes never train twice, whatever their name. A
- * claim left by a run that died is taken over once it is stale.
- */
-async function claim(
-  store: ObjectStore,
-  key: string,
-  sha: string,
-  staleMs: number,
-  now: number,
-): Promise<string> {
-  const claimed: Claim = {
-    input: key,
-    sha256: sha,
-    status: 'started',
-    startedAt: new Date(now).toISOString(),
-  };
-  const existing = await store.get(claimKey(sha));
-  if (existing) {
-    const previous = JSON.parse(Buffer.from(existing.body).toString('utf8')) as Claim;
-    if (previous.status === 'done')
-      throw new AlreadyProcessed(`${previous.input} had the same content and was processed`);
-    if (now - Date.parse(previous.startedAt) < staleMs)
-      throw new AlreadyProcessed(
-        `a retrain of this content started at ${previous.startedAt} is still running`,
-      );
-    return (await store.put(claimKey(sha), json(claimed), { ifVersion: existing.version })).version;
-  }
-  return (await store.put(claimKey(sha), json(claimed), { ifVersion: null })).version;
-}
-
-class AlreadyProcessed extends Error {}
 
 /** Validates the incoming file with the ingestion rules; rejects are kept in the store. */
 async function ingestIncoming(
@@ -151,18 +108,12 @@ async function scoreOn(
   return headline(model);
 }
 
-/** Uploads an artifact folder with the manifest last: a model is loadable only once complete. */
-async function upload(store: ObjectStore, dir: string, manifest: ModelManifest): Promise<void> {
-  const files = [ARTIFACT_FILES.onnx, ARTIFACT_FILES.encoder, ARTIFACT_FILES.labels, ARTIFACT_FILES.report];
-  for (const file of files) {
-    const path = join(dir, file);
-    if (existsSync(path))
-      await store.put(storeKeys.modelFile(manifest.variant, manifest.version, file), readFileSync(path));
-  }
-  await store.put(
-    storeKeys.modelFile(manifest.variant, manifest.version, ARTIFACT_FILES.manifest),
-    readFileSync(join(dir, ARTIFACT_FILES.manifest)),
-  );
+/** Everything the candidate trains on, and where it came from. */
+interface TrainingSet {
+  rows: LabelledRow[];
+  sources: string[];
+  /** Rows the incoming file itself contributed. */
+  incomingRows: number;
 }
 
 /**
@@ -183,26 +134,50 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
   const object = await store.get(input.key);
   if (!object) return { status: 'skipped', reason: `${input.key} is no longer in the store` };
   const sha = createHash('sha256').update(object.body).digest('hex');
-  const startedAt = new Date(now()).toISOString();
-  let claimVersion: string;
-  try {
-    claimVersion = await claim(store, input.key, sha, config.staleClaimMs, now());
-  } catch (err) {
-    if (err instanceof AlreadyProcessed || err instanceof PreconditionFailedError) {
-      return {
-        status: 'skipped',
-        reason: err instanceof AlreadyProcessed ? err.message : 'another job claimed this file first',
-      };
-    }
-    throw err;
+  const claim = await claimContent<RetrainOutcome>(
+    store,
+    { key: input.key, sha256: sha },
+    config.staleClaimMs,
+    now(),
+  );
+  if (!claim.claimed) return { status: 'skipped', reason: claim.reason };
+
+  const data = await gatherTrainingSet(store, input.key, object.body, sha, config, log);
+  if (data.incomingRows === 0) {
+    const outcome: RetrainOutcome = {
+      status: 'no-data',
+      reason: `${input.key} has no usable rows (see data/rejects/)`,
+    };
+    await claim.finish(outcome);
+    return outcome;
   }
 
-  // Marks the claim done, so this content is never trained again.
-  const finish = async (outcome: RetrainOutcome) => {
-    const done: Claim = { input: input.key, sha256: sha, status: 'done', startedAt, outcome };
-    await store.put(claimKey(sha), json(done), { ifVersion: claimVersion });
-  };
+  const champion = (await registry.read()).champion;
+  crash('before-export');
+  const ref = await trainAndPublish(store, data, config, champion, input, log);
+  crash('after-upload');
+  const details = await gateAgainstChampion(store, ref, champion, data.rows, config, input.key, sha);
+  crash('before-state-write');
+  const outcome = await recordDecision(registry, ref, details, config);
+  await claim.finish(outcome);
+  log(
+    `${input.key}: candidate ${ref.version} ${outcome.status} (${details.gate.reasons.join('; ') || 'gate passed'})`,
+  );
+  return outcome;
+}
 
+/**
+ * The default corpus, then the incoming file (validated; rejects kept in the store), then the
+ * feedback that carries text and neither repeats nor contradicts a label already present.
+ */
+async function gatherTrainingSet(
+  store: ObjectStore,
+  key: string,
+  body: Uint8Array,
+  sha: string,
+  config: RetrainConfig,
+  log: (line: string) => void,
+): Promise<TrainingSet> {
   const index = new LabelIndex();
   const rows: LabelledRow[] = [];
   const sources: string[] = [];
@@ -214,81 +189,83 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
   }
   // The file before the feedback: a file the schedule or a drift alarm queued *is* feedback, and
   // read second it would be rejected row by row as a repeat of what was just added.
-  const incoming = await ingestIncoming(store, input.key, object.body, index, sha);
-  log(
-    `${input.key}: ${incoming.report.total.accepted} rows accepted, ${incoming.report.total.rejected} rejected`,
-  );
-  if (incoming.rows.length === 0) {
-    const outcome: RetrainOutcome = {
-      status: 'no-data',
-      reason: `${input.key} has no usable rows (see data/rejects/)`,
-    };
-    await finish(outcome);
-    return outcome;
-  }
+  const incoming = await ingestIncoming(store, key, body, index, sha);
+  log(`${key}: ${incoming.report.total.accepted} rows accepted, ${incoming.report.total.rejected} rejected`);
+  if (incoming.rows.length === 0) return { rows, sources, incomingRows: 0 };
   rows.push(...incoming.rows);
-  sources.push(`${basename(input.key)}@${sha.slice(0, 12)}`);
+  sources.push(`${basename(key)}@${sha.slice(0, 12)}`);
   const feedback = await feedbackTrainingRows(store);
-  // Feedback that repeats or contradicts a label already present is left out: a correction of
-  // the corpus needs a person to fix the corpus, not a silent override.
+  // A correction of the corpus needs a person to fix the corpus, not a silent override.
   const freshFeedback = feedback.rows.filter(
     (row, i) => index.add(row.text, row.hs6, { source: 'feedback', line: i + 1 }).status === 'new',
   );
   rows.push(...freshFeedback);
   if (freshFeedback.length) sources.push(`feedback(${freshFeedback.length})`);
+  return { rows, sources, incomingRows: incoming.rows.length };
+}
 
-  const champion: ModelRef | undefined = (await registry.read()).champion;
-  crash('before-export');
-  const staging = mkdtempSync(join(tmpdir(), 'hscode-retrain-'));
-  try {
-    const { dir, manifest } = await trainModel({
-      variant: config.variant,
-      rows,
-      sources,
-      home: staging,
-      outDir: join(staging, 'artifact'),
-      seed: config.seed,
-      overrides: config.training,
-      parentVersion: champion?.version ?? null,
-      log,
-      progress: input.progress,
-    });
-    const ref = { variant: manifest.variant, version: manifest.version };
-    await upload(store, dir, manifest);
-    crash('after-upload');
+/** Trains the candidate and publishes it into the store (manifest last); returns its reference. */
+async function trainAndPublish(
+  store: ObjectStore,
+  data: TrainingSet,
+  config: RetrainConfig,
+  champion: ModelRef | undefined,
+  input: RetrainInput,
+  log: (line: string) => void,
+): Promise<ModelRef> {
+  const { manifest, files } = await trainModel({
+    variant: config.variant,
+    rows: data.rows,
+    sources: data.sources,
+    seed: config.seed,
+    overrides: config.training,
+    parentVersion: champion?.version ?? null,
+    log,
+    progress: input.progress,
+  });
+  await publishArtifact(store, storeKeys.modelPrefix(manifest.variant, manifest.version), files);
+  return { variant: manifest.variant, version: manifest.version };
+}
 
-    // The same held-out rows for both: the split hashes each text, so it depends only on the data.
-    const params = { ...getVariant(config.variant).training, ...config.training };
-    const { validation } = stratifiedSplit(rows, params.validationFraction, config.seed);
-    const candidateScore = await scoreOn(store, ref, validation);
-    const championScore = champion ? await scoreOn(store, champion, validation) : null;
-    const gate = applyGate(candidateScore, championScore, config.gate);
-    const details = {
-      input: input.key,
-      inputSha256: sha,
-      heldOutRows: validation.length,
-      candidate: candidateScore,
-      champion: championScore,
-      championRef: champion ?? null,
-      gate,
-    };
-    crash('before-state-write');
+/** Candidate and champion scored on the same held-out rows, and the gate's verdict. */
+async function gateAgainstChampion(
+  store: ObjectStore,
+  ref: ModelRef,
+  champion: ModelRef | undefined,
+  rows: readonly LabelledRow[],
+  config: RetrainConfig,
+  key: string,
+  sha: string,
+) {
+  // The split hashes each text, so it depends only on the data: both see the same rows.
+  const params = { ...getVariant(config.variant).training, ...config.training };
+  const { validation } = stratifiedSplit(rows, params.validationFraction, config.seed);
+  const candidateScore = await scoreOn(store, ref, validation);
+  const championScore = champion ? await scoreOn(store, champion, validation) : null;
+  return {
+    input: key,
+    inputSha256: sha,
+    heldOutRows: validation.length,
+    candidate: candidateScore,
+    champion: championScore,
+    championRef: champion ?? null,
+    gate: applyGate(candidateScore, championScore, config.gate),
+  };
+}
 
-    let outcome: RetrainOutcome;
-    if (gate.passed) {
-      const as = config.initialWeight > 0 ? 'challenger' : 'shadow';
-      await registry.register(ref, as, config.initialWeight, details);
-      outcome = { status: 'registered', ref, gate, as };
-    } else {
-      await registry.reject(ref, gate.reasons, details);
-      outcome = { status: 'rejected', ref, gate };
-    }
-    await finish(outcome);
-    log(
-      `${input.key}: candidate ${ref.version} ${outcome.status} (${gate.reasons.join('; ') || 'gate passed'})`,
-    );
-    return outcome;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+/** The one conditional registry write: a challenger (or shadow), or a recorded rejection. */
+async function recordDecision(
+  registry: Registry,
+  ref: ModelRef,
+  details: Awaited<ReturnType<typeof gateAgainstChampion>>,
+  config: RetrainConfig,
+): Promise<RetrainOutcome> {
+  const { gate } = details;
+  if (!gate.passed) {
+    await registry.reject(ref, gate.reasons, details);
+    return { status: 'rejected', ref, gate };
   }
+  const as = config.initialWeight > 0 ? 'challenger' : 'shadow';
+  await registry.register(ref, as, config.initialWeight, details);
+  return { status: 'registered', ref, gate, as };
 }

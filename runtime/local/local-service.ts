@@ -1,12 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { storeKeys } from '../../models/store-layout';
-import { DEFAULT_VARIANT } from '../../models/variants';
 import { LocalAuditSink } from '../core/local-audit-sink';
 import { PredictService } from '../core/predict-service';
 import type { ModelRef, RoutingState } from '../core/router';
 import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
 import { LocalObjectStore } from '../store/local-store';
+import { latestLocalModel } from './local-models';
 
 export interface LocalService {
   service: PredictService;
@@ -22,14 +20,6 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Keep description texts in audit and feedback records (off: only their sha256). */
   recordText?: boolean;
-}
-
-/** The newest model `hscode train` wrote for a variant, if any. */
-export function latestLocalModel(home: string, variant: string = DEFAULT_VARIANT): ModelRef | undefined {
-  const pointer = join(home, storeKeys.latestModel(variant));
-  if (!existsSync(pointer)) return undefined;
-  const { version } = JSON.parse(readFileSync(pointer, 'utf8')) as { version: string };
-  return { variant, version };
 }
 
 export class NoLocalModelError extends Error {

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { buildEncoderConfig, DescriptionEncoder } from '../../models/encoder';
-import { assertValidManifest, type ModelManifest, type ScoreSummary } from '../../models/manifest';
+import { publishArtifact, type ArtifactFiles } from '../../models/artifact-publish';
+import type { ModelManifest, ScoreSummary } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { VARIANTS, type Variant, type VariantName } from '../../models/variants';
 import { artifactContents } from '../../training/artifact-contents';
-import { writeArtifactDir } from '../../training/artifact-writer';
+import { buildManifest } from '../../training/manifest-builder';
 import { sha256 } from '../../training/hashing';
 import { ensureChampion } from '../../runtime/registry/registry-state';
 import { LocalObjectStore } from '../../runtime/store/local-store';
@@ -32,7 +33,7 @@ export interface FixtureModelOptions {
 export interface FixtureModel {
   ref: { variant: string; version: string };
   manifest: ModelManifest;
-  files: Record<string, Uint8Array | string>;
+  files: ArtifactFiles;
 }
 
 const noScores = (): ScoreSummary => {
@@ -84,13 +85,11 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
     labels,
   });
   const { version, encoderJson, labelsJson } = contents;
-  const manifest: ModelManifest = {
-    schemaVersion: 1,
-    variant: variant.name,
-    version,
+  const manifest = buildManifest({
+    variant,
+    contents,
     createdAt: '2024-01-01T00:00:00.000Z',
     codeVersion: 'fixture',
-    hsEdition: 'HS2022',
     seed,
     data: {
       sha256: sha256(labelsJson),
@@ -101,15 +100,12 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
       splitSeed: seed,
       sources: ['fixture'],
     },
-    hyperParameters: variant,
-    ...contents.files,
     training: { backend: 'none', seconds: 0, bestEpoch: 0, stoppedBy: 'epochs', history: [] },
     metrics: { validation: noScores() },
     abstain: { targetPrecision: 0.9, threshold: options.abstainThreshold ?? 0.5, coverage: 0, precision: 0 },
     driftBaseline: { n: 0, chapterDistribution: {}, confidenceHistogram: [], unknownWordRate: 0 },
     parentVersion: null,
-  };
-  assertValidManifest(manifest);
+  });
   return {
     ref: { variant: variant.name, version },
     manifest,
@@ -128,8 +124,9 @@ export async function writeFixtureModel(
   options: FixtureModelOptions = {},
 ): Promise<FixtureModel> {
   const fixture = await buildFixtureModel(options);
-  writeArtifactDir(
-    join(home, storeKeys.modelPrefix(fixture.ref.variant, fixture.ref.version)),
+  await publishArtifact(
+    new LocalObjectStore(home),
+    storeKeys.modelPrefix(fixture.ref.variant, fixture.ref.version),
     fixture.files,
   );
   return fixture;

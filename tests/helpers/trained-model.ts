@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ModelManifest } from '../../models/manifest';
 import type { VariantName } from '../../models/variants';
 import type { LabelledRow } from '../../training/dataset';
+import { publishLocalModel } from '../../runtime/local/local-models';
 import { trainModel } from '../../training/train';
 import { tinyDataset } from './tiny-dataset';
 
@@ -36,13 +37,14 @@ export async function trainTinyModel(options: TrainedModelOptions = {}): Promise
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'hscode-model-'));
   const rows = tinyDataset(options.classes ?? 24, options.perClass ?? 10);
   const epochs = options.epochs ?? 6;
-  const { dir, manifest } = await trainModel({
+  const trained = await trainModel({
     variant: options.variant ?? 'textcnn',
     rows,
     sources: ['tiny'],
-    home,
     seed: options.seed ?? 3,
     overrides: { epochs, batchSize: 32, learningRate: 0.01, patience: epochs },
   });
+  const dir = await publishLocalModel(home, trained);
+  const { manifest } = trained;
   return { home, dir, manifest, ref: { variant: manifest.variant, version: manifest.version }, rows };
 }

@@ -1,0 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACT_FILES, verifyArtifact, type VerifiedArtifact } from '../models/artifact';
+
+/** Reads and verifies an artifact folder (see verifyArtifact). */
+export function readArtifactDir(dir: string): VerifiedArtifact {
+  const read = (name: string) => {
+    const path = join(dir, name);
+    if (!existsSync(path)) {
+      throw new Error(`${path} is missing: is "${dir}" a model folder written by "hscode train"?`);
+    }
+    return readFileSync(path);
+  };
+  return verifyArtifact({
+    manifest: read(ARTIFACT_FILES.manifest),
+    onnx: read(ARTIFACT_FILES.onnx),
+    encoder: read(ARTIFACT_FILES.encoder),
+    labels: read(ARTIFACT_FILES.labels),
+  });
+}
