@@ -13,6 +13,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
+import { modelRefKey } from '../models/model-ref';
 
 interface AutocannonOptions {
   url: string;
@@ -67,7 +68,7 @@ async function serve(): Promise<void> {
   const server = await startTestServer();
   process.send?.({
     url: server.url,
-    model: `${server.model.ref.variant}/${server.model.ref.version}`,
+    model: modelRefKey(server.model.ref),
     labels: server.model.manifest.labels.count,
   });
   process.once('disconnect', () => {
@@ -113,7 +114,10 @@ function startRealServer(home: string): Promise<{ child: ChildProcess; served: S
       ) as {
         labels: { count: number };
       };
-      resolve({ child, served: { url, model: `${variant}/${version}`, labels: manifest.labels.count } });
+      resolve({
+        child,
+        served: { url, model: modelRefKey({ variant, version }), labels: manifest.labels.count },
+      });
     });
     child.once('exit', (code) => reject(new Error(`hscode serve exited with code ${code}`)));
   });

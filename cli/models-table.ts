@@ -2,10 +2,11 @@ import Table from 'cli-table3';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { assertValidManifest, type ModelManifest } from '../models/manifest';
 import { storeKeys } from '../models/store-layout';
-import type { ModelRef } from '../runtime/core/router';
+import { modelRefKey, type ModelRef } from '../models/model-ref';
 import type { HistoryEntry } from '../runtime/registry/history';
 import type { RegistryState } from '../runtime/registry/registry-state';
 import type { ObjectStore } from '../runtime/store/object-store';
+import { errorMessage } from '../runtime/core/errors';
 
 export interface ModelRow {
   role: 'champion' | 'challenger' | 'shadow' | 'fallback';
@@ -30,7 +31,7 @@ async function readManifest(store: ObjectStore, ref: ModelRef): Promise<ModelMan
     assertValidManifest(manifest);
     return manifest;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
 }
 
@@ -142,7 +143,7 @@ export function formatHistoryTable(entries: HistoryEntry[]): string {
       shortTime(entry.time),
       entry.type,
       entry.actor,
-      `${entry.subject.variant}/${entry.subject.version}`,
+      modelRefKey(entry.subject),
       String(entry.state.revision),
       summariseDetails(entry),
     ]);

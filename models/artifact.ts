@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { modelRefKey } from './model-ref';
 import type { EncoderConfig } from './encoder';
 import { assertValidManifest, type ModelManifest } from './manifest';
 
@@ -45,7 +46,7 @@ export function verifyArtifact(bytes: ArtifactBytes): VerifiedArtifact {
     const actual = sha256(data);
     if (actual !== expected) {
       throw new ArtifactIntegrityError(
-        `${manifest.variant}/${manifest.version}: ${file} has sha256 ${actual.slice(0, 12)}…, the manifest expects ${expected.slice(0, 12)}…: the file is corrupt or was replaced; refusing to load it`,
+        `${modelRefKey(manifest)}: ${file} has sha256 ${actual.slice(0, 12)}…, the manifest expects ${expected.slice(0, 12)}…: the file is corrupt or was replaced; refusing to load it`,
       );
     }
   }

@@ -16,3 +16,10 @@ export const sameModel = (a: ModelRef, b: ModelRef): boolean =>
 
 /** Just the reference, without whatever else the object carries (weights, roles). */
 export const bareModelRef = (ref: ModelRef): ModelRef => ({ variant: ref.variant, version: ref.version });
+
+/** Whether a parsed JSON value (a state, a history entry) holds a model reference. */
+export const isModelRef = (value: unknown): value is ModelRef =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as ModelRef).variant === 'string' &&
+  typeof (value as ModelRef).version === 'string';

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { PredictResponse } from '../runtime/core/predict-service';
 import { FeedbackService } from '../runtime/core/feedback';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
-import type { ModelRef } from '../runtime/core/router';
+import type { ModelRef } from '../models/model-ref';
 import type { DashboardDocument } from '../runtime/monitoring/dashboard-data';
 import { Registry } from '../runtime/registry/registry';
 import { LocalObjectStore } from '../runtime/store/local-store';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import { PredictService } from '../runtime/core/predict-service';
-import type { ModelRef } from '../runtime/core/router';
+import type { ModelRef } from '../models/model-ref';
 import { readLocalAudit } from '../runtime/jobs/live-outcomes';
 import { runPromoteJob, type PromoteConfig } from '../runtime/jobs/promote';
 import { readHistory } from '../runtime/registry/history';

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { IngestReport } from '../../training/ingest';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../training/ingest/row-validator';
+import { errorMessage } from '../../runtime/core/errors';
 
 /** Exit codes scripts can rely on. */
 export const DATA_CHECK_EXIT = { clean: 0, rowsRejected: 1, fileUnusable: 2 } as const;
@@ -64,7 +65,7 @@ Exit status: 0 every row accepted, 1 some rows rejected, 2 a file could not be u
           onFileError: 'report',
         }));
       } catch (error) {
-        output.err(`hscode data check: ${error instanceof Error ? error.message : String(error)}\n`);
+        output.err(`hscode data check: ${errorMessage(error)}\n`);
         process.exitCode = DATA_CHECK_EXIT.fileUnusable;
         return;
       }

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { hscodeHome } from '../../models/store-layout';
-import type { ModelRef } from '../../runtime/core/router';
+import { type ModelRef, modelRefKey } from '../../models/model-ref';
 import { readHistory } from '../../runtime/registry/history';
-import { Registry, roleOf, type ApplyResult } from '../../runtime/registry/registry';
+import { Registry, positionOf, type ApplyResult } from '../../runtime/registry/registry';
 import { readRegistryState, type RegistryState } from '../../runtime/registry/registry-state';
 import { describeBrokenLink, verifyRegistry } from '../../runtime/registry/verify';
 import { LocalObjectStore } from '../../runtime/store/local-store';
@@ -26,17 +26,15 @@ async function requireState(store: LocalObjectStore): Promise<RegistryState> {
   return read.state;
 }
 
-const refName = (ref: ModelRef) => `${ref.variant}/${ref.version}`;
-
 /** "<version>" or "<variant>/<version>", matched against the models the state routes. */
 function findInState(state: RegistryState, given: string): ModelRef | undefined {
   const routed = [state.champion, ...state.challengers, ...state.shadows];
-  return routed.find((ref) => ref.version === given || refName(ref) === given);
+  return routed.find((ref) => ref.version === given || modelRefKey(ref) === given);
 }
 
 function describeRouting(state: RegistryState): string {
-  const challengers = state.challengers.map(refName);
-  return `champion ${refName(state.champion)}, challengers ${challengers.length ? challengers.join(', ') : 'none'}`;
+  const challengers = state.challengers.map(modelRefKey);
+  return `champion ${modelRefKey(state.champion)}, challengers ${challengers.length ? challengers.join(', ') : 'none'}`;
 }
 
 function report(result: ApplyResult, done: (result: ApplyResult & { applied: true }) => string): void {
@@ -68,7 +66,7 @@ HS2 (chapter) on the development set ("—" when the model was trained without o
       const rows = await modelRows(store, await requireState(store));
       process.stdout.write(opts.json ? `${JSON.stringify(rows)}\n` : `${formatModelTable(rows)}\n`);
       const unreadable = rows.filter((row) => row.problem);
-      for (const row of unreadable) process.stderr.write(`${row.variant}/${row.version}: ${row.problem}\n`);
+      for (const row of unreadable) process.stderr.write(`${modelRefKey(row)}: ${row.problem}\n`);
     });
 }
 
@@ -115,7 +113,7 @@ The artifact is verified before it is promoted. The decision is recorded with ac
       const store = openStore();
       const state = await requireState(store);
       const ref = findInState(state, given);
-      if (!ref || roleOf(state, ref) === 'shadow') {
+      if (!ref || positionOf(state, ref) === 'shadow') {
         throw new Error(
           `${given} is not a challenger (${describeRouting(state)}): only a challenger can be promoted`,
         );
@@ -124,7 +122,7 @@ The artifact is verified before it is promoted. The decision is recorded with ac
       report(
         result,
         (r) =>
-          `promoted ${refName(r.state.champion)} to champion; ${r.state.fallback ? refName(r.state.fallback) : 'nothing'} is the fallback`,
+          `promoted ${modelRefKey(r.state.champion)} to champion; ${r.state.fallback ? modelRefKey(r.state.fallback) : 'nothing'} is the fallback`,
       );
     });
 }
@@ -154,9 +152,9 @@ The decision is recorded with actor "cli".`,
       }
       const result = await new Registry(store, { actor: 'cli' }).rollback(ref, { reason: opts.reason });
       report(result, (r) => {
-        const subject = r.entry ? refName(r.entry.subject) : '';
+        const subject = r.entry ? modelRefKey(r.entry.subject) : '';
         return r.entry?.details.role === 'champion'
-          ? `rolled back ${subject}: ${refName(r.state.champion)} is the champion again`
+          ? `rolled back ${subject}: ${modelRefKey(r.state.champion)} is the champion again`
           : `removed ${subject} from the ${String(r.entry?.details.role)}s`;
       });
     });

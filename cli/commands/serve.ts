@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { modelRefKey } from '../../models/model-ref';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
 import { MAX_INTERVAL_MS } from '../../runtime/local/interval';
 
@@ -126,9 +127,7 @@ Examples:
             `note: the newest local model ${latest.version} is not the champion (${champion.version}); the registry decides what serves`,
           );
         }
-        log(
-          `champion ${champion.variant}/${champion.version}, store ${home}, ready in ${Date.now() - started} ms`,
-        );
+        log(`champion ${modelRefKey(champion)}, store ${home}, ready in ${Date.now() - started} ms`);
         if (opts.jobs) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
         // Loopback reads better as localhost, and it is the address a browser on this machine uses.
         const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;

@@ -2,7 +2,7 @@ import { ARTIFACT_FILES, verifyArtifact, type VerifiedArtifact } from '../../mod
 import { storeKeys } from '../../models/store-layout';
 import type { ObjectStore } from '../store/object-store';
 import { ModelLoadError } from './errors';
-import { modelRefKey, type ModelRef } from './router';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 
 /**
  * Reads `models/<variant>/<version>/` from the store and verifies it: every file's sha256 against
@@ -27,7 +27,7 @@ export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): P
   if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
     throw new ModelLoadError(
       name,
-      `its manifest describes ${artifact.manifest.variant}/${artifact.manifest.version}: the artifact sits under the wrong name`,
+      `its manifest describes ${modelRefKey(artifact.manifest)}: the artifact sits under the wrong name`,
     );
   }
   return artifact;

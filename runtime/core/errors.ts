@@ -35,3 +35,6 @@ export class ModelLoadError extends Error {
     this.name = 'ModelLoadError';
   }
 }
+
+/** The sentence of anything thrown: an Error's message, or the value itself as text. */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

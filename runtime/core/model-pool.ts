@@ -1,8 +1,10 @@
 import type { Classifier } from './classifier';
-import { ModelUnavailableError } from './errors';
-import { modelRefKey, type Arm, type ModelRef } from './router';
+import { ModelUnavailableError, errorMessage } from './errors';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
+import type { Arm } from './router';
 
-export type Role = Arm | 'shadow';
+/** Why a model is loaded: to answer (as champion or challenger) or to score in the shadows. */
+export type ServingRole = Arm | 'shadow';
 
 export interface ModelPoolOptions {
   load: (ref: ModelRef) => Promise<Classifier>;
@@ -16,8 +18,6 @@ interface Entry {
   loading: Promise<Classifier>;
   failedAt?: number;
 }
-
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * The models this process serves, each loaded once and shared by every request. Failures are
@@ -45,7 +45,7 @@ export class ModelPool {
     } catch (err) {
       if (this.lastGoodChampion) return this.lastGoodChampion;
       throw new ModelUnavailableError(
-        `the champion ${modelRefKey(ref)} cannot be loaded (${reason(err)}) and no earlier champion is in service`,
+        `the champion ${modelRefKey(ref)} cannot be loaded (${errorMessage(err)}) and no earlier champion is in service`,
       );
     }
   }
@@ -71,7 +71,7 @@ export class ModelPool {
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   }
 
-  private load(ref: ModelRef, role: Role): Promise<Classifier> {
+  private load(ref: ModelRef, role: ServingRole): Promise<Classifier> {
     const name = modelRefKey(ref);
     const existing = this.entries.get(name);
     if (
@@ -89,15 +89,15 @@ export class ModelPool {
     return entry.loading;
   }
 
-  private failureLine(name: string, role: Role, err: unknown): string {
+  private failureLine(name: string, role: ServingRole, err: unknown): string {
     const consequence =
       role === 'champion'
         ? this.lastGoodChampion
-          ? `still serving the last good champion ${this.lastGoodChampion.info.variant}/${this.lastGoodChampion.info.version}`
+          ? `still serving the last good champion ${modelRefKey(this.lastGoodChampion.info)}`
           : 'no earlier champion is in service: predictions fail until it is fixed'
         : role === 'challenger'
           ? 'its traffic goes to the champion'
           : 'it is skipped';
-    return `model ${name} (${role}) was not loaded: ${reason(err)}; ${consequence} (retry in ${Math.round(this.retryFailedAfterMs / 1000)} s)`;
+    return `model ${name} (${role}) was not loaded: ${errorMessage(err)}; ${consequence} (retry in ${Math.round(this.retryFailedAfterMs / 1000)} s)`;
   }
 }

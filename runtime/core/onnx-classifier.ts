@@ -12,10 +12,10 @@ import {
   type Prediction,
   type WordWeight,
 } from './classifier';
-import { ModelLoadError } from './errors';
+import { ModelLoadError, errorMessage } from './errors';
 import { describeLabels, type CodeDescription } from './label-descriptions';
 import { occlusions } from './occlusion';
-import type { ModelRef } from './router';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { sharedSession } from './session-cache';
 import { topKIndices } from './top-k';
 
@@ -86,12 +86,12 @@ export class OnnxClassifier implements Classifier {
     options: OnnxClassifierOptions = {},
   ): Promise<OnnxClassifier> {
     const { manifest } = artifact;
-    const name = `${manifest.variant}/${manifest.version}`;
+    const name = modelRefKey(manifest);
     let encoder: DescriptionEncoder;
     try {
       encoder = new DescriptionEncoder(artifact.encoder);
     } catch (err) {
-      throw new ModelLoadError(name, err instanceof Error ? err.message : String(err));
+      throw new ModelLoadError(name, errorMessage(err));
     }
     const broken = checkContract(artifact, encoder);
     if (broken) throw new ModelLoadError(name, broken);

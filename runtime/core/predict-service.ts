@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { ObjectStore } from '../store/object-store';
 import { inputSha256, type AuditRecord, type AuditSink, type PredictionLookup } from './audit';
 import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from './classifier';
-import { ModelUnavailableError } from './errors';
+import { ModelUnavailableError, errorMessage } from './errors';
 import { FeedbackService, type FeedbackInput, type FeedbackRecord } from './feedback';
 import { ModelPool } from './model-pool';
 import { OnnxClassifier } from './onnx-classifier';
@@ -14,14 +14,8 @@ import {
   type PredictRequest,
 } from './predict-request';
 import { firstFound, RecentPredictions } from './recent-predictions';
-import {
-  assertValidRoutingState,
-  modelRefKey,
-  routeRequest,
-  type ModelRef,
-  type Route,
-  type RoutingState,
-} from './router';
+import { modelRefKey, sameModel, type ModelRef } from '../../models/model-ref';
+import { assertValidRoutingState, routeRequest, type Route, type RoutingState } from './router';
 
 /** One description's answer (the public response's shape: keep the names). */
 export interface PredictionResult {
@@ -179,13 +173,9 @@ export class PredictService {
       return state;
     } catch (err) {
       if (!this.lastState) {
-        throw new ModelUnavailableError(
-          `the registry state cannot be read: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        throw new ModelUnavailableError(`the registry state cannot be read: ${errorMessage(err)}`);
       }
-      this.log(
-        `registry state unusable (${err instanceof Error ? err.message : String(err)}); routing with the last good state`,
-      );
+      this.log(`registry state unusable (${errorMessage(err)}); routing with the last good state`);
       return this.lastState;
     }
   }
@@ -256,7 +246,7 @@ export class PredictService {
   ): void {
     const work = (async () => {
       for (const ref of shadows) {
-        if (ref.variant === served.variant && ref.version === served.version) continue;
+        if (sameModel(ref, served)) continue;
         try {
           const shadow = await this.pool.shadow(ref);
           if (!shadow) continue;
@@ -277,9 +267,7 @@ export class PredictService {
             );
           });
         } catch (err) {
-          this.log(
-            `shadow ${modelRefKey(ref)} failed to score: ${err instanceof Error ? err.message : String(err)}`,
-          );
+          this.log(`shadow ${modelRefKey(ref)} failed to score: ${errorMessage(err)}`);
         }
       }
     })();

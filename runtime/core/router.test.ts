@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  InvalidRoutingStateError,
-  modelRefKey,
-  routeRequest,
-  routingPoint,
-  type RoutingState,
-} from './router';
+import { modelRefKey } from '../../models/model-ref';
+import { InvalidRoutingStateError, routeRequest, routingPoint, type RoutingState } from './router';
 
 const champion = { variant: 'textcnn', version: 'textcnn-aaaaaaaaaaaa' };
 const challenger = { variant: 'bigru', version: 'bigru-bbbbbbbbbbbb' };

@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
-
-export interface ModelRef {
-  variant: string;
-  version: string;
-}
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 
 export interface WeightedModelRef extends ModelRef {
   /** Share of traffic in [0, 1]; the champion serves whatever the challengers leave. */
@@ -42,7 +38,7 @@ export function assertValidRoutingState(state: RoutingState): void {
     const { weight } = challenger;
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 1) {
       throw new InvalidRoutingStateError(
-        `challenger ${challenger.variant}/${challenger.version} has weight ${String(weight)}, expected 0..1`,
+        `challenger ${modelRefKey(challenger)} has weight ${String(weight)}, expected 0..1`,
       );
     }
     total += weight;
@@ -87,5 +83,3 @@ export function routeRequest(state: RoutingState, key: string): Route {
   }
   return { serve: { ...state.champion, arm: 'champion' }, shadows: state.shadows };
 }
-
-export const modelRefKey = (ref: ModelRef): string => `${ref.variant}/${ref.version}`;

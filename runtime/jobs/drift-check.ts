@@ -1,11 +1,11 @@
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import type { LiveRecord } from '../core/audit';
-import { modelRefKey } from '../core/router';
+import { modelRefKey, sameModel } from '../../models/model-ref';
 import { liveWindow } from '../monitoring/live-window';
 import { modelDrift, type ModelDrift } from '../monitoring/model-drift';
 import { readHistory } from '../registry/history';
-import { sameRef, type Registry } from '../registry/registry';
+import type { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { queueFeedbackRetrain } from './feedback-retrain';
 
@@ -45,14 +45,14 @@ export async function runDriftCheck(input: DriftCheckInput): Promise<DriftCheckR
   if (!object) throw new Error(`${modelRefKey(champion)} has no manifest in the store`);
   const manifest = JSON.parse(Buffer.from(object.body).toString('utf8')) as ModelManifest;
   const records = (await input.audit())
-    .filter((r) => !r.shadow && sameRef(r, champion))
+    .filter((r) => !r.shadow && sameModel(r, champion))
     .slice(-(input.windowSize ?? 2000));
   const drift = modelDrift(manifest.driftBaseline, liveWindow(records));
   if (drift.status !== 'alarm') return { drift, alarmRecorded: false };
 
   const since = new Date(now() - (input.realarmAfterMs ?? 24 * 3600 * 1000)).toISOString();
   const recent = (await readHistory(store)).some(
-    (e) => e.type === 'drift-alarm' && e.time >= since && sameRef(e.subject, champion),
+    (e) => e.type === 'drift-alarm' && e.time >= since && sameModel(e.subject, champion),
   );
   if (recent) return { drift, alarmRecorded: false };
   const alarmed = drift.indicators.filter((i) => i.status === 'alarm').map((i) => i.name);

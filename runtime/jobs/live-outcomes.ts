@@ -1,6 +1,6 @@
 import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
-import { modelRefKey, type ModelRef } from '../core/router';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import { LocalAuditTrail } from './local-audit-trail';
 

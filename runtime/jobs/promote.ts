@@ -1,8 +1,9 @@
 import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
-import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
+import { modelRefKey, type ModelRef, sameModel } from '../../models/model-ref';
+import type { WeightedModelRef } from '../core/router';
 import { readHistory, type HistoryEntry } from '../registry/history';
-import { sameRef, type Registry } from '../registry/registry';
+import type { Registry } from '../registry/registry';
 import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
 import { decideRamp, type RampAction, type RampConfig } from '../stats/ramp';
 import { sequentialTest, type SequentialTestConfig } from '../stats/sequential-test';
@@ -44,7 +45,7 @@ function experimentTimes(
   let since = '';
   let weightSince = '';
   for (const entry of history) {
-    if (!sameRef(entry.subject, ref)) continue;
+    if (!sameModel(entry.subject, ref)) continue;
     if (entry.type === 'challenger-added') since = weightSince = entry.time;
     if (entry.type === 'ramped') weightSince = entry.time;
   }
@@ -56,7 +57,7 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
   let successes = 0;
   for (const record of feedback) {
     const prediction = record.prediction;
-    if (!prediction || prediction.time < since || !sameRef(prediction, ref)) continue;
+    if (!prediction || prediction.time < since || !sameModel(prediction, ref)) continue;
     n++;
     if (prediction.topK[0]?.hs6 === record.hs6) successes++;
   }
@@ -65,7 +66,7 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
 
 function operations(audit: readonly LiveRecord[], ref: ModelRef, since: string) {
   const latencies = audit
-    .filter((r) => !r.shadow && r.time >= since && sameRef(r, ref))
+    .filter((r) => !r.shadow && r.time >= since && sameModel(r, ref))
     .map((r) => r.latencyMs);
   // A challenger that fails never answers (its traffic falls back to the champion), so the audit
   // trail holds no failed requests; errors stay 0 and the latency guardrail does the work.

@@ -4,6 +4,7 @@ import { Registry } from '../registry/registry';
 import type { LiveRecord } from '../core/audit';
 import type { ObjectStore } from '../store/object-store';
 import { unrefInterval } from './interval';
+import { errorMessage } from '../core/errors';
 
 export interface JobSchedule {
   /** Runs the job now (tests, and the first run after start-up). */
@@ -33,9 +34,7 @@ export function scheduleJobs(options: {
         runDriftCheck({ store: options.store, registry, audit, retrainOnAlarm: true, log: options.log }),
       )
       .then(() => undefined)
-      .catch((err: unknown) =>
-        options.log(`scheduled jobs failed: ${err instanceof Error ? err.message : String(err)}`),
-      )
+      .catch((err: unknown) => options.log(`scheduled jobs failed: ${errorMessage(err)}`))
       .finally(() => {
         running = undefined;
       });

@@ -1,7 +1,8 @@
 import { storeKeys } from '../../models/store-layout';
 import { LocalAuditSink } from '../core/local-audit-sink';
 import { PredictService } from '../core/predict-service';
-import type { ModelRef, RoutingState } from '../core/router';
+import type { ModelRef } from '../../models/model-ref';
+import type { RoutingState } from '../core/router';
 import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
 import { LocalObjectStore } from '../store/local-store';
 import { latestLocalModel } from './local-models';

@@ -1,6 +1,7 @@
 import { queueFeedbackRetrain, type QueuedFeedback } from '../jobs/feedback-retrain';
 import type { ObjectStore } from '../store/object-store';
 import { unrefInterval } from './interval';
+import { errorMessage } from '../core/errors';
 
 export interface RetrainSchedule {
   /** Queues the feedback now (tests, and a first run when wanted). */
@@ -28,7 +29,7 @@ export function scheduleFeedbackRetraining(options: {
       }
       return queued;
     } catch (err) {
-      options.log(`scheduled retraining failed: ${err instanceof Error ? err.message : String(err)}`);
+      options.log(`scheduled retraining failed: ${errorMessage(err)}`);
       return undefined;
     }
   };

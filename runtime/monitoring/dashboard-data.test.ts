@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { modelRefKey } from '../../models/model-ref';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { assertValidManifest, type ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
@@ -9,7 +10,7 @@ import { writeFixtureModel } from '../../tests/helpers/model-fixture';
 import type { AuditRecord } from '../core/audit';
 import { FeedbackService } from '../core/feedback';
 import { LocalAuditSink } from '../core/local-audit-sink';
-import type { ModelRef } from '../core/router';
+import type { ModelRef } from '../../models/model-ref';
 import { readLocalAudit } from '../jobs/live-outcomes';
 import { Registry } from '../registry/registry';
 import { ensureChampion } from '../registry/registry-state';
@@ -84,7 +85,7 @@ function predict(
     sink.write(record);
     ids.push(record.predictionId);
   }
-  predictionIds.set(`${ref.variant}/${ref.version}`, ids);
+  predictionIds.set(modelRefKey(ref), ids);
 }
 
 /** Feedback on `ids`, received on `day`: the first `correct` confirm the top code, the rest correct it. */
@@ -164,9 +165,7 @@ describe('buildDashboard', () => {
     ]);
     expect(doc.decisions.map((d) => d.seq)).toEqual([5, 4, 3, 2, 1]);
     const [rampedBack, ramped, rejection, added, registered] = doc.decisions;
-    expect(rampedBack?.reason).toBe(
-      `${challenger.variant}/${challenger.version} traffic share 25.0% → 20.0%`,
-    );
+    expect(rampedBack?.reason).toBe(`${modelRefKey(challenger)} traffic share 25.0% → 20.0%`);
     expect(rampedBack?.stats).toEqual({ from: 0.25, to: 0.2 });
     expect(ramped?.reason).toBe('continue: not enough evidence either way yet');
     expect(ramped?.stats).toMatchObject({
@@ -201,7 +200,7 @@ describe('buildDashboard', () => {
     }));
     predict(challenger, 400, () => ({ hs6: PUMP, probability: 0.2, words: 5, unknownWords: 1 }));
     await sink.flush();
-    const ids = (ref: ModelRef) => predictionIds.get(`${ref.variant}/${ref.version}`)!;
+    const ids = (ref: ModelRef) => predictionIds.get(modelRefKey(ref))!;
     const top = new Map<string, string>();
     for (const [i, id] of ids(champion).entries()) top.set(id, i % 5 < 3 ? TSHIRT : SHRIMP);
     for (const id of ids(challenger)) top.set(id, PUMP);

@@ -1,10 +1,11 @@
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
 import type { LiveRecord } from '../core/audit';
-import { modelRefKey, type ModelRef, type WeightedModelRef } from '../core/router';
+import { modelRefKey, type ModelRef, bareModelRef } from '../../models/model-ref';
+import type { WeightedModelRef } from '../core/router';
 import { liveOutcomes, readFeedback, type LiveOutcomes } from '../jobs/live-outcomes';
 import { readHistory } from '../registry/history';
-import { NoRegistryStateError, roleOf, type Role } from '../registry/registry';
+import { NoRegistryStateError, positionOf, type RegistryPosition } from '../registry/registry';
 import type { RegistryState } from '../registry/registry-state';
 import type { DriftBaseline } from '../stats/drift';
 import type { ObjectStore } from '../store/object-store';
@@ -41,7 +42,7 @@ export type DailyAccuracy = ProportionEstimate & { day: string };
 
 export interface ModelPanel extends ModelRef {
   /** Its place in the registry now; null for a model that left it but still has feedback in the window. */
-  role: Role | null;
+  role: RegistryPosition | null;
   /** Top-1 subheading accuracy on feedback about this model's own answers, with Wilson 95% bounds. */
   accuracy: ProportionEstimate;
   accuracyByDay: DailyAccuracy[];
@@ -77,7 +78,6 @@ export interface DashboardDocument {
 }
 
 const DAY_MS = 86_400_000;
-const plainRef = (ref: ModelRef): ModelRef => ({ variant: ref.variant, version: ref.version });
 
 async function readState(registry: DashboardSources['registry']): Promise<RegistryState | undefined> {
   try {
@@ -90,13 +90,16 @@ async function readState(registry: DashboardSources['registry']): Promise<Regist
 
 export function trafficSplit(state: RegistryState): TrafficShare[] {
   const challengers = state.challengers.map((c): TrafficShare => ({
-    ...plainRef(c),
+    ...bareModelRef(c),
     role: 'challenger',
     share: c.weight,
   }));
   const taken = challengers.reduce((sum, c) => sum + c.share, 0);
   // Weights may add up to 1 + a rounding speck (the registry allows it): never a negative share.
-  return [{ ...plainRef(state.champion), role: 'champion', share: Math.max(0, 1 - taken) }, ...challengers];
+  return [
+    { ...bareModelRef(state.champion), role: 'champion', share: Math.max(0, 1 - taken) },
+    ...challengers,
+  ];
 }
 
 /** The manifest's drift baseline, or why it cannot be had. */
@@ -151,7 +154,7 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
 
   const refs = new Map<string, ModelRef>();
   const add = (ref: ModelRef) => {
-    if (!refs.has(modelRefKey(ref))) refs.set(modelRefKey(ref), plainRef(ref));
+    if (!refs.has(modelRefKey(ref))) refs.set(modelRefKey(ref), bareModelRef(ref));
   };
   if (state) {
     [state.champion, ...state.challengers, ...state.shadows].forEach(add);
@@ -172,7 +175,7 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
 
   const models = await Promise.all(
     [...refs.entries()].map(async ([key, ref]): Promise<ModelPanel> => {
-      const role = state ? (roleOf(state, ref) ?? null) : null;
+      const role = state ? (positionOf(state, ref) ?? null) : null;
       const live = outcomes.get(key);
       const panel: ModelPanel = {
         ...ref,
@@ -200,10 +203,10 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     registry: state
       ? {
           revision: state.revision,
-          champion: plainRef(state.champion),
-          challengers: state.challengers.map((c) => ({ ...plainRef(c), weight: c.weight })),
-          shadows: state.shadows.map(plainRef),
-          fallback: state.fallback ? plainRef(state.fallback) : null,
+          champion: bareModelRef(state.champion),
+          challengers: state.challengers.map((c) => ({ ...bareModelRef(c), weight: c.weight })),
+          shadows: state.shadows.map(bareModelRef),
+          fallback: state.fallback ? bareModelRef(state.fallback) : null,
         }
       : null,
     traffic: state ? trafficSplit(state) : [],

@@ -1,4 +1,4 @@
-import type { ModelRef } from '../core/router';
+import { type ModelRef, isModelRef, modelRefKey } from '../../models/model-ref';
 import type { HistoryEntry, HistoryEventType } from '../registry/history';
 
 /** A number, or an interval such as a 95% CI. */
@@ -23,9 +23,6 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isInterval = (value: unknown): value is [number, number] =>
   Array.isArray(value) && value.length === 2 && value.every(isNumber);
-const isRef = (value: unknown): value is ModelRef =>
-  isRecord(value) && typeof value.variant === 'string' && typeof value.version === 'string';
-const refName = (ref: ModelRef) => `${ref.variant}/${ref.version}`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The numbers at the top of `source` (and one level down), under `prefix`. */
@@ -70,7 +67,7 @@ const strings = (value: unknown): string[] =>
 /** What the event says when its writer gave no reason of its own. */
 function describeEvent(entry: HistoryEntry): string {
   const { details } = entry;
-  const subject = refName(entry.subject);
+  const subject = modelRefKey(entry.subject);
   const weight = isNumber(details.weight) ? ` at weight ${details.weight}` : '';
   switch (entry.type) {
     case 'registered': {
@@ -87,12 +84,12 @@ function describeEvent(entry: HistoryEntry): string {
         ? `${subject} traffic share ${pct(details.from)} → ${pct(details.to)}`
         : `${subject} traffic share changed`;
     case 'promoted':
-      return isRef(details.previousChampion)
-        ? `${subject} replaces ${refName(details.previousChampion)} as champion`
+      return isModelRef(details.previousChampion)
+        ? `${subject} replaces ${modelRefKey(details.previousChampion)} as champion`
         : `${subject} became champion`;
     case 'rolled-back':
-      return isRef(details.restored)
-        ? `${subject} rolled back; ${refName(details.restored)} is champion again`
+      return isModelRef(details.restored)
+        ? `${subject} rolled back; ${modelRefKey(details.restored)} is champion again`
         : `${subject} removed from serving`;
     case 'rejected':
       return `${subject} rejected`;

@@ -1,9 +1,10 @@
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
-import { modelRefKey, type ModelRef } from '../core/router';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import type { RegistryState } from './registry-state';
+import { errorMessage } from '../core/errors';
 
 /** What the history keeps about a model it makes a decision on: which bytes, how good, made from what. */
 export interface CandidateDetails {
@@ -38,7 +39,7 @@ export async function tryDescribeCandidate(
   try {
     return await describeCandidate(store, ref);
   } catch (err) {
-    return { artifactError: err instanceof Error ? err.message : String(err) };
+    return { artifactError: errorMessage(err) };
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { modelRefKey } from '../../models/model-ref';
 import { storeKeys } from '../../models/store-layout';
 import { LocalObjectStore } from '../store/local-store';
 import { PreconditionFailedError } from '../store/object-store';
@@ -39,7 +40,7 @@ const draft = (revision: number, details: Record<string, unknown> = {}): History
   subject: b,
   details,
   state: stateAt(revision),
-  artifacts: { [`${a.variant}/${a.version}`]: 'a'.repeat(64), [`${b.variant}/${b.version}`]: 'b'.repeat(64) },
+  artifacts: { [modelRefKey(a)]: 'a'.repeat(64), [modelRefKey(b)]: 'b'.repeat(64) },
 });
 
 describe('canonical JSON', () => {

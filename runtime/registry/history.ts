@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { storeKeys } from '../../models/store-layout';
-import type { ModelRef } from '../core/router';
+import { type ModelRef, isModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import { canonicalJson } from './canonical-json';
 import { InvalidRegistryStateError, parseRegistryState, type RegistryState } from './registry-state';
+import { errorMessage } from '../core/errors';
 
 /**
  * The registry's audit trail: every decision, in order, each entry chained to the one before by
@@ -114,12 +115,6 @@ export async function appendEntry(store: ObjectStore, entry: HistoryEntry): Prom
   await store.put(storeKeys.registryHistoryEntry(entry.seq), serialiseEntry(entry), { ifVersion: null });
 }
 
-const isRef = (value: unknown): value is ModelRef =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as ModelRef).variant === 'string' &&
-  typeof (value as ModelRef).version === 'string';
-
 /** Checks an entry's shape (not its hash or place in the chain: that is verify's job). */
 export function parseEntry(key: string, body: Uint8Array | string): HistoryEntry {
   const fail = (reason: string): never => {
@@ -129,7 +124,7 @@ export function parseEntry(key: string, body: Uint8Array | string): HistoryEntry
   try {
     value = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as HistoryEntry;
   } catch (err) {
-    return fail(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    return fail(`not JSON (${errorMessage(err)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
   if (!Number.isInteger(value.seq) || (value.seq as number) < 1) fail('seq must be a whole number from 1');
@@ -138,7 +133,7 @@ export function parseEntry(key: string, body: Uint8Array | string): HistoryEntry
     fail(`type ${JSON.stringify(value.type)} is none of ${HISTORY_EVENT_TYPES.join(', ')}`);
   }
   if (typeof value.actor !== 'string' || value.actor === '') fail('actor must be a non-empty string');
-  if (!isRef(value.subject)) fail('subject must be {variant, version}');
+  if (!isModelRef(value.subject)) fail('subject must be {variant, version}');
   if (typeof value.details !== 'object' || value.details === null || Array.isArray(value.details)) {
     fail('details must be an object');
   }

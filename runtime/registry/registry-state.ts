@@ -1,6 +1,8 @@
 import { storeKeys } from '../../models/store-layout';
-import { assertValidRoutingState, type ModelRef, type RoutingState } from '../core/router';
+import { type ModelRef, isModelRef } from '../../models/model-ref';
+import { assertValidRoutingState, type RoutingState } from '../core/router';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
+import { errorMessage } from '../core/errors';
 
 /** `registry/state.json`: who serves now. Every write is conditional on the version that was read. */
 export interface RegistryState extends RoutingState {
@@ -24,38 +26,32 @@ export class InvalidRegistryStateError extends Error {
   }
 }
 
-const isRef = (value: unknown): value is ModelRef =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as ModelRef).variant === 'string' &&
-  typeof (value as ModelRef).version === 'string';
-
 /** Parses and checks a state document; a state that routes nowhere is an error, not a default. */
 export function parseRegistryState(body: Uint8Array | string): RegistryState {
   let state: RegistryState;
   try {
     state = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as RegistryState;
   } catch (err) {
-    throw new InvalidRegistryStateError(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new InvalidRegistryStateError(`not JSON (${errorMessage(err)})`);
   }
   if (state?.schemaVersion !== 1) throw new InvalidRegistryStateError('schemaVersion must be 1');
-  if (!isRef(state.champion)) throw new InvalidRegistryStateError('champion must be {variant, version}');
-  if (!Array.isArray(state.challengers) || !state.challengers.every(isRef)) {
+  if (!isModelRef(state.champion)) throw new InvalidRegistryStateError('champion must be {variant, version}');
+  if (!Array.isArray(state.challengers) || !state.challengers.every(isModelRef)) {
     throw new InvalidRegistryStateError('challengers must be a list of {variant, version, weight}');
   }
-  if (!Array.isArray(state.shadows) || !state.shadows.every(isRef)) {
+  if (!Array.isArray(state.shadows) || !state.shadows.every(isModelRef)) {
     throw new InvalidRegistryStateError('shadows must be a list of {variant, version}');
   }
   if (!Number.isInteger(state.revision) || state.revision < 0) {
     throw new InvalidRegistryStateError('revision must be a whole number');
   }
-  if (state.fallback !== null && !isRef(state.fallback)) {
+  if (state.fallback !== null && !isModelRef(state.fallback)) {
     throw new InvalidRegistryStateError('fallback must be {variant, version} or null');
   }
   try {
     assertValidRoutingState(state);
   } catch (err) {
-    throw new InvalidRegistryStateError(err instanceof Error ? err.message : String(err));
+    throw new InvalidRegistryStateError(errorMessage(err));
   }
   return state;
 }

@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { modelRefKey } from '../../models/model-ref';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
 import { barrier, RendezvousStore } from '../../tests/helpers/rendezvous-store';
 import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
-import type { ModelRef } from '../core/router';
+import type { ModelRef } from '../../models/model-ref';
 import { LocalObjectStore } from '../store/local-store';
 import { appendEntry, chainEntry, readHistory, readHistoryHead } from './history';
 import { NoRegistryStateError, Registry, RegistryDecisionError } from './registry';
@@ -68,8 +69,8 @@ describe('Registry', () => {
     expect(added).toMatchObject({ seq: 2, type: 'challenger-added', prevHash: registered?.hash });
     expect(added?.state).toEqual((await readRegistryState(store))?.state);
     expect(added?.artifacts).toEqual({
-      [`${a.variant}/${a.version}`]: manifestOf(a).onnx.sha256,
-      [`${b.variant}/${b.version}`]: manifest.onnx.sha256,
+      [modelRefKey(a)]: manifestOf(a).onnx.sha256,
+      [modelRefKey(b)]: manifest.onnx.sha256,
     });
   });
 

@@ -1,5 +1,6 @@
 import { storeKeys } from '../../models/store-layout';
-import type { ModelRef, WeightedModelRef } from '../core/router';
+import { type ModelRef, bareModelRef, modelRefKey, sameModel } from '../../models/model-ref';
+import type { WeightedModelRef } from '../core/router';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
 import { describeCandidate, pinArtifacts, tryDescribeCandidate } from './candidate';
 import {
@@ -11,6 +12,7 @@ import {
   type HistoryEventType,
 } from './history';
 import { parseRegistryState, readRegistryState, serialiseState, type RegistryState } from './registry-state';
+import { errorMessage } from '../core/errors';
 
 /**
  * Decisions about which models serve, applied so that from outside they are all-or-nothing and
@@ -93,18 +95,14 @@ export class NoRegistryStateError extends Error {
   }
 }
 
-export const sameRef = (a: ModelRef, b: ModelRef) => a.variant === b.variant && a.version === b.version;
-const plainRef = (ref: ModelRef): ModelRef => ({ variant: ref.variant, version: ref.version });
-const name = (ref: ModelRef) => `${ref.variant}/${ref.version}`;
-
-export type Role = 'champion' | 'challenger' | 'shadow' | 'fallback';
+export type RegistryPosition = 'champion' | 'challenger' | 'shadow' | 'fallback';
 
 /** Where a model sits in the state, if anywhere. */
-export function roleOf(state: RegistryState, ref: ModelRef): Role | undefined {
-  if (sameRef(state.champion, ref)) return 'champion';
-  if (state.challengers.some((c) => sameRef(c, ref))) return 'challenger';
-  if (state.shadows.some((s) => sameRef(s, ref))) return 'shadow';
-  if (state.fallback && sameRef(state.fallback, ref)) return 'fallback';
+export function positionOf(state: RegistryState, ref: ModelRef): RegistryPosition | undefined {
+  if (sameModel(state.champion, ref)) return 'champion';
+  if (state.challengers.some((c) => sameModel(c, ref))) return 'challenger';
+  if (state.shadows.some((s) => sameModel(s, ref))) return 'shadow';
+  if (state.fallback && sameModel(state.fallback, ref)) return 'fallback';
   return undefined;
 }
 
@@ -113,10 +111,10 @@ function normalised(state: RegistryState, revision: number): RegistryState {
   const next: RegistryState = {
     schemaVersion: 1,
     revision,
-    champion: plainRef(state.champion),
-    challengers: state.challengers.map((c): WeightedModelRef => ({ ...plainRef(c), weight: c.weight })),
-    shadows: state.shadows.map(plainRef),
-    fallback: state.fallback ? plainRef(state.fallback) : null,
+    champion: bareModelRef(state.champion),
+    challengers: state.challengers.map((c): WeightedModelRef => ({ ...bareModelRef(c), weight: c.weight })),
+    shadows: state.shadows.map(bareModelRef),
+    fallback: state.fallback ? bareModelRef(state.fallback) : null,
   };
   return parseRegistryState(serialiseState(next));
 }
@@ -204,15 +202,15 @@ export class Registry {
     if (as === 'shadow' && weight !== 0)
       throw new RegistryDecisionError('a shadow takes no traffic: its weight must be 0');
     const candidate = await describeCandidate(this.store, ref);
-    const subject = plainRef(ref);
+    const subject = bareModelRef(ref);
     const route = (state: RegistryState): RegistryState => {
       if (as === 'challenger') state.challengers.push({ ...subject, weight });
       else state.shadows.push(subject);
       return state;
     };
     const alreadyThere = (state: RegistryState) => {
-      const role = roleOf(state, ref);
-      return role && role !== 'fallback' ? `${name(ref)} is already the ${role}` : undefined;
+      const role = positionOf(state, ref);
+      return role && role !== 'fallback' ? `${modelRefKey(ref)} is already the ${role}` : undefined;
     };
     const registered = await this.apply((state) => {
       const already = alreadyThere(state);
@@ -241,15 +239,15 @@ export class Registry {
     if (reasons.length === 0) throw new RegistryDecisionError('a rejection needs at least one reason');
     const candidate = await tryDescribeCandidate(this.store, ref);
     return this.apply((state) => {
-      const role = roleOf(state, ref);
+      const role = positionOf(state, ref);
       if (role && role !== 'fallback') {
         throw new RegistryDecisionError(
-          `${name(ref)} is serving as ${role}: roll it back instead of rejecting it`,
+          `${modelRefKey(ref)} is serving as ${role}: roll it back instead of rejecting it`,
         );
       }
       return {
         state,
-        event: { type: 'rejected', subject: plainRef(ref), details: { ...candidate, reasons, ...stats } },
+        event: { type: 'rejected', subject: bareModelRef(ref), details: { ...candidate, reasons, ...stats } },
       };
     });
   }
@@ -257,16 +255,17 @@ export class Registry {
   /** Changes a challenger's traffic share. */
   async ramp(ref: ModelRef, weight: number, stats: EventDetails = {}): Promise<ApplyResult> {
     return this.apply((state) => {
-      const challenger = state.challengers.find((c) => sameRef(c, ref));
+      const challenger = state.challengers.find((c) => sameModel(c, ref));
       if (!challenger)
-        throw new RegistryDecisionError(`${name(ref)} is not a challenger: ${describeRoles(state)}`);
-      if (challenger.weight === weight) return { unchanged: `${name(ref)} already has weight ${weight}` };
+        throw new RegistryDecisionError(`${modelRefKey(ref)} is not a challenger: ${describeRoles(state)}`);
+      if (challenger.weight === weight)
+        return { unchanged: `${modelRefKey(ref)} already has weight ${weight}` };
       const from = challenger.weight;
       challenger.weight = weight;
       this.checkRouting(state);
       return {
         state,
-        event: { type: 'ramped', subject: plainRef(ref), details: { ...stats, from, to: weight } },
+        event: { type: 'ramped', subject: bareModelRef(ref), details: { ...stats, from, to: weight } },
       };
     });
   }
@@ -276,20 +275,20 @@ export class Registry {
     // Never promote bytes that do not verify, whatever the statistics say.
     const candidate = await describeCandidate(this.store, ref);
     return this.apply((state) => {
-      if (sameRef(state.champion, ref)) return { unchanged: `${name(ref)} is already the champion` };
-      const challenger = state.challengers.find((c) => sameRef(c, ref));
+      if (sameModel(state.champion, ref)) return { unchanged: `${modelRefKey(ref)} is already the champion` };
+      const challenger = state.challengers.find((c) => sameModel(c, ref));
       if (!challenger)
-        throw new RegistryDecisionError(`${name(ref)} is not a challenger: ${describeRoles(state)}`);
+        throw new RegistryDecisionError(`${modelRefKey(ref)} is not a challenger: ${describeRoles(state)}`);
       const previous = state.champion;
       state.fallback = previous;
-      state.champion = plainRef(ref);
-      state.challengers = state.challengers.filter((c) => !sameRef(c, ref));
-      state.shadows = state.shadows.filter((s) => !sameRef(s, ref));
+      state.champion = bareModelRef(ref);
+      state.challengers = state.challengers.filter((c) => !sameModel(c, ref));
+      state.shadows = state.shadows.filter((s) => !sameModel(s, ref));
       return {
         state,
         event: {
           type: 'promoted',
-          subject: plainRef(ref),
+          subject: bareModelRef(ref),
           details: {
             ...stats,
             weight: challenger.weight,
@@ -308,38 +307,38 @@ export class Registry {
    * twice.
    */
   async rollback(ref?: ModelRef, stats: EventDetails = {}): Promise<ApplyResult> {
-    const target = plainRef(ref ?? (await this.read()).champion);
+    const target = bareModelRef(ref ?? (await this.read()).champion);
     return this.apply((state) => {
-      const role = roleOf(state, target);
+      const role = positionOf(state, target);
       if (role === 'challenger') {
-        const weight = state.challengers.find((c) => sameRef(c, target))?.weight;
-        state.challengers = state.challengers.filter((c) => !sameRef(c, target));
+        const weight = state.challengers.find((c) => sameModel(c, target))?.weight;
+        state.challengers = state.challengers.filter((c) => !sameModel(c, target));
         return {
           state,
           event: { type: 'rolled-back', subject: target, details: { ...stats, role, weight } },
         };
       }
       if (role === 'shadow') {
-        state.shadows = state.shadows.filter((s) => !sameRef(s, target));
+        state.shadows = state.shadows.filter((s) => !sameModel(s, target));
         return { state, event: { type: 'rolled-back', subject: target, details: { ...stats, role } } };
       }
       if (role === 'champion') {
         const fallback = state.fallback;
         if (!fallback) {
           throw new RegistryDecisionError(
-            `${name(target)} is the champion and there is no fallback to return to`,
+            `${modelRefKey(target)} is the champion and there is no fallback to return to`,
           );
         }
         state.champion = fallback;
         state.fallback = null;
-        state.challengers = state.challengers.filter((c) => !sameRef(c, fallback));
-        state.shadows = state.shadows.filter((s) => !sameRef(s, fallback));
+        state.challengers = state.challengers.filter((c) => !sameModel(c, fallback));
+        state.shadows = state.shadows.filter((s) => !sameModel(s, fallback));
         return {
           state,
           event: { type: 'rolled-back', subject: target, details: { ...stats, role, restored: fallback } },
         };
       }
-      return { unchanged: `${name(target)} is not serving: nothing to roll back` };
+      return { unchanged: `${modelRefKey(target)} is not serving: nothing to roll back` };
     });
   }
 
@@ -347,7 +346,7 @@ export class Registry {
   async recordDrift(details: EventDetails): Promise<ApplyResult> {
     return this.apply((state) => ({
       state,
-      event: { type: 'drift-alarm', subject: plainRef(state.champion), details },
+      event: { type: 'drift-alarm', subject: bareModelRef(state.champion), details },
     }));
   }
 
@@ -355,7 +354,7 @@ export class Registry {
     try {
       parseRegistryState(serialiseState(state));
     } catch (err) {
-      throw new RegistryDecisionError(err instanceof Error ? err.message : String(err));
+      throw new RegistryDecisionError(errorMessage(err));
     }
   }
 
@@ -403,6 +402,6 @@ export class Registry {
 }
 
 function describeRoles(state: RegistryState): string {
-  const challengers = state.challengers.map(name);
-  return `the champion is ${name(state.champion)}, challengers are ${challengers.length ? challengers.join(', ') : 'none'}`;
+  const challengers = state.challengers.map(modelRefKey);
+  return `the champion is ${modelRefKey(state.champion)}, challengers are ${challengers.length ? challengers.join(', ') : 'none'}`;
 }

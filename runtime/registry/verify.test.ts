@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { modelRefKey } from '../../models/model-ref';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
-import type { ModelRef } from '../core/router';
+import type { ModelRef } from '../../models/model-ref';
 import { LocalObjectStore } from '../store/local-store';
 import { hashOfEntry, readHistory, serialiseEntry } from './history';
 import { Registry } from './registry';
@@ -124,7 +125,7 @@ describe('verifyRegistry', () => {
       ref: c,
       reason: expect.stringMatching(/model\.onnx has sha256/),
     });
-    expect(describeBrokenLink(broken)).toContain(`artifact ${c.variant}/${c.version}`);
+    expect(describeBrokenLink(broken)).toContain(`artifact ${modelRefKey(c)}`);
   });
 
   it('names an artifact replaced by other bytes with a manifest rewritten to match', async () => {

@@ -1,11 +1,12 @@
 import { storeKeys } from '../../models/store-layout';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
-import { modelRefKey, type ModelRef } from '../core/router';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import { modelsOf } from './candidate';
 import { canonicalJson } from './canonical-json';
 import { hashOfEntry, parseEntry, seqOfKey, type HistoryEntry } from './history';
 import { readRegistryState, type RegistryState } from './registry-state';
+import { errorMessage } from '../core/errors';
 
 export type BrokenLink =
   | { kind: 'history'; seq: number; key: string; reason: string }
@@ -35,7 +36,7 @@ export function describeBrokenLink(link: BrokenLink): string {
     case 'state':
       return `${link.key}: ${link.reason}`;
     case 'artifact':
-      return `artifact ${link.ref.variant}/${link.ref.version}: ${link.reason}`;
+      return `artifact ${modelRefKey(link.ref)}: ${link.reason}`;
   }
 }
 
@@ -44,8 +45,6 @@ class Broken extends Error {
     super(describeBrokenLink(link));
   }
 }
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Re-checks everything the registry's word rests on, in order, and stops at the first broken
@@ -104,7 +103,7 @@ async function verifyChain(store: ObjectStore): Promise<HistoryEntry[]> {
     try {
       entry = parseEntry(key, object!.body);
     } catch (err) {
-      return broken(message(err));
+      return broken(errorMessage(err));
     }
     if (entry.seq !== expected)
       broken(`it says seq ${entry.seq} but is stored as seq ${expected}: entries were moved`);
@@ -141,7 +140,7 @@ async function verifyState(
   try {
     state = (await readRegistryState(store))?.state;
   } catch (err) {
-    return broken(message(err));
+    return broken(errorMessage(err));
   }
   const head = entries[entries.length - 1];
   if (!state) {
@@ -213,7 +212,7 @@ async function verifyArtifacts(
     try {
       onnxSha256 = (await loadVerifiedArtifact(store, ref)).manifest.onnx.sha256;
     } catch (err) {
-      throw new Broken({ kind: 'artifact', ref, reason: message(err) });
+      throw new Broken({ kind: 'artifact', ref, reason: errorMessage(err) });
     }
     const differing = recorded.get(key)?.find((r) => r.sha256 !== onnxSha256);
     if (differing) {
