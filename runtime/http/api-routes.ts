@@ -1,0 +1,128 @@
+import { sameModel } from '../../models/model-ref';
+import { ModelUnavailableError } from '../core/errors';
+import type { PredictService } from '../core/predict-service';
+import type { RoutingState } from '../core/router';
+import type { HttpRequest, HttpResponse } from './http-types';
+import { readJsonBody } from './json-body';
+import type { HttpMetrics } from './metrics';
+import { modelSummary } from './model-summary';
+import { buildOpenApiDocument } from './openapi';
+import type { RequestValidators, ValidationProblem } from './request-validation';
+import { errorResponse, jsonResponse } from './responses';
+
+export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** A route: its metrics label and the endpoint for each method it answers. */
+export interface Route {
+  name: string;
+  methods: Partial<Record<'GET' | 'POST', Endpoint>>;
+}
+
+export interface ApiContext {
+  service: PredictService;
+  validators: RequestValidators;
+  maxBodyBytes: number;
+  metrics: HttpMetrics;
+  log: (line: string) => void;
+  registry?: () => RoutingState | Promise<RoutingState>;
+  dashboard?: () => Promise<unknown>;
+}
+
+const RETRY_AFTER_SECONDS = '30';
+
+export const noModel = () =>
+  errorResponse(503, 'model_unavailable', 'no model is available to answer yet; retry later', {
+    headers: { 'retry-after': RETRY_AFTER_SECONDS },
+  });
+
+const invalid = ({ message, field }: ValidationProblem) =>
+  errorResponse(400, 'invalid_request', message, field === undefined ? {} : { field });
+
+/** The API's fixed routes, by path; the page's static files are matched after these. */
+export function apiRoutes(context: ApiContext): Record<string, Route> {
+  const { service, validators, metrics } = context;
+  const openApi = JSON.stringify(buildOpenApiDocument(validators.schemas));
+
+  const predict: Endpoint = async (request) => {
+    const body = readJsonBody(request, context.maxBodyBytes);
+    if (!body.ok) return body.response;
+    const checked = validators.predict(body.value);
+    if (!checked.ok) return invalid(checked.problem);
+    const response = await service.predict(checked.value);
+    metrics.observePredictions(response.predictions);
+    return jsonResponse(200, response);
+  };
+
+  const feedback: Endpoint = async (request) => {
+    const body = readJsonBody(request, context.maxBodyBytes);
+    if (!body.ok) return body.response;
+    const checked = validators.feedback(body.value);
+    if (!checked.ok) return invalid(checked.problem);
+    const { predictionId, hs6, code, note } = checked.value;
+    const { key, record } = await service.submitFeedback({
+      predictionId,
+      hs6: (hs6 ?? code) as string,
+      ...(note === undefined ? {} : { note }),
+    });
+    return jsonResponse(201, {
+      key,
+      predictionId: record.predictionId,
+      hs6: record.hs6,
+      receivedAt: record.receivedAt,
+      predictionFound: record.prediction !== null,
+    });
+  };
+
+  const models: Endpoint = async () => {
+    // Loads what the routing state names, so a fresh instance does not answer with an empty list;
+    // a model that cannot load is simply not listed (the pool logs why).
+    await service.preload().catch(() => undefined);
+    return jsonResponse(200, { models: (await service.models()).map(modelSummary) });
+  };
+
+  const health: Endpoint = async () => {
+    try {
+      await service.preload();
+    } catch (err) {
+      if (!(err instanceof ModelUnavailableError)) context.log(`http: health check failed: ${describe(err)}`);
+      return noModel();
+    }
+    const loaded = (await service.models()).map(modelSummary);
+    const state = context.registry
+      ? await Promise.resolve(context.registry()).catch(() => undefined)
+      : undefined;
+    const champion = state && loaded.find((m) => sameModel(m, state.champion));
+    return jsonResponse(200, { status: 'ok', ...(champion ? { champion } : {}), models: loaded });
+  };
+
+  const metricsText: Endpoint = async () => {
+    const { contentType, text } = await metrics.exposition();
+    return { status: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store' }, body: text };
+  };
+
+  const dashboard: Endpoint = async () => {
+    if (!context.dashboard) {
+      return errorResponse(404, 'not_found', 'this deployment has no monitoring dashboard');
+    }
+    return jsonResponse(200, await context.dashboard());
+  };
+
+  const openApiDocument: Endpoint = async () => ({
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
+    body: openApi,
+  });
+
+  return {
+    '/v1/predict': { name: '/v1/predict', methods: { POST: predict } },
+    '/v1/feedback': { name: '/v1/feedback', methods: { POST: feedback } },
+    '/v1/models': { name: '/v1/models', methods: { GET: models } },
+    '/v1/dashboard': { name: '/v1/dashboard', methods: { GET: dashboard } },
+    '/healthz': { name: '/healthz', methods: { GET: health } },
+    '/metrics': { name: '/metrics', methods: { GET: metricsText } },
+    '/openapi.json': { name: '/openapi.json', methods: { GET: openApiDocument } },
+  };
+}
+
+/** An error for the log: its stack when it has one. */
+export const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
