@@ -1,8 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
-import { isVariantName, type VariantName } from '../../models/variants';
+import { VARIANTS, type VariantName } from '../../models/variants';
+import { DEFAULT_RETRAIN } from '../../runtime/jobs/retrain-config';
+import { SEQUENTIAL_TEST_DEFAULTS } from '../../runtime/stats/sequential-test';
 
 const fraction = (value: string) => {
   const n = Number(value);
@@ -19,15 +21,29 @@ function retrainCommand(): Command {
       '[files...]',
       'copy these files into data/incoming/ first (default: process what is already there)',
     )
-    .option('--variant <name>', 'architecture to train', 'textcnn')
-    .option('--weight <share>', 'initial traffic share of a new challenger (0 = shadow)', fraction, 0.1)
+    .addOption(
+      new Option('--variant <name>', 'architecture to train')
+        .choices(Object.keys(VARIANTS))
+        .default(DEFAULT_RETRAIN.variant),
+    )
+    .option(
+      '--weight <share>',
+      'initial traffic share of a new challenger (0 = shadow)',
+      fraction,
+      DEFAULT_RETRAIN.initialWeight,
+    )
     .option(
       '--max-drop <fraction>',
       'largest subheading top-1 drop against the champion the gate accepts',
       fraction,
-      0.01,
+      DEFAULT_RETRAIN.gate.maxDrop,
     )
-    .option('--floor <fraction>', 'lowest subheading top-1 the gate accepts', fraction, 0.3)
+    .option(
+      '--floor <fraction>',
+      'lowest subheading top-1 the gate accepts',
+      fraction,
+      DEFAULT_RETRAIN.gate.floor,
+    )
     .option('--epochs <n>', "override the variant's epoch count", (v) => Number(v))
     .option('--without-default-corpus', 'train on feedback and the new files only')
     .addHelpText(
@@ -44,7 +60,6 @@ Examples:
     .action(async (files: string[], opts) => {
       const home = hscodeHome();
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      if (!isVariantName(opts.variant)) throw new Error(`unknown variant "${opts.variant}"`);
       const incoming = join(home, storeKeys.incomingData);
       mkdirSync(incoming, { recursive: true });
       for (const file of files) copyFileSync(file, join(incoming, basename(file)));
@@ -90,7 +105,7 @@ function promoteCommand(): Command {
       'after',
       `
 Feedback is joined with the predictions it rates, per arm; an always-valid sequential test
-(mSPRT, alpha 0.05, at least 200 feedback events per arm) and latency guardrails decide, so
+(mSPRT, alpha ${SEQUENTIAL_TEST_DEFAULTS.alpha}, at least ${SEQUENTIAL_TEST_DEFAULTS.minSamplesPerArm} feedback events per arm) and latency guardrails decide, so
 running this as often as you like does not inflate false promotions. Decisions and their
 numbers land in the registry history ("hscode models history").
 

@@ -28,7 +28,8 @@ export interface ValidPredictRequest {
 
 export const DEFAULT_LIMITS: PredictLimits = { maxItems: 256, maxChars: 1000 };
 export const DEFAULT_TOP_K = 5;
-const MAX_KEY_LENGTH = 256;
+/** Characters of a routing key; the HTTP schema and the core's own check both use this. */
+export const MAX_KEY_LENGTH = 256;
 
 /**
  * Checks a request as it arrives from JSON (so nothing about its types is assumed) and throws

@@ -1,7 +1,7 @@
 import type { SchemaObject } from 'ajv';
 import { MAX_TOP_K } from '../core/classifier';
 import { MAX_NOTE_LENGTH } from '../core/feedback';
-import { DEFAULT_LIMITS, DEFAULT_TOP_K, type PredictLimits } from '../core/predict-request';
+import { DEFAULT_LIMITS, DEFAULT_TOP_K, MAX_KEY_LENGTH, type PredictLimits } from '../core/predict-request';
 
 /**
  * The public API's JSON Schemas (2020-12, the dialect of OpenAPI 3.1). The request schemas are
@@ -10,7 +10,6 @@ import { DEFAULT_LIMITS, DEFAULT_TOP_K, type PredictLimits } from '../core/predi
  * the tests.
  */
 
-export const MAX_KEY_LENGTH = 256;
 /** Long enough for "6109.10.00.12" with generous spacing; anything longer is not a code. */
 export const MAX_CODE_LENGTH = 40;
 

@@ -7,45 +7,23 @@ import { DescriptionEncoder } from '../../models/encoder';
 import type { ModelRef } from '../../models/model-ref';
 import type { ScoreSummary } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
-import { getVariant, type VariantName } from '../../models/variants';
+import { getVariant } from '../../models/variants';
 import { buildDefaultCorpus } from '../../training/corpus';
 import type { LabelledRow } from '../../training/dataset';
 import { evaluateRows, headline } from '../../training/evaluate-artifact';
 import { LabelIndex, ingestFiles } from '../../training/ingest';
 import { stratifiedSplit } from '../../training/split';
-import { DEFAULT_SEED, trainModel, type TrainOptions } from '../../training/train';
+import { trainModel, type TrainOptions } from '../../training/train';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
 import type { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { feedbackTrainingRows } from './feedback-rows';
 import { claimContent } from './retrain-claim';
-import { applyGate, DEFAULT_GATE, type GateConfig, type GateResult } from './retrain-gate';
+import { DEFAULT_RETRAIN, type RetrainConfig } from './retrain-config';
+import { applyGate, type GateResult } from './retrain-gate';
 
 /** Where a test makes the job die, to prove that a crash leaves the registry as it was. */
 export type RetrainStep = 'before-export' | 'after-upload' | 'before-state-write';
-
-export interface RetrainConfig {
-  variant: VariantName;
-  gate: GateConfig;
-  /** New challengers start with this share of traffic (0 = register as shadow). */
-  initialWeight: number;
-  /** Train on the default corpus as well as feedback and the new file. */
-  withDefaultCorpus: boolean;
-  seed: number;
-  /** A claim older than this from a run that never finished may be taken over. */
-  staleClaimMs: number;
-  /** Overrides for tests and small machines (epochs, time budget). */
-  training?: TrainOptions['overrides'];
-}
-
-export const DEFAULT_RETRAIN: RetrainConfig = {
-  variant: 'textcnn',
-  gate: DEFAULT_GATE,
-  initialWeight: 0.1,
-  withDefaultCorpus: true,
-  seed: DEFAULT_SEED,
-  staleClaimMs: 60 * 60 * 1000,
-};
 
 export type RetrainOutcome =
   | { status: 'skipped'; reason: string }

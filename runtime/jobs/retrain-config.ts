@@ -1,0 +1,31 @@
+import type { Variant, VariantName } from '../../models/variants';
+import { DEFAULT_VARIANT } from '../../models/variants';
+import { DEFAULT_SEED } from '../../training/defaults';
+import { DEFAULT_GATE, type GateConfig } from './retrain-gate';
+
+export interface RetrainConfig {
+  variant: VariantName;
+  gate: GateConfig;
+  /** New challengers start with this share of traffic (0 = register as shadow). */
+  initialWeight: number;
+  /** Train on the default corpus as well as feedback and the new file. */
+  withDefaultCorpus: boolean;
+  seed: number;
+  /** A claim older than this from a run that never finished may be taken over. */
+  staleClaimMs: number;
+  /** Overrides for tests and small machines (epochs, time budget). */
+  training?: Partial<Variant['training']>;
+}
+
+/**
+ * The retrain job's defaults, apart from the job so that the command line can show them in
+ * `--help` without loading TensorFlow.js.
+ */
+export const DEFAULT_RETRAIN: RetrainConfig = {
+  variant: DEFAULT_VARIANT,
+  gate: DEFAULT_GATE,
+  initialWeight: 0.1,
+  withDefaultCorpus: true,
+  seed: DEFAULT_SEED,
+  staleClaimMs: 60 * 60 * 1000,
+};
