@@ -4,7 +4,9 @@
  * full-size Text-CNN (default-corpus vocabulary, every HS 2022 subheading as a class). The weights
  * are seeded random: inference costs the same as for trained weights of the same shape.
  *
- *   npx tsx bench/predict-latency.ts [--model-home DIR --variant V --version X]
+ *   npx tsx bench/predict-latency.ts [--model-home DIR [--variant V --version X]]
+ *
+ * With --model-home it measures that store's champion (or the model named).
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -12,14 +14,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '@tensorflow/tfjs';
+import { ARTIFACT_FILES } from '../models/artifact';
 import { DescriptionEncoder } from '../models/encoder';
 import { loadNomenclature } from '../models/hs/nomenclature';
+import { modelRefKey, type ModelRef } from '../models/model-ref';
+import { storeKeys } from '../models/store-layout';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import { PredictService } from '../runtime/core/predict-service';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { writeFixtureModel } from '../tests/helpers/model-fixture';
 import { buildDefaultCorpus } from '../training/corpus';
+import { benchModelRef } from './bench-model';
 import { buildModel } from '../training/model/build';
 import { loadTensorflow } from '../training/tf/load';
 
@@ -55,8 +61,10 @@ async function main(): Promise<void> {
 
   let home = flag('--model-home');
   const trainedModel = home !== undefined;
-  let ref = { variant: flag('--variant') ?? '', version: flag('--version') ?? '' };
-  if (!home) {
+  let ref: ModelRef;
+  if (home) {
+    ref = await benchModelRef(home, { variant: flag('--variant'), version: flag('--version') });
+  } else {
     home = mkdtempSync(join(tmpdir(), 'hscode-bench-predict-'));
     const fixture = await writeFixtureModel(home, {
       shrink: false,
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
     `# ${cpus().length} × ${cpus()[0]?.model} · node ${process.version} · onnxruntime-node ${ort.env.versions.node}`,
   );
   console.log(
-    `model ${ref.variant}/${ref.version}: ${(manifest.onnx.bytes / 1e6).toFixed(1)} MB ONNX, ` +
+    `model ${modelRefKey(ref)}: ${(manifest.onnx.bytes / 1e6).toFixed(1)} MB ONNX, ` +
       `${manifest.labels.count} classes, vocabulary ${manifest.encoder.vocabularySize}, ` +
       `embedding rows ${manifest.encoder.inputDim}, sequence ${manifest.encoder.maxLength}, 1 intra-op thread`,
   );
@@ -88,7 +96,9 @@ async function main(): Promise<void> {
 
   const length = manifest.encoder.maxLength;
   const session = await ort.InferenceSession.create(
-    new Uint8Array((await store.get(`models/${ref.variant}/${ref.version}/model.onnx`))?.body ?? []),
+    new Uint8Array(
+      (await store.get(storeKeys.modelFile(ref.variant, ref.version, ARTIFACT_FILES.onnx)))?.body ?? [],
+    ),
     {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
@@ -130,7 +140,7 @@ async function main(): Promise<void> {
   const encoder = new DescriptionEncoder(
     JSON.parse(
       Buffer.from(
-        (await store.get(`models/${ref.variant}/${ref.version}/encoder.json`))?.body ?? [],
+        (await store.get(storeKeys.modelFile(ref.variant, ref.version, ARTIFACT_FILES.encoder)))?.body ?? [],
       ).toString(),
     ),
   );
