@@ -2,6 +2,30 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The layers of the layout table, and what each may import (tests, beside the code or under
+// tests/, may import anything). `models` ← `training` ← `runtime`, packaged by `infra`, which may
+// read only `models`; the policy pack stands alone.
+const FOLDERS = ['models', 'training', 'runtime', 'cli', 'infra', 'policies', 'bench', 'tests', 'scripts'];
+const outside = (allowed) => FOLDERS.filter((folder) => !allowed.includes(folder));
+const boundary = (files, forbidden, why, options = {}) => ({
+  files,
+  ignores: ['**/*.test.ts', ...(options.ignores ?? [])],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+            message: why,
+            ...(options.allowTypeImports && { allowTypeImports: true }),
+          },
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,6 +51,28 @@ export default tseslint.config(
     files: ['*.js'],
     languageOptions: { globals: globals.node, sourceType: 'commonjs' },
   },
+  boundary(
+    ['models/**/*.ts'],
+    outside(['models']),
+    'models/ is the model contract: it imports nothing else of ours.',
+  ),
+  boundary(['training/**/*.ts'], outside(['models', 'training']), 'training/ may import only models/.'),
+  boundary(
+    ['runtime/**/*.ts'],
+    outside(['models', 'runtime']),
+    'runtime/ may import models/; only the retrain job may import training/, so no inference path loads TensorFlow.js.',
+    { ignores: ['runtime/jobs/retrain.ts', 'runtime/jobs/retrain-config.ts'], allowTypeImports: true },
+  ),
+  boundary(
+    ['infra/**/*.ts'],
+    outside(['models', 'infra']),
+    'infra/ packages the runtime but never imports it: it may import only models/.',
+  ),
+  boundary(
+    ['policies/**/*.ts'],
+    outside(['policies']),
+    'The policy pack stands alone: it imports nothing else of ours.',
+  ),
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

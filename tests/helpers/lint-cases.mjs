@@ -1,0 +1,17 @@
+// Lints snippets as if each sat at a given path, with the project's own ESLint configuration, and
+// prints the import-boundary messages per case as JSON. A child process because ESLint loads its
+// flat config with a dynamic import, which jest's module sandbox does not allow.
+import { ESLint } from 'eslint';
+
+const cases = JSON.parse(process.argv[2]);
+const eslint = new ESLint({ cwd: process.cwd() });
+const results = [];
+for (const { filePath, code } of cases) {
+  const [result] = await eslint.lintText(code, { filePath });
+  results.push(
+    result.messages
+      .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+      .map((m) => m.message),
+  );
+}
+process.stdout.write(JSON.stringify(results));
