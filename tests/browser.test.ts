@@ -214,6 +214,36 @@ describe('the classification page', () => {
     expect(await page.locator('#error').textContent()).toBe(`Line 3: ${error.message}`);
   });
 
+  it('highlights the very characters each explained word came from, whatever normalisation made of it', async () => {
+    // One word per line where one rule makes it (possessive, hyphen and plural, percentage,
+    // spelling, unit), and two-word lines for inches and a unit glued to its number.
+    const lines = ["Men's", 'T-Shirts', '%', 'Colour', 'Kgs', '15"', '500g'];
+    await page.getByLabel('Product descriptions').fill(lines.join('\n'));
+    const { body } = await predictionsAfter(() =>
+      page.getByLabel('Product descriptions').press('Control+Enter'),
+    );
+    const marksOf = async (i: number) =>
+      (await cards().nth(i).locator('mark.hl, mark.hl-neg').allTextContents()).sort();
+    expect(await marksOf(0)).toEqual(['Men']);
+    expect(await marksOf(1)).toEqual(['T-Shirts']);
+    expect(await marksOf(2)).toEqual(['%']);
+    expect(await marksOf(3)).toEqual(['Colour']);
+    expect(await marksOf(4)).toEqual(['Kgs']);
+    for (const i of [5, 6]) {
+      const text = lines[i] as string;
+      const explanation = body.predictions[i]?.explanation ?? [];
+      const strongest = Math.max(...explanation.map((w) => Math.abs(w.weight)));
+      const shown = explanation.filter((w) => Math.abs(w.weight) >= 0.05 * strongest);
+      expect(shown.length).toBeGreaterThan(0);
+      expect(await marksOf(i)).toEqual(
+        shown.flatMap((w) => w.spans.map((span) => text.slice(span.start, span.end))).sort(),
+      );
+    }
+    const words = (i: number) => body.predictions[i]?.explanation?.map((w) => w.word).sort();
+    expect(words(5)).toEqual(['<num2>', 'inch']);
+    expect(words(6)).toEqual(['<num3>', 'g']);
+  });
+
   it('sends more than 256 descriptions in several requests the API accepts, in order', async () => {
     const lines = Array.from({ length: 300 }, (_, i) => `cotton knitted t-shirt lot ${i + 1}`);
     const sizes: number[] = [];

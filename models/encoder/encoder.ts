@@ -1,5 +1,5 @@
 import { fnv1a } from './hash';
-import { NORMALISER_VERSION, tokenize } from './normalise';
+import { NORMALISER_VERSION, tokenize, tokenizeWithSpans } from './normalise';
 
 /**
  * Everything the runtime needs to turn text into the model's input ids, stored in the
@@ -104,6 +104,21 @@ export class DescriptionEncoder {
       }
     }
     return { ids, wordOfToken, words, unknownWords };
+  }
+
+  /**
+   * Where each word `encode` keeps came from in the original text: every occurrence's
+   * [start, end) UTF-16 offsets, by word. Explanations carry these so a page can highlight the
+   * typed characters without normalising anything itself.
+   */
+  wordSpans(text: string): Map<string, Array<{ start: number; end: number }>> {
+    const spans = new Map<string, Array<{ start: number; end: number }>>();
+    for (const { word, start, end } of tokenizeWithSpans(text).slice(0, this.config.maxWords)) {
+      const list = spans.get(word);
+      if (list) list.push({ start, end });
+      else spans.set(word, [{ start, end }]);
+    }
+    return spans;
   }
 
   /** A batch as one row-major [texts.length, maxLength] buffer, ready for a tensor. */

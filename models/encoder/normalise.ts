@@ -1,3 +1,5 @@
+import { foldGraphemes, replaceMapped, type MappedText } from './mapped-text';
+
 /**
  * Text normalisation shared by training and serving. Any change here changes what a model
  * sees, so it is versioned: bump NORMALISER_VERSION and the manifest records it.
@@ -115,22 +117,37 @@ const STOP_WORDS = new Set([
   'are',
 ]);
 
+/** A run of letters, or a number with an optional decimal part. */
+const RAW_TOKEN = /[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu;
+
+// Each rule is a global pattern and its replacement ($1… keep their characters' origins).
+const RULES: ReadonlyArray<readonly [RegExp, string]> = [
+  // Possessives: "men's" and "mens" mean the same to a tariff.
+  [/(\p{L})['’]s\b/gu, '$1'],
+  [/['’]/g, ''],
+  // "t-shirt", "x-ray", "e-bike": a short prefix glued by a hyphen is one word.
+  [/\b(\p{L}{1,2})-(\p{L})/gu, '$1$2'],
+  // "100%" → "100 percent", "500g" → "500 g", "3.5" → "3 5" is avoided by keeping decimals.
+  [/%/g, ' percent '],
+  [/(\d)([\p{L}"])/gu, '$1 $2'],
+  [/(\d)\s*"/g, '$1 inch '],
+];
+
 /** Lower-cased, NFKC-folded text with units and numbers made explicit; no tokenisation yet. */
 export function normaliseText(raw: string): string {
-  return (
-    raw
-      .normalize('NFKC')
-      .toLowerCase()
-      // Possessives: "men's" and "mens" mean the same to a tariff.
-      .replace(/(\p{L})['’]s\b/gu, '$1')
-      .replace(/['’]/g, '')
-      // "t-shirt", "x-ray", "e-bike": a short prefix glued by a hyphen is one word.
-      .replace(/\b(\p{L}{1,2})-(\p{L})/gu, '$1$2')
-      // "100%" → "100 percent", "500g" → "500 g", "3.5" → "3 5" is avoided by keeping decimals.
-      .replace(/%/g, ' percent ')
-      .replace(/(\d)([\p{L}"])/gu, '$1 $2')
-      .replace(/(\d)\s*"/g, '$1 inch ')
-  );
+  let text = raw.normalize('NFKC').toLowerCase();
+  for (const [pattern, replacement] of RULES) text = text.replace(pattern, replacement);
+  return text;
+}
+
+/**
+ * The same normalisation, mapped to the original text. Slower (it tracks every character), so
+ * only explanations use it; a test holds both to the same words on the whole corpus.
+ */
+function normaliseMapped(raw: string): MappedText {
+  let text = foldGraphemes(raw, (grapheme) => grapheme.normalize('NFKC').toLowerCase());
+  for (const [pattern, replacement] of RULES) text = replaceMapped(text, pattern, replacement);
+  return text;
 }
 
 /** A number becomes a magnitude class, so "500 g" and "750 g" share a token but "5 kg" does not. */
@@ -149,23 +166,50 @@ function singular(word: string): string {
   return word;
 }
 
+/** A word the model sees and the characters of the original text it came from. */
+export interface TokenWithSpan {
+  word: string;
+  /** UTF-16 offsets into the original description: [start, end). */
+  start: number;
+  end: number;
+}
+
+/**
+ * The words of a description, in order, after normalisation, stop-word removal and folding, each
+ * with the span of the original text it came from ("Men's" → men at 0–5, "500g" → <num3> and g).
+ */
+export function tokenizeWithSpans(raw: string): TokenWithSpan[] {
+  const normalised = normaliseMapped(raw);
+  const tokens: TokenWithSpan[] = [];
+  for (const match of normalised.text.matchAll(RAW_TOKEN)) {
+    const word = wordOf(match[0]);
+    if (word === undefined) continue;
+    const last = match.index + match[0].length - 1;
+    tokens.push({
+      word,
+      start: normalised.start[match.index] as number,
+      end: normalised.end[last] as number,
+    });
+  }
+  return tokens;
+}
+
 /** The words of a description, in order, after normalisation, stop-word removal and folding. */
 export function tokenize(raw: string): string[] {
   const words: string[] = [];
-  for (const match of normaliseText(raw).matchAll(/[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu)) {
-    const token = match[0];
-    if (/^\d/.test(token)) {
-      words.push(numberToken(token));
-      continue;
-    }
-    if (STOP_WORDS.has(token)) continue;
-    const unit = UNITS[token];
-    if (unit) {
-      words.push(unit);
-      continue;
-    }
-    const folded = SPELLING[token] ?? token;
-    words.push(SPELLING[singular(folded)] ?? singular(folded));
+  for (const match of normaliseText(raw).matchAll(RAW_TOKEN)) {
+    const word = wordOf(match[0]);
+    if (word !== undefined) words.push(word);
   }
   return words;
+}
+
+/** What one raw token becomes for the model; undefined for a stop word. */
+function wordOf(token: string): string | undefined {
+  if (/^\d/.test(token)) return numberToken(token);
+  if (STOP_WORDS.has(token)) return undefined;
+  const unit = UNITS[token];
+  if (unit) return unit;
+  const folded = SPELLING[token] ?? token;
+  return SPELLING[singular(folded)] ?? singular(folded);
 }

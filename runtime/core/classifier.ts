@@ -14,8 +14,12 @@ export interface Candidate {
 
 /** How much a word raised the top code's probability (negative: it pulled away from it). */
 export interface WordWeight {
+  /** The word as the model sees it (lower-cased, singular, units folded: "inch", "<num3>"). */
   word: string;
+  /** How much the top code's probability drops without this word. */
   weight: number;
+  /** Every place in the original description this word came from: UTF-16 [start, end). */
+  spans: Array<{ start: number; end: number }>;
 }
 
 export interface Prediction {

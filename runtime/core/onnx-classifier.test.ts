@@ -123,6 +123,23 @@ describe('OnnxClassifier', () => {
     }
   });
 
+  it('says where in the description each explained word came from, every occurrence', async () => {
+    const text = 'Fish, FISH: 100% live trout 15"';
+    const [explained] = await classifier.predict([text], { topK: 1, explain: true });
+    const typed = Object.fromEntries(
+      (explained?.explanation ?? []).map((w) => [w.word, w.spans.map((s) => text.slice(s.start, s.end))]),
+    );
+    expect(typed).toEqual({
+      fish: ['Fish', 'FISH'],
+      '<num3>': ['100'],
+      percent: ['%'],
+      live: ['live'],
+      trout: ['trout'],
+      '<num2>': ['15'],
+      inch: ['"'],
+    });
+  });
+
   it('gives the same explanations when the rows are split over several runs', async () => {
     const small = await OnnxClassifier.load(store, fixture.ref, { maxRowsPerRun: 3 });
     const whole = await classifier.predict(texts, { topK: 2, explain: true });

@@ -155,7 +155,7 @@ export class OnnxClassifier implements Classifier {
     const predictions: Prediction[] = new Array(texts.length);
     const topOf = new Int32Array(texts.length);
     const topProbability = new Float32Array(texts.length);
-    const explanations: WordWeight[][] = explain ? encoded.map(() => []) : [];
+    const explanations: Array<Array<Omit<WordWeight, 'spans'>>> = explain ? encoded.map(() => []) : [];
     // Descriptions come first, so every occlusion row is read after its description's top code is known.
     await this.score(rows, (probabilities, row) => {
       const i = plan.text[row] as number;
@@ -172,7 +172,10 @@ export class OnnxClassifier implements Classifier {
     });
     if (explain) {
       predictions.forEach((prediction, i) => {
-        prediction.explanation = (explanations[i] ?? []).sort((a, b) => b.weight - a.weight);
+        const spans = this.encoder.wordSpans(texts[i] as string);
+        prediction.explanation = (explanations[i] ?? [])
+          .map((w) => ({ ...w, spans: spans.get(w.word) ?? [] }))
+          .sort((a, b) => b.weight - a.weight);
       });
     }
     return predictions;

@@ -131,8 +131,28 @@ export const predictResponseSchema: SchemaObject = {
             type: 'array',
             items: {
               type: 'object',
-              properties: { word: { type: 'string' }, weight: { type: 'number' } },
-              required: ['word', 'weight'],
+              properties: {
+                word: {
+                  description: 'The word as the model sees it (lower-cased, singular, units folded).',
+                  type: 'string',
+                },
+                weight: { type: 'number' },
+                spans: {
+                  description:
+                    'Where the word came from in the description as sent: UTF-16 offsets, end exclusive, one per occurrence.',
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      start: { type: 'integer', minimum: 0 },
+                      end: { type: 'integer', minimum: 0 },
+                    },
+                    required: ['start', 'end'],
+                    additionalProperties: false,
+                  },
+                },
+              },
+              required: ['word', 'weight', 'spans'],
               additionalProperties: false,
             },
           },

@@ -4,7 +4,8 @@
 /**
  * @typedef {{ hs6: string, hs4: string, hs2: string, probability: number, description: string,
  *   headingDescription: string, chapterDescription: string }} Candidate
- * @typedef {{ word: string, weight: number }} WordWeight
+ * @typedef {{ start: number, end: number }} Span  UTF-16 offsets into the description as sent
+ * @typedef {{ word: string, weight: number, spans: Span[] }} WordWeight
  * @typedef {{ predictionId: string, variant: string, modelVersion: string, modelSha256: string,
  *   needsReview: boolean, candidates: Candidate[], explanation?: WordWeight[] }} Prediction
  * @typedef {{ text: string, line: number }} Item  a description and its line in the textarea
@@ -138,31 +139,6 @@ function descriptionsFromCsv(/** @type {string} */ text) {
 
 // ---- Explanation highlights --------------------------------------------------------------------
 
-/** The service's own plural folding, so "shirts" in the text meets "shirt" in the explanation. */
-function singular(/** @type {string} */ word) {
-  if (word.length <= 3 || !/^[a-z]+$/.test(word) || /(ss|us|is|ous)$/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (/(ches|shes|xes|sses|zes)$/.test(word)) return word.slice(0, -2);
-  return word.endsWith('s') ? word.slice(0, -1) : word;
-}
-
-/** The model's words inside one span of the original text ("Men's" → men, "500g" → <num3>, g). */
-function modelWordsOf(/** @type {string} */ span) {
-  const normalised = span
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/(\p{L})['’]s\b/gu, '$1')
-    .replace(/['’]/g, '')
-    .replace(/\b(\p{L}{1,2})-(\p{L})/gu, '$1$2')
-    .replace(/%/g, ' percent ')
-    .replace(/(\d)(\p{L})/gu, '$1 $2');
-  return Array.from(normalised.matchAll(/[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu), ([token]) => {
-    if (!/^\d/.test(token)) return singular(token);
-    const integerPart = (token.split(/[.,]/)[0] ?? '').replace(/^0+(?=\d)/, '');
-    return `<num${Math.min(integerPart.length, 6)}>`;
-  });
-}
-
 /** A weight is a change of probability: shown in percentage points, unsigned when it rounds to 0. */
 function signedPoints(/** @type {number} */ weight) {
   const points = Math.abs(weight * 100).toFixed(1);
@@ -172,28 +148,46 @@ function signedPoints(/** @type {number} */ weight) {
 /** The model's number tokens in words: "<num3>" is any 3-digit number. */
 const readableWord = (/** @type {string} */ word) => word.replace(/^<num(\d)>$/, '$1-digit number');
 
+/**
+ * The weight that marks each character: the strongest of the explained words whose spans cover it.
+ * The service says where each word came from, so the page never re-implements its normalisation.
+ */
+function characterWeights(/** @type {string} */ text, /** @type {WordWeight[]} */ explanation) {
+  /** @type {(number | undefined)[]} */
+  const weights = new Array(text.length).fill(undefined);
+  for (const { weight, spans } of explanation) {
+    for (const { start, end } of spans) {
+      for (let i = Math.max(0, start); i < Math.min(end, text.length); i++) {
+        const current = weights[i];
+        if (current === undefined || Math.abs(weight) > Math.abs(current)) weights[i] = weight;
+      }
+    }
+  }
+  return weights;
+}
+
 /** The description with each explained word marked, four shades by its weight's strength. */
 function highlightedText(/** @type {string} */ text, /** @type {WordWeight[]} */ explanation) {
-  const weights = new Map(explanation.map(({ word, weight }) => [word, weight]));
   const strongest = Math.max(...explanation.map(({ weight }) => Math.abs(weight)), 0);
+  const shown = explanation.filter(({ weight }) => strongest > 0 && Math.abs(weight) / strongest >= 0.05);
+  const weights = characterWeights(text, shown);
   const fragment = document.createDocumentFragment();
-  let last = 0;
-  for (const match of text.matchAll(/[\p{L}\p{M}\d]+(?:['’-][\p{L}\p{M}\d]+)*%?/gu)) {
-    const found = modelWordsOf(match[0])
-      .map((word) => weights.get(word))
-      .filter((w) => w !== undefined);
-    const weight = found.reduce((best, w) => (Math.abs(w) > Math.abs(best) ? w : best), 0);
-    const strength = strongest > 0 ? Math.abs(weight) / strongest : 0;
-    if (strength < 0.05) continue;
-    const start = /** @type {number} */ (match.index);
-    fragment.append(text.slice(last, start));
-    const level = Math.min(4, Math.ceil(strength * 4));
-    const mark = element('mark', `hl ${weight > 0 ? `hl-${level}` : 'hl-neg'}`, match[0]);
-    mark.title = `${signedPoints(weight)} for the top code`;
-    fragment.append(mark);
-    last = start + match[0].length;
+  let start = 0;
+  while (start < text.length) {
+    const weight = weights[start];
+    let end = start + 1;
+    while (end < text.length && weights[end] === weight) end++;
+    const piece = text.slice(start, end);
+    if (weight === undefined) {
+      fragment.append(piece);
+    } else {
+      const level = Math.min(4, Math.ceil((Math.abs(weight) / strongest) * 4));
+      const mark = element('mark', `hl ${weight > 0 ? `hl-${level}` : 'hl-neg'}`, piece);
+      mark.title = `${signedPoints(weight)} for the top code`;
+      fragment.append(mark);
+    }
+    start = end;
   }
-  fragment.append(text.slice(last));
   return fragment;
 }
 
