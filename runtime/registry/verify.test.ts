@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelRefKey } from '../../models/model-ref';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
-import type { ModelRef } from '../../models/model-ref';
+import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { LocalObjectStore } from '../store/local-store';
 import { hashOfEntry, readHistory, serialiseEntry } from './history';
 import { Registry } from './registry';
