@@ -43,6 +43,12 @@ export const FUNCTION_ENV = {
   auth: 'HSCODE_AUTH',
   /** `1` keeps description texts in audit and feedback records; otherwise only their sha256. */
   recordText: 'HSCODE_RECORD_TEXT',
+  /** The code the bundle was built from (git commit), recorded in the manifests the retrain job writes. */
+  codeVersion: 'HSCODE_CODE_VERSION',
+  /** Retrain function only: override the variant's epoch count (small deployments, smoke tests). */
+  retrainEpochs: 'HSCODE_RETRAIN_EPOCHS',
+  /** Retrain function only: `0` trains on feedback and the new file without the default corpus. */
+  retrainWithDefaultCorpus: 'HSCODE_RETRAIN_WITH_DEFAULT_CORPUS',
 } as const;
 
 export type AuthMode = 'iam' | 'public';

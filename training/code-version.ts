@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { FUNCTION_ENV } from '../models/deployment';
 import { projectRoot } from '../models/paths';
 
 /**
@@ -6,7 +7,8 @@ import { projectRoot } from '../models/paths';
  * names the code that trained it. Deployed bundles set HSCODE_CODE_VERSION instead.
  */
 export function codeVersion(): string {
-  if (process.env.HSCODE_CODE_VERSION) return process.env.HSCODE_CODE_VERSION;
+  const deployed = process.env[FUNCTION_ENV.codeVersion];
+  if (deployed) return deployed;
   try {
     const git = (...args: string[]) =>
       execFileSync('git', args, {

@@ -26,7 +26,8 @@ export interface FeedbackRecord {
   prediction: {
     variant: string;
     version: string;
-    modelSha256: string;
+    /** Absent when the jobs matched the prediction from the audit trail (see matchPredictions). */
+    modelSha256?: string;
     time: string;
     topK: AuditCandidate[];
     /** Only when the deployment records description texts. */

@@ -21,11 +21,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
 /**
- * The page's folder: runtime/web beside this module's folder when run from the sources, or the
- * sources' runtime/web when run from the compiled build (tsc does not copy the page into dist/).
+ * The page's folder: `web/` beside a function bundle's entry file, runtime/web beside this
+ * module's folder when run from the sources, or the sources' runtime/web when run from the
+ * compiled build (tsc does not copy the page into dist/).
  */
 export function defaultWebRoot(moduleDir = __dirname): string {
   const candidates = [
+    resolve(moduleDir, 'web'),
     resolve(moduleDir, '..', 'web'),
     resolve(moduleDir, '..', '..', '..', 'runtime', 'web'),
   ];

@@ -34,6 +34,29 @@ export async function readFeedback(store: ObjectStore, since?: string): Promise<
   return [...newest.values()].filter((record) => !since || record.receivedAt >= since);
 }
 
+/**
+ * Feedback the receiving instance could not match to its prediction, matched with the audit trail
+ * the jobs read anyway: a function instance remembers only its own recent predictions, and a
+ * correction often reaches another instance than the one that answered.
+ */
+export function matchPredictions(
+  feedback: readonly FeedbackRecord[],
+  audit: readonly LiveRecord[],
+): FeedbackRecord[] {
+  const unmatched = new Set(feedback.filter((f) => !f.prediction).map((f) => f.predictionId));
+  if (unmatched.size === 0) return [...feedback];
+  const served = new Map<string, LiveRecord>();
+  for (const record of audit) {
+    if (!record.shadow && unmatched.has(record.predictionId)) served.set(record.predictionId, record);
+  }
+  return feedback.map((f) => {
+    const record = f.prediction ? undefined : served.get(f.predictionId);
+    if (!record) return f;
+    const { variant, version, time, topK } = record;
+    return { ...f, prediction: { variant, version, time, topK } };
+  });
+}
+
 /** The local audit trail's newest `days` files, read once; see LocalAuditTrail for repeated reads. */
 export function readLocalAudit(home: string, days = 7): Promise<LiveRecord[]> {
   return new LocalAuditTrail(home, days).read();

@@ -8,7 +8,7 @@ import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
 import { decideRamp, type RampAction, type RampConfig } from '../stats/ramp';
 import { sequentialTest, type SequentialTestConfig } from '../stats/sequential-test';
 import type { ObjectStore } from '../store/object-store';
-import { p99, readFeedback } from './live-outcomes';
+import { matchPredictions, p99, readFeedback } from './live-outcomes';
 
 export interface PromoteConfig {
   test?: SequentialTestConfig;
@@ -85,11 +85,12 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
   const log = input.log ?? (() => undefined);
   const state = await registry.read();
   if (state.challengers.length === 0) return [];
-  const [history, feedback, audit] = await Promise.all([
+  const [history, stored, audit] = await Promise.all([
     readHistory(store),
     readFeedback(store),
     input.audit(),
   ]);
+  const feedback = matchPredictions(stored, audit);
 
   const evaluations: ChallengerEvaluation[] = [];
   for (const challenger of state.challengers as WeightedModelRef[]) {

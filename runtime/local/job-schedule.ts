@@ -1,5 +1,4 @@
-import { runDriftCheck } from '../jobs/drift-check';
-import { runPromoteJob } from '../jobs/promote';
+import { runScheduledJobs } from '../jobs/scheduled-jobs';
 import { Registry } from '../registry/registry';
 import type { LiveRecord } from '../core/audit';
 import type { ObjectStore } from '../store/object-store';
@@ -29,10 +28,7 @@ export function scheduleJobs(options: {
   let running: Promise<void> | undefined;
   const runNow = (): Promise<void> => {
     const { audit } = options;
-    running ??= runPromoteJob({ store: options.store, registry, audit, log: options.log })
-      .then(() =>
-        runDriftCheck({ store: options.store, registry, audit, retrainOnAlarm: true, log: options.log }),
-      )
+    running ??= runScheduledJobs({ store: options.store, registry, audit, log: options.log })
       .then(() => undefined)
       .catch((err: unknown) => options.log(`scheduled jobs failed: ${errorMessage(err)}`))
       .finally(() => {

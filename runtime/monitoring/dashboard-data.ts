@@ -3,7 +3,7 @@ import { storeKeys } from '../../models/store-layout';
 import type { LiveRecord } from '../core/audit';
 import { modelRefKey, type ModelRef, bareModelRef } from '../../models/model-ref';
 import type { WeightedModelRef } from '../core/router';
-import { liveOutcomes, readFeedback, type LiveOutcomes } from '../jobs/live-outcomes';
+import { liveOutcomes, matchPredictions, readFeedback, type LiveOutcomes } from '../jobs/live-outcomes';
 import { readHistory } from '../registry/history';
 import { NoRegistryStateError, positionOf, type RegistryPosition } from '../registry/registry';
 import type { RegistryState } from '../registry/registry-state';
@@ -150,7 +150,7 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     readFeedback(sources.store, feedbackSince),
     sources.audit(),
   ]);
-  const outcomes = liveOutcomes(feedback, audit);
+  const outcomes = liveOutcomes(matchPredictions(feedback, audit), audit);
 
   const refs = new Map<string, ModelRef>();
   const add = (ref: ModelRef) => {

@@ -1,0 +1,95 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreAuditTrail } from '../jobs/store-audit-trail';
+import { LocalObjectStore } from '../store/local-store';
+import type { ObjectStore, PutOptions } from '../store/object-store';
+import type { AuditRecord } from './audit';
+import { StoreAuditSink } from './store-audit-sink';
+
+const record = (i: number, time = '2026-12-01T10:00:00.000Z'): AuditRecord => ({
+  predictionId: `p-${i}`,
+  time,
+  variant: 'textcnn',
+  version: 'textcnn-aaaaaaaaaaaa',
+  modelSha256: 'a'.repeat(64),
+  inputSha256: 'b'.repeat(64),
+  topK: [{ hs6: '610910', probability: 0.9 }],
+  latencyMs: 1,
+});
+
+const freshStore = () => new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-store-audit-')));
+const now = () => new Date('2026-12-01T12:00:00.000Z');
+
+describe('StoreAuditSink and StoreAuditTrail', () => {
+  it('stores each flush as new objects per day that the trail reads back in order', async () => {
+    const store = freshStore();
+    const sink = new StoreAuditSink(store, { instanceId: 'one', now });
+    sink.write(record(1, '2026-11-30T23:59:59.000Z'));
+    sink.write(record(2));
+    await sink.flush();
+    sink.write(record(3));
+    await sink.flush();
+    expect(await store.list('audit/2026-11-30/')).toHaveLength(1);
+    expect(await store.list('audit/2026-12-01/')).toHaveLength(2);
+    const trail = new StoreAuditTrail(store, { days: 2, now });
+    expect((await trail.read()).map((r) => r.predictionId)).toEqual(['p-1', 'p-2', 'p-3']);
+  });
+
+  it('never overwrites another instance: each object is created only if absent', async () => {
+    const store = freshStore();
+    const a = new StoreAuditSink(store, { instanceId: 'same', now });
+    const b = new StoreAuditSink(store, { instanceId: 'same', now });
+    a.write(record(1));
+    b.write(record(2));
+    await a.flush();
+    // Same instance id, time and sequence: the second write must fail, not replace the first.
+    await expect(b.flush()).rejects.toThrow(/already exists/);
+    b.write(record(3));
+    await b.flush(); // the next sequence number is free: the kept record goes out with it
+    const ids = (await new StoreAuditTrail(store, { days: 1, now }).read()).map((r) => r.predictionId).sort();
+    expect(ids).toEqual(['p-1', 'p-2', 'p-3']);
+  });
+
+  it('keeps records a failed write could not store and writes them with the next flush', async () => {
+    const store = freshStore();
+    let fail = true;
+    const flaky: ObjectStore = {
+      get: (key) => store.get(key),
+      list: (prefix) => store.list(prefix),
+      delete: (key) => store.delete(key),
+      put: (key: string, body: Uint8Array | string, options?: PutOptions) => {
+        if (fail) return Promise.reject(new Error('service unavailable'));
+        return store.put(key, body, options);
+      },
+    };
+    const sink = new StoreAuditSink(flaky, { instanceId: 'x', now });
+    sink.write(record(1));
+    await expect(sink.flush()).rejects.toThrow(/unavailable/);
+    fail = false;
+    sink.write(record(2));
+    await sink.flush();
+    const ids = (await new StoreAuditTrail(store, { days: 1, now }).read()).map((r) => r.predictionId);
+    expect(ids).toEqual(['p-1', 'p-2']);
+  });
+
+  it('reads an object once per warm instance and forgets days that left the window', async () => {
+    const store = freshStore();
+    const sink = new StoreAuditSink(store, { instanceId: 'x', now });
+    sink.write(record(1, '2026-11-20T10:00:00.000Z'));
+    sink.write(record(2));
+    await sink.flush();
+    let gets = 0;
+    const counting: ObjectStore = {
+      ...store,
+      get: (key) => (gets++, store.get(key)),
+      list: (p) => store.list(p),
+      put: (k, b, o) => store.put(k, b, o),
+      delete: (k) => store.delete(k),
+    };
+    const trail = new StoreAuditTrail(counting, { days: 7, now });
+    expect((await trail.read()).map((r) => r.predictionId)).toEqual(['p-2']);
+    await trail.read();
+    expect(gets).toBe(1);
+  });
+});

@@ -1,0 +1,110 @@
+import { modelRefKey } from '../../models/model-ref';
+import { TRIGGER_PREFIXES } from '../../models/deployment';
+import { errorMessage } from '../core/errors';
+import { PredictService } from '../core/predict-service';
+import { StoreAuditSink } from '../core/store-audit-sink';
+import { createHttpHandler, type HttpHandler } from '../http/handler';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
+import { HttpMetrics } from '../http/metrics';
+import { errorResponse } from '../http/responses';
+import { runScheduledJobs, type ScheduledJobsResult } from '../jobs/scheduled-jobs';
+import { StoreAuditTrail } from '../jobs/store-audit-trail';
+import { buildDashboard } from '../monitoring/dashboard-data';
+import { Registry } from '../registry/registry';
+import { cachedRoutingState } from '../registry/registry-state';
+import type { ObjectStore } from '../store/object-store';
+import type { FunctionEnv } from './function-env';
+import { settle } from './settle';
+
+export type ObjectCreatedOutcome =
+  { status: 'skipped'; reason: string } | { status: 'done'; key: string; details: unknown };
+
+/**
+ * What the inference bundle's functions do, whatever cloud runs them: the cloud's entry module
+ * translates its events into these calls and nothing else. Each call resolves only after the
+ * work it started is durable (audit records stored, shadows scored).
+ */
+export interface InferenceHost {
+  /** One request to the public HTTP API (`POST /v1/predict`, `/v1/feedback`, `GET /v1/models`, …). */
+  http(request: HttpRequest): Promise<HttpResponse>;
+  /** An object was created; only `batch/in/` is this host's (other prefixes are skipped). */
+  objectCreated(key: string): Promise<ObjectCreatedOutcome>;
+  /** The schedule fired: the promote job, then the drift check. */
+  scheduled(): Promise<ScheduledJobsResult>;
+}
+
+export interface InferenceHostOptions {
+  store: ObjectStore;
+  env: FunctionEnv;
+  log?: (line: string) => void;
+  /** Batch predictions for an object under batch/in/ (see runtime/batch). */
+  batch?: (service: PredictService, key: string) => Promise<unknown>;
+}
+
+/**
+ * One function instance's state, made on first use and kept while the instance is warm: the
+ * predict service over the store (ONNX sessions, routing cache, recent predictions), its audit
+ * sink, the HTTP handler and the audit trail the jobs read.
+ */
+export function createInferenceHost(options: InferenceHostOptions): InferenceHost {
+  const { store, env } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const metrics = new HttpMetrics();
+  const routing = cachedRoutingState(store);
+  const trail = new StoreAuditTrail(store);
+  let instance: { service: PredictService; handler: HttpHandler } | undefined;
+
+  const open = () => {
+    if (instance) return instance;
+    const service = new PredictService({
+      store,
+      audit: new StoreAuditSink(store),
+      registry: routing,
+      recordText: env.recordText,
+      log: metrics.countingModelLoadFailures(log),
+    });
+    const handler = createHttpHandler({
+      service,
+      log,
+      metrics,
+      registry: routing,
+      dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: () => trail.read() }),
+    });
+    if (env.pinned) log(`deployment pinned ${modelRefKey(env.pinned)} (onnx sha256 ${env.pinned.sha256})`);
+    instance = { service, handler };
+    return instance;
+  };
+
+  return {
+    async http(request) {
+      const { service, handler } = open();
+      const settled = await settle(service, () => handler(request));
+      if (settled.ok) return settled.value;
+      log(`http: the answer's audit records could not be stored: ${errorMessage(settled.error)}`);
+      return errorResponse(
+        503,
+        'audit_unavailable',
+        'the answer could not be recorded in the audit trail; retry',
+        {
+          headers: { 'retry-after': '5' },
+        },
+      );
+    },
+
+    async objectCreated(key) {
+      if (!key.startsWith(TRIGGER_PREFIXES.batch)) {
+        return { status: 'skipped', reason: `${key} is not under ${TRIGGER_PREFIXES.batch}` };
+      }
+      if (!options.batch) return { status: 'skipped', reason: 'this host has no batch predictor' };
+      const { service } = open();
+      const batch = options.batch;
+      const settled = await settle(service, () => batch(service, key));
+      if (!settled.ok) throw settled.error;
+      return { status: 'done', key, details: settled.value };
+    },
+
+    async scheduled() {
+      return runScheduledJobs({ store, audit: () => trail.read(), log });
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
+import { readFunctionEnv } from '../functions/function-env';
+import { createRetrainHost, type RetrainHost } from '../functions/retrain-host';
+import type { StorageObjectData } from './http-request';
+import { openGcsStoreAt } from './store';
+
+let host: RetrainHost | undefined;
+
+/** Storage "finalized" → the retrain job; objects outside data/incoming/ are skipped. */
+cloudEvent('retrain', async (event: CloudEvent<StorageObjectData>) => {
+  const name = event.data?.name;
+  if (!name) return;
+  if (!host) {
+    const env = readFunctionEnv();
+    host = createRetrainHost({ store: openGcsStoreAt(env.store), env });
+  }
+  await host.objectCreated(name);
+});

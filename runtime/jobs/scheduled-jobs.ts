@@ -1,0 +1,28 @@
+import type { LiveRecord } from '../core/audit';
+import { Registry } from '../registry/registry';
+import type { ObjectStore } from '../store/object-store';
+import { runDriftCheck, type DriftCheckResult } from './drift-check';
+import { runPromoteJob, type ChallengerEvaluation } from './promote';
+
+export interface ScheduledJobsResult {
+  evaluations: ChallengerEvaluation[];
+  drift: DriftCheckResult;
+}
+
+/**
+ * What runs on the schedule, on every host: the promote job decides each challenger, then the
+ * drift check compares the champion's live traffic with its training baseline (and may queue the
+ * feedback collected so far for retraining).
+ */
+export async function runScheduledJobs(input: {
+  store: ObjectStore;
+  audit: () => Promise<readonly LiveRecord[]>;
+  log: (line: string) => void;
+  registry?: Registry;
+}): Promise<ScheduledJobsResult> {
+  const { store, audit, log } = input;
+  const registry = input.registry ?? new Registry(store, { actor: 'scheduled-jobs' });
+  const evaluations = await runPromoteJob({ store, registry, audit, log });
+  const drift = await runDriftCheck({ store, registry, audit, retrainOnAlarm: true, log });
+  return { evaluations, drift };
+}

@@ -1,0 +1,206 @@
+import { HttpRequest as AzureRequest, HttpResponse as AzureResponse } from '@azure/functions';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { FUNCTION_ENV } from '../models/deployment';
+import { releaseSharedSessions } from '../runtime/core/session-cache';
+import { startEmbeddedServer, type EmbeddedServer } from '../runtime/local/embedded-server';
+import type { LocalObjectStore } from '../runtime/store/local-store';
+import { fixtureModelSet } from './helpers/model-fixture';
+
+/**
+ * One table of requests against the four hosts of the same core: `hscode serve`, the Lambda
+ * handler (HTTP API payload 2.0 events), the Cloud Functions framework's real Express server, and
+ * the Azure Functions v4 handler. Status, headers and bodies must match the embedded server's;
+ * only what is different by nature (prediction ids, times, latencies) is masked.
+ */
+
+interface Exchange {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+type Call = (
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+) => Promise<Exchange>;
+
+// Hop-by-hop and per-response headers the hosts set themselves, not the API.
+const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+const apiHeaders = (headers: Iterable<[string, string]>) =>
+  Object.fromEntries(
+    [...headers].filter(([name]) => !TRANSPORT.has(name.toLowerCase())).map(([n, v]) => [n.toLowerCase(), v]),
+  );
+
+const masked = (body: string) =>
+  body
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
+    .replace(/"latencyMs":[0-9.e-]+/g, '"latencyMs":0')
+    .replace(/"receivedAt":"[^"]+"/g, '"receivedAt":"<time>"')
+    .replace(/feedback\/\d{4}-\d{2}-\d{2}\//g, 'feedback/<day>/');
+
+let store: LocalObjectStore;
+let embedded: EmbeddedServer;
+let gcpServer: Server;
+const hosts: Record<string, Call> = {};
+
+beforeAll(async () => {
+  store = await (await fixtureModelSet(1)).storeWithChampion();
+  process.env[FUNCTION_ENV.store] = store.root;
+  embedded = await startEmbeddedServer({
+    home: store.root,
+    port: 0,
+    host: '127.0.0.1',
+    jobsEveryMs: 0,
+    log: () => undefined,
+  });
+
+  const viaFetch =
+    (base: string): Call =>
+    async (method, path, headers, body) => {
+      const response = await fetch(`${base}${path}`, { method, headers, ...(body ? { body } : {}) });
+      return {
+        status: response.status,
+        headers: apiHeaders(response.headers.entries()),
+        body: await response.text(),
+      };
+    };
+  hosts.local = viaFetch(embedded.url);
+
+  const lambda = await import('../runtime/aws/handlers');
+  hosts.lambda = async (method, path, headers, body) => {
+    const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath,
+      rawQueryString,
+      headers,
+      requestContext: { http: { method, path: rawPath } },
+      body,
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    const result = await lambda.api(event);
+    const text = result.isBase64Encoded
+      ? Buffer.from(result.body ?? '', 'base64').toString('utf8')
+      : (result.body ?? '');
+    return {
+      status: result.statusCode ?? 0,
+      headers: apiHeaders(Object.entries(result.headers ?? {}).map(([n, v]) => [n, String(v)])),
+      body: text,
+    };
+  };
+
+  await import('../runtime/gcp/functions');
+  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+  // As the platform runs it: Express reads NODE_ENV once, when the framework builds its app.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  gcpServer = getTestServer('api');
+  process.env.NODE_ENV = nodeEnv;
+  await new Promise<void>((resolve) => gcpServer.listen(0, '127.0.0.1', resolve));
+  hosts.gcp = viaFetch(`http://127.0.0.1:${(gcpServer.address() as AddressInfo).port}`);
+
+  const azure = await import('../runtime/azure/functions');
+  hosts.azure = async (method, path, headers, body) => {
+    const request = new AzureRequest({
+      method,
+      url: `https://app.example${path}`,
+      headers,
+      ...(body ? { body: { string: body } } : {}),
+    });
+    const response = new AzureResponse(await azure.api(request));
+    return {
+      status: response.status,
+      headers: apiHeaders(response.headers.entries()),
+      body: await response.text(),
+    };
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await embedded?.close();
+  await new Promise((resolve) => gcpServer?.close(resolve));
+  await releaseSharedSessions();
+});
+
+const json = { 'content-type': 'application/json' };
+const TABLE: Array<[string, string, string, Record<string, string>, string]> = [
+  [
+    'a prediction',
+    'POST',
+    '/v1/predict',
+    json,
+    JSON.stringify({ descriptions: ['frozen shrimp', 'cotton t-shirt'], topK: 3 }),
+  ],
+  [
+    'an explained prediction',
+    'POST',
+    '/v1/predict',
+    json,
+    JSON.stringify({ descriptions: ["Men's 100% T-Shirts"], explain: true, key: 'k' }),
+  ],
+  ['a request without descriptions', 'POST', '/v1/predict', json, '{}'],
+  ['malformed JSON', 'POST', '/v1/predict', json, '{"descriptions": ["shrimp"'],
+  ['a body that is not JSON', 'POST', '/v1/predict', { 'content-type': 'text/plain' }, 'frozen shrimp'],
+  ['a topK out of range', 'POST', '/v1/predict', json, JSON.stringify({ descriptions: ['x'], topK: 99 })],
+  [
+    'too many descriptions',
+    'POST',
+    '/v1/predict',
+    json,
+    JSON.stringify({ descriptions: Array(257).fill('x') }),
+  ],
+  [
+    'a body over the size limit',
+    'POST',
+    '/v1/predict',
+    json,
+    JSON.stringify({ descriptions: ['x'.repeat(1_100_000)] }),
+  ],
+  ['the wrong method', 'GET', '/v1/predict', {}, ''],
+  ['an unknown path', 'GET', '/v2/nothing?x=1', {}, ''],
+  [
+    'feedback for an unknown prediction',
+    'POST',
+    '/v1/feedback',
+    json,
+    JSON.stringify({ predictionId: '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f', hs6: '6109.10' }),
+  ],
+  [
+    'feedback with a code that is not HS',
+    'POST',
+    '/v1/feedback',
+    json,
+    JSON.stringify({ predictionId: '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f', hs6: '12' }),
+  ],
+  ['the models', 'GET', '/v1/models', {}, ''],
+  ['the health check', 'GET', '/healthz', {}, ''],
+  ['the OpenAPI document', 'GET', '/openapi.json', {}, ''],
+  ['the page', 'GET', '/', {}, ''],
+  ['a HEAD of the page script', 'HEAD', '/app.js', {}, ''],
+];
+
+// The functions framework parses JSON bodies before any function runs and answers a malformed one
+// itself: the same status, its own page (without a stack trace in production). See runtime/README.md.
+const FRAMEWORK_ANSWERS = new Set(['gcp:malformed JSON']);
+
+describe.each(['lambda', 'gcp', 'azure'])('the %s host', (name) => {
+  it.each(TABLE.filter(([what]) => !FRAMEWORK_ANSWERS.has(`${name}:${what}`)))(
+    'answers %s exactly as hscode serve does',
+    async (_what, method, path, headers, body) => {
+      const expected = await (hosts.local as Call)(method, path, headers, body);
+      const actual = await (hosts[name] as Call)(method, path, headers, body);
+      expect({ ...actual, body: masked(actual.body) }).toEqual({ ...expected, body: masked(expected.body) });
+    },
+  );
+});
+
+it('leaves a malformed JSON body on Cloud Functions to the framework: a 400, no stack trace', async () => {
+  const malformed = TABLE.find(([what]) => what === 'malformed JSON') as (typeof TABLE)[number];
+  const answer = await (hosts.gcp as Call)(malformed[1], malformed[2], malformed[3], malformed[4]);
+  expect(answer.status).toBe(400);
+  expect(answer.body).not.toMatch(/SyntaxError|node_modules|\bat\b/);
+});
