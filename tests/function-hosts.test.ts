@@ -93,7 +93,10 @@ beforeAll(async () => {
     };
   };
 
-  await import('../runtime/gcp/functions');
+  // What the platform's functions framework does with an exported function: wrap it in its server.
+  const gcp = await import('../runtime/gcp/functions');
+  const framework = await import('@google-cloud/functions-framework');
+  framework.http('api', gcp.api);
   const { getTestServer } = await import('@google-cloud/functions-framework/testing');
   // As the platform runs it: Express reads NODE_ENV once, when the framework builds its app.
   const nodeEnv = process.env.NODE_ENV;

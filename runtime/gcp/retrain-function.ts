@@ -1,4 +1,4 @@
-import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
+import type { CloudEvent } from '@google-cloud/functions-framework';
 import { readFunctionEnv } from '../functions/function-env';
 import { createRetrainHost, type RetrainHost } from '../functions/retrain-host';
 import type { StorageObjectData } from './http-request';
@@ -6,8 +6,8 @@ import { openGcsStoreAt } from './store';
 
 let host: RetrainHost | undefined;
 
-/** Storage "finalized" → the retrain job; objects outside data/incoming/ are skipped. */
-cloudEvent('retrain', async (event: CloudEvent<StorageObjectData>) => {
+/** Storage "finalized" (a CloudEvent) → the retrain job; objects outside data/incoming/ are skipped. */
+export async function retrain(event: CloudEvent<StorageObjectData>): Promise<void> {
   const name = event.data?.name;
   if (!name) return;
   if (!host) {
@@ -15,4 +15,4 @@ cloudEvent('retrain', async (event: CloudEvent<StorageObjectData>) => {
     host = createRetrainHost({ store: openGcsStoreAt(env.store), env });
   }
   await host.objectCreated(name);
-});
+}

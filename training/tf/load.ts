@@ -25,9 +25,15 @@ async function loadNodeBinding(): Promise<Tf | undefined> {
   }
 }
 
-/** The wasm package's `dist/` folder, found by module resolution so neither cwd nor our own location matters. */
+/**
+ * Where the wasm binaries are: `tfjs-wasm/` beside a function bundle's entry file, otherwise the
+ * wasm package's `dist/` folder, found by module resolution so neither cwd nor our location matters.
+ */
 function wasmBinaryFolder(): string {
-  const folder = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  const bundled = path.join(__dirname, 'tfjs-wasm');
+  const folder = existsSync(path.join(bundled, WASM_BINARY))
+    ? bundled
+    : path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   if (!existsSync(path.join(folder, WASM_BINARY))) {
     throw new Error(`${WASM_BINARY} is missing next to @tensorflow/tfjs-backend-wasm (${folder})`);
   }

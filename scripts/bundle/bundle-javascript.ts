@@ -1,0 +1,32 @@
+import { build } from 'esbuild';
+import { projectRoot } from '../../models/paths';
+import type { BundleTarget } from './targets';
+
+/**
+ * The entry module and everything it imports as one CommonJS file. Deterministic: paths in the
+ * output are relative to the project root, and the only build-time values are the ones passed in.
+ */
+export async function bundleJavaScript(
+  target: BundleTarget,
+  defines: Record<string, string>,
+): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [target.entry],
+    absWorkingDir: projectRoot(),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    outfile: 'index.js',
+    // onnxruntime-node is shipped beside the bundle (runtime-files.ts); tfjs-node is an optional
+    // accelerator that cannot be in a function; the rest the platform provides.
+    external: ['onnxruntime-node', '@tensorflow/tfjs-node', ...target.platformProvided],
+    define: Object.fromEntries(Object.entries(defines).map(([name, value]) => [name, JSON.stringify(value)])),
+    legalComments: 'eof',
+    logLevel: 'error',
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild wrote nothing for ${target.entry}`);
+  return output.contents;
+}
