@@ -19,6 +19,8 @@ export interface PlannedResource {
   parent?: string;
   /** The provider reference (`<urn>::<id>`), for custom resources. */
   provider?: string;
+  /** The resource options the engine would act on. */
+  opts: { ignoreChanges: string[]; retainOnDelete: boolean; protect: boolean; dependsOn: string[] };
 }
 
 export interface Plan {
@@ -101,7 +103,8 @@ function fabricate(args: MockResourceArgs, region: string): Record<string, unkno
     case 'azure-native:storage:BlobContainer':
       return { name: i.containerName };
     default:
-      return {};
+      // Azure resources are addressed by name: echo it back as the provider would.
+      return args.type.startsWith('azure-native:') ? { name: n } : {};
   }
 }
 
@@ -130,6 +133,10 @@ interface MonitorRequest {
   getParent(): string;
   getCustom(): boolean;
   getProvider(): string;
+  getIgnorechangesList(): string[];
+  getRetainondelete(): boolean;
+  getProtect(): boolean;
+  getDependenciesList(): string[];
 }
 interface Monitor {
   registerResource(
@@ -188,6 +195,12 @@ export async function planProgram(
           urn: resp.getUrn(),
           parent: req.getParent() || undefined,
           provider: req.getProvider() || undefined,
+          opts: {
+            ignoreChanges: req.getIgnorechangesList(),
+            retainOnDelete: Boolean(req.getRetainondelete()),
+            protect: Boolean(req.getProtect()),
+            dependsOn: req.getDependenciesList(),
+          },
         });
       }
       callback(err, resp);
