@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as logging from '@pulumi/gcp/logging';
 import * as monitoring from '@pulumi/gcp/monitoring';
 import { childName, componentType } from '../components';
+import { gcpLabels } from '../naming';
 import type { Monitoring, MonitoringArgs } from '../platform';
 
 const WINDOW = '300s';
@@ -54,7 +55,7 @@ export class GcpMonitoring extends pulumi.ComponentResource implements Monitorin
           displayName: pulumi.interpolate`${fn.functionName}: 5xx above ${args.alarms.errorRate * 100}%`,
           combiner: 'OR',
           notificationChannels: args.notificationChannels,
-          userLabels: args.tags,
+          userLabels: gcpLabels(args.tags),
           conditions: [
             {
               displayName: '5xx share of requests',
@@ -93,7 +94,7 @@ export class GcpMonitoring extends pulumi.ComponentResource implements Monitorin
           displayName: pulumi.interpolate`${fn.functionName}: p99 latency above ${args.alarms.p99LatencyMs} ms`,
           combiner: 'OR',
           notificationChannels: args.notificationChannels,
-          userLabels: args.tags,
+          userLabels: gcpLabels(args.tags),
           conditions: [
             {
               displayName: 'p99 request latency',
