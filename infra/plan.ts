@@ -31,6 +31,17 @@ export interface Plan {
   outputs: Record<string, unknown>;
 }
 
+/** The program failed; `resourcesDeclared` says how far it got (0: it failed before declaring anything). */
+export class PlanFailedError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resourcesDeclared: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'PlanFailedError';
+  }
+}
+
 export const MOCK_ACCOUNT = '123456789012';
 export const MOCK_GCP_PROJECT_NUMBER = '123456789';
 const MOCK_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -207,7 +218,12 @@ export async function planProgram(
     });
   pulumi.runtime.setAllConfig(config);
 
-  const outputs = (await settle(run())) as Record<string, unknown>;
+  let outputs: Record<string, unknown>;
+  try {
+    outputs = (await settle(run())) as Record<string, unknown>;
+  } catch (err) {
+    throw new PlanFailedError(err, registered.length);
+  }
   // Resources no output depends on may still be registering: wait until the queue is empty.
   const waitForRPCs = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
   if (waitForRPCs) await waitForRPCs();
