@@ -34,7 +34,7 @@ export interface Plan {
 /** The program failed; `resourcesDeclared` says how far it got (0: it failed before declaring anything). */
 export class PlanFailedError extends Error {
   constructor(
-    readonly cause: unknown,
+    override readonly cause: unknown,
     readonly resourcesDeclared: number,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));

@@ -185,13 +185,16 @@ export function stackConfig(
 /** One planned resource's props, typed loosely for assertions. */
 export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const ofType = (plan: { resources: PlannedResource[] }, type: string) =>
+/** A planned resource whose props a test reads freely. */
+export type TestResource = Omit<PlannedResource, 'props'> & { props: Props };
+
+export const ofType = (plan: { resources: PlannedResource[] }, type: string): TestResource[] =>
   plan.resources.filter((r) => r.type === type);
 
-export const onlyOfType = (plan: { resources: PlannedResource[] }, type: string): PlannedResource => {
+export const onlyOfType = (plan: { resources: PlannedResource[] }, type: string): TestResource => {
   const found = ofType(plan, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0] as PlannedResource;
+  return found[0] as TestResource;
 };
 
 export const typeCounts = (plan: { resources: PlannedResource[] }) => {
