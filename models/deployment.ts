@@ -53,6 +53,12 @@ export const FUNCTION_ENV = {
 
 export type AuthMode = 'iam' | 'public';
 
+/**
+ * Traffic share a newly registered challenger starts with (the promote job ramps it from there),
+ * whether the retrain job or a deployment registered it.
+ */
+export const NEW_MODEL_WEIGHT = 0.1;
+
 /** How often the promote job and the drift check run on a schedule, on every cloud. */
 export const JOB_SCHEDULE = { promoteEveryMinutes: 15 } as const;
 

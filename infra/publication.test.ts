@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NEW_MODEL_WEIGHT } from '../models/deployment';
+import { loadModelArtifact } from './model-artifact';
+import {
+  objectOptions,
+  pendingKey,
+  registrySeed,
+  storeObjects,
+  type PendingRegistration,
+} from './publication';
+import { writeArtifact } from './test-fixtures';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hscode-artifact-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('an artifact whose file does not match its manifest is never published', () => {
+  writeArtifact(dir, 'bigru');
+  writeFileSync(join(dir, 'labels.json'), '["010121"]');
+  expect(() => loadModelArtifact(dir, 'bigru')).toThrow(/labels\.json has sha256 .*refusing to load it/);
+});
+
+test('an artifact of another variant than the config names is refused, saying which', () => {
+  writeArtifact(dir, 'dnn');
+  expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
+    /holds a "dnn" model but model.variant is "textcnn"/,
+  );
+});
+
+test('a folder without the artifact files says what it should be', () => {
+  expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
+    /manifest\.json is missing: point model\.artifact at a folder "hscode train" wrote/,
+  );
+});
+
+test('the objects: model files by version, the seed, a challenger request and one shadow request per shadow', () => {
+  const manifest = writeArtifact(dir, 'bigru');
+  const artifact = loadModelArtifact(dir, 'bigru');
+  const model = { variant: 'bigru', version: manifest.version, sha256: manifest.onnx.sha256 };
+  const config = {
+    variant: 'bigru' as const,
+    weight: 0.25,
+    shadows: [{ variant: 'dnn' as const, version: 'dnn-0123456789ab' }],
+  };
+  const objects = storeObjects(model, config, artifact, 'pulumi:hscode-mlops/dev');
+  expect(objects.map((o) => [o.key, o.lifecycle])).toEqual([
+    [`models/bigru/${manifest.version}/manifest.json`, 'content-addressed'],
+    [`models/bigru/${manifest.version}/model.onnx`, 'content-addressed'],
+    [`models/bigru/${manifest.version}/encoder.json`, 'content-addressed'],
+    [`models/bigru/${manifest.version}/labels.json`, 'content-addressed'],
+    ['registry/state.json', 'create-only'],
+    [pendingKey('bigru', manifest.version), 'create-only'],
+    [pendingKey('dnn', 'dnn-0123456789ab'), 'create-only'],
+  ]);
+  const body = (i: number) =>
+    JSON.parse((objects[i]?.source as { text: string }).text) as PendingRegistration;
+  expect(body(5)).toEqual({
+    schemaVersion: 1,
+    kind: 'pending-registration',
+    variant: 'bigru',
+    version: manifest.version,
+    modelSha256: manifest.onnx.sha256,
+    as: 'challenger',
+    weight: 0.25,
+    requestedBy: 'pulumi:hscode-mlops/dev',
+  });
+  expect(body(6)).toMatchObject({ variant: 'dnn', as: 'shadow', weight: 0, modelSha256: null });
+  // Names are unique in the stack, so each object is its own resource.
+  expect(new Set(objects.map((o) => o.name)).size).toBe(objects.length);
+});
+
+test('a weight of 0 registers the deployed model as a shadow; no artifact publishes no model files', () => {
+  const model = { variant: 'dnn', version: 'dnn-1', sha256: 'c'.repeat(64) };
+  const objects = storeObjects(model, { variant: 'dnn', weight: 0, shadows: [] }, undefined, 'x');
+  expect(objects.map((o) => o.key)).toEqual(['registry/state.json', pendingKey('dnn', 'dnn-1')]);
+  expect(JSON.parse((objects[1]?.source as { text: string }).text)).toMatchObject({
+    as: 'shadow',
+    weight: 0,
+  });
+  expect(NEW_MODEL_WEIGHT).toBeGreaterThan(0);
+});
+
+test('create-only objects ignore every content change and survive destroy; content-addressed ones survive too', () => {
+  expect(objectOptions('create-only', ['source', 'metadata'])).toEqual({
+    retainOnDelete: true,
+    ignoreChanges: ['source', 'metadata'],
+  });
+  expect(objectOptions('content-addressed', ['source'])).toEqual({ retainOnDelete: true });
+  expect(registrySeed({ variant: 'a', version: 'a-1', sha256: 'd'.repeat(64) }).lifecycle).toBe(
+    'create-only',
+  );
+});
