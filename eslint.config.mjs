@@ -48,8 +48,10 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {
-    files: ['*.js'],
+    files: ['*.js', '**/*.cjs'],
     languageOptions: { globals: globals.node, sourceType: 'commonjs' },
+    // Plain CommonJS scripts (the bin shim, the bundle test runners) load modules with require().
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   boundary(
     ['models/**/*.ts'],

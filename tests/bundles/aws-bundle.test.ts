@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeBundleSmoke } from './bundle-smoke';
+import { runIsolated } from './unpacked-bundle';
+
+const RUNNER = join(__dirname, 'runners', 'lambda-runner.cjs');
+
+/** An API Gateway HTTP API (payload 2.0) event, as recorded from the service. */
+const httpApiEvent = (method: string, path: string, body?: string) => ({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: path,
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json', host: 'abc123.execute-api.eu-west-1.amazonaws.com' },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'abc123',
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9' },
+  },
+  ...(body === undefined ? {} : { body }),
+  isBase64Encoded: false,
+});
+
+/** An S3 ObjectCreated notification: keys arrive URL-encoded. */
+const s3Event = (key: string) => ({
+  Records: [
+    {
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      s3: {
+        bucket: { name: 'hscode-store' },
+        object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size: 1 },
+      },
+    },
+  ],
+});
+
+describeBundleSmoke('aws', async ({ bundles, env }) => {
+  const invoke = async (dir: string, fn: string, event: unknown): Promise<unknown> => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hscode-invocations-')), 'invocations.json');
+    writeFileSync(file, JSON.stringify([{ fn, event }]));
+    const [result] = await runIsolated<unknown[]>(RUNNER, [join(dir, 'index.js'), file], dir, env);
+    return result;
+  };
+  return {
+    http: async ({ method, path, body }) => {
+      const result = (await invoke(bundles.predict.dir, 'api', httpApiEvent(method, path, body))) as {
+        statusCode: number;
+        body: string;
+      };
+      return { status: result.statusCode, body: result.body };
+    },
+    retrain: async (key) => void (await invoke(bundles.retrain.dir, 'retrain', s3Event(key))),
+  };
+});

@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FUNCTION_ENV, type BundleRole } from '../../models/deployment';
+import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
+import { PredictService, type PredictResponse } from '../../runtime/core/predict-service';
+import { releaseSharedSessions } from '../../runtime/core/session-cache';
+import { createHttpHandler } from '../../runtime/http/handler';
+import { readHistory } from '../../runtime/registry/history';
+import { Registry } from '../../runtime/registry/registry';
+import { verifyRegistry } from '../../runtime/registry/verify';
+import type { LocalObjectStore } from '../../runtime/store/local-store';
+import type { Cloud } from '../../scripts/bundle/targets';
+import { fixtureModelSet } from '../helpers/model-fixture';
+import { tinyDataset } from '../helpers/tiny-dataset';
+import { buildAndUnpack, type UnpackedBundle } from './unpacked-bundle';
+
+/** What a test needs from one cloud's bundle: its events in, the function's answers out. */
+export interface BundleDriver {
+  /** One HTTP exchange through the api function. */
+  http(request: { method: string; path: string; body?: string }): Promise<{ status: number; body: string }>;
+  /** The retrain function's object-created event for a key. */
+  retrain(key: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface BundleContext {
+  bundles: Record<BundleRole, UnpackedBundle>;
+  /** The function's environment: the store and small-retrain settings. */
+  env: Record<string, string>;
+  store: LocalObjectStore;
+}
+
+const json = (body: unknown) => JSON.stringify(body);
+const PREDICT = { descriptions: ['frozen shrimp 500g bag', "men's cotton knitted t-shirt"], topK: 5 };
+
+/**
+ * The same checks for every cloud: each bundle is built by the real bundler, unzipped into an
+ * empty folder and run in a fresh Node process that cannot see the repository's node_modules.
+ */
+export function describeBundleSmoke(
+  cloud: Cloud,
+  makeDriver: (context: BundleContext) => Promise<BundleDriver>,
+): void {
+  describe(`the ${cloud} bundles, unzipped and run outside the repository`, () => {
+    let context: BundleContext;
+    let driver: BundleDriver;
+    let local: PredictService;
+    const bundleDir = mkdtempSync(join(tmpdir(), `hscode-bundles-${cloud}-`));
+
+    beforeAll(async () => {
+      const store = await (await fixtureModelSet(1)).storeWithChampion();
+      const [predict, retrain] = await Promise.all([
+        buildAndUnpack(cloud, 'predict', bundleDir),
+        buildAndUnpack(cloud, 'retrain', bundleDir),
+      ]);
+      context = {
+        bundles: { predict, retrain },
+        store,
+        env: {
+          [FUNCTION_ENV.store]: store.root,
+          [FUNCTION_ENV.retrainWithDefaultCorpus]: '0',
+          [FUNCTION_ENV.retrainEpochs]: '3',
+        },
+      };
+      driver = await makeDriver(context);
+      local = new PredictService({
+        store,
+        audit: new LocalAuditSink(mkdtempSync(join(tmpdir(), 'hscode-local-audit-')), {
+          log: () => undefined,
+        }),
+        registry: () => new Registry(store).read(),
+      });
+    }, 300_000);
+
+    afterAll(async () => {
+      await driver?.close?.();
+      await local?.close();
+      await releaseSharedSessions();
+      rmSync(bundleDir, { recursive: true, force: true });
+    });
+
+    it('keeps TensorFlow.js and the training code out of the predict bundle', () => {
+      const { index } = context.bundles.predict;
+      const bundled = (role: BundleRole) => readFileSync(join(context.bundles[role].dir, 'index.js'), 'utf8');
+      // esbuild marks each module it includes with a comment naming its path.
+      const training = /^\/\/ (node_modules\/@tensorflow\/|training\/)/m;
+      expect(bundled('predict')).not.toMatch(training);
+      expect(bundled('retrain')).toMatch(training);
+      expect(index.unzippedBytes).toBeLessThan(context.bundles.retrain.index.unzippedBytes);
+      if (cloud === 'aws') {
+        // Lambda's limits for a zip deployment.
+        expect(index.zippedBytes).toBeLessThan(50 * 1024 * 1024);
+        expect(context.bundles.retrain.index.unzippedBytes).toBeLessThan(250 * 1024 * 1024);
+      }
+    });
+
+    it('answers a prediction with exactly the candidates and probabilities of the local service', async () => {
+      const answer = await driver.http({ method: 'POST', path: '/v1/predict', body: json(PREDICT) });
+      expect(answer.status).toBe(200);
+      const body = JSON.parse(answer.body) as PredictResponse;
+      const expected = await local.predict(PREDICT);
+      expect(body.predictions.map((p) => p.candidates)).toEqual(
+        expected.predictions.map((p) => p.candidates),
+      );
+      expect(body.predictions.map((p) => p.needsReview)).toEqual(
+        expected.predictions.map((p) => p.needsReview),
+      );
+
+      const feedback = await driver.http({
+        method: 'POST',
+        path: '/v1/feedback',
+        body: json({ predictionId: body.predictions[0]?.predictionId, hs6: '0306.17' }),
+      });
+      expect(feedback.status).toBe(201);
+      expect(JSON.parse(feedback.body)).toMatchObject({ hs6: '030617' });
+      // The audit record of each prediction was stored before the function returned.
+      expect((await context.store.list('audit/')).length).toBeGreaterThan(0);
+    });
+
+    it('refuses a bad request with the same status and error body as the local handler', async () => {
+      const request = { method: 'POST', path: '/v1/predict', body: json({ descriptions: [], topK: 3 }) };
+      const answer = await driver.http(request);
+      const expected = await createHttpHandler({ service: local, log: () => undefined })({
+        method: 'POST',
+        path: '/v1/predict',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(request.body),
+      });
+      expect(answer.status).toBe(expected.status);
+      expect(answer.body).toBe(expected.body);
+    });
+
+    it('retrains on a file under data/incoming/ and leaves a registry that verifies', async () => {
+      const rows = tinyDataset(24, 10, 7);
+      await context.store.put(
+        'data/incoming/declarations.csv',
+        `description,hs_code\n${rows.map((r) => `"${r.text}",${r.hs6}`).join('\n')}\n`,
+      );
+      await driver.retrain('data/incoming/declarations.csv');
+      const [claimKey, ...more] = await context.store.list('jobs/retrain/');
+      expect(more).toEqual([]);
+      const claim = JSON.parse(
+        Buffer.from((await context.store.get(claimKey as string))!.body).toString('utf8'),
+      );
+      expect(claim).toMatchObject({
+        status: 'done',
+        outcome: { status: expect.stringMatching(/^(registered|rejected)$/) },
+      });
+      // The decision is in the history, about the model the function trained and published.
+      const last = (await readHistory(context.store)).at(-1);
+      expect(last?.subject).toEqual(claim.outcome.ref);
+      expect(
+        await context.store.get(
+          `models/${claim.outcome.ref.variant}/${claim.outcome.ref.version}/manifest.json`,
+        ),
+      ).toBeDefined();
+      expect(await verifyRegistry(context.store)).toMatchObject({ ok: true });
+    }, 120_000);
+  });
+}
