@@ -104,7 +104,7 @@ export function scheduleExpressions(everyMinutes: number) {
  * Azure timer triggers read their schedule from this app setting (`%HSCODE_JOBS_SCHEDULE%` in the
  * trigger), so the interval is still decided by JOB_SCHEDULE alone.
  */
-export const AZURE_SCHEDULE_SETTING = 'HSCODE_JOBS_SCHEDULE';
+export const AZURE_SCHEDULE_SETTING = FUNCTION_ENV.jobsSchedule;
 
 /** The model every function pins: what the deployment published or named. */
 export interface PinnedModel {

@@ -47,6 +47,11 @@ export const FUNCTION_ENV = {
   codeVersion: 'HSCODE_CODE_VERSION',
   /** Retrain function only: override the variant's epoch count (small deployments, smoke tests). */
   retrainEpochs: 'HSCODE_RETRAIN_EPOCHS',
+  /**
+   * Azure only: the jobs timer's NCRONTAB schedule, read by the trigger as `%HSCODE_JOBS_SCHEDULE%`
+   * so the interval is decided by JOB_SCHEDULE in the deployment, not in the bundle.
+   */
+  jobsSchedule: 'HSCODE_JOBS_SCHEDULE',
   /** Retrain function only: `0` trains on feedback and the new file without the default corpus. */
   retrainWithDefaultCorpus: 'HSCODE_RETRAIN_WITH_DEFAULT_CORPUS',
 } as const;

@@ -1,3 +1,4 @@
+import { NEW_MODEL_WEIGHT } from '../../models/deployment';
 import type { Variant, VariantName } from '../../models/variants';
 import { DEFAULT_VARIANT } from '../../models/variants';
 import { DEFAULT_SEED } from '../../training/defaults';
@@ -24,7 +25,7 @@ export interface RetrainConfig {
 export const DEFAULT_RETRAIN: RetrainConfig = {
   variant: DEFAULT_VARIANT,
   gate: DEFAULT_GATE,
-  initialWeight: 0.1,
+  initialWeight: NEW_MODEL_WEIGHT,
   withDefaultCorpus: true,
   seed: DEFAULT_SEED,
   staleClaimMs: 60 * 60 * 1000,

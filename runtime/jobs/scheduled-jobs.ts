@@ -2,16 +2,19 @@ import type { LiveRecord } from '../core/audit';
 import { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { runDriftCheck, type DriftCheckResult } from './drift-check';
+import { applyPendingRegistrations, type PendingOutcome } from './pending-registrations';
 import { runPromoteJob, type ChallengerEvaluation } from './promote';
 
 export interface ScheduledJobsResult {
+  /** Registrations a deployment asked for, applied before anything is decided. */
+  pending: PendingOutcome[];
   evaluations: ChallengerEvaluation[];
   drift: DriftCheckResult;
 }
 
 /**
- * What runs on the schedule, on every host: the promote job decides each challenger, then the
- * drift check compares the champion's live traffic with its training baseline (and may queue the
+ * What runs on the schedule, on every host: registrations a deployment requested are applied,
+ * the promote job decides each challenger, then the drift check compares the champion's live traffic with its training baseline (and may queue the
  * feedback collected so far for retraining).
  */
 export async function runScheduledJobs(input: {
@@ -22,7 +25,8 @@ export async function runScheduledJobs(input: {
 }): Promise<ScheduledJobsResult> {
   const { store, audit, log } = input;
   const registry = input.registry ?? new Registry(store, { actor: 'scheduled-jobs' });
+  const pending = await applyPendingRegistrations(store, registry, log);
   const evaluations = await runPromoteJob({ store, registry, audit, log });
   const drift = await runDriftCheck({ store, registry, audit, retrainOnAlarm: true, log });
-  return { evaluations, drift };
+  return { pending, evaluations, drift };
 }
