@@ -7,6 +7,7 @@ import {
   type S3Standin,
 } from '../../tests/standins/s3-conditional-front/s3-standin';
 import { PreconditionFailedError } from '../store/object-store';
+import { openStore } from '../store/open-store';
 import { S3ObjectStore } from './s3-store';
 
 // The SDK's notice that its 2027 releases need Node 22 says nothing about these tests.
@@ -54,6 +55,21 @@ describe('S3ObjectStore against s3rver behind the conditional front', () => {
     await store.put('state.json', 'two', { ifVersion: written.version });
   });
 
+  it('is what openStore opens for an s3:// URL with an endpoint, using the default credentials chain', async () => {
+    const credentials = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    Object.assign(process.env, credentials);
+    try {
+      const store = await openStore(`s3://${standin.bucket}/opened/here`, { endpoint: standin.endpoint });
+      expect(store).toBeInstanceOf(S3ObjectStore);
+      await store.put('k', 'v', { ifVersion: null });
+      expect(
+        await new S3ObjectStore({ client, bucket: standin.bucket, prefix: 'opened/here' }).list(''),
+      ).toEqual(['k']);
+    } finally {
+      for (const name of Object.keys(credentials)) delete process.env[name];
+    }
+  });
+
   it('fails loudly for a bucket that does not exist instead of reading "no object"', async () => {
     const store = new S3ObjectStore({ client, bucket: 'no-such-bucket' });
     await expect(store.get('k')).rejects.toMatchObject({ name: 'NoSuchBucket' });
@@ -64,20 +80,11 @@ describe('S3ObjectStore against s3rver behind the conditional front', () => {
 });
 
 describeWhenConfigured('S3', ['HSCODE_TEST_S3_BUCKET'], (env) => {
-  const client = new S3Client({ followRegionRedirects: true });
-  afterAll(() => client.destroy());
-  describeObjectStoreContract(`S3 bucket ${env.HSCODE_TEST_S3_BUCKET}`, () => ({
-    open: (namespace) =>
-      new S3ObjectStore({
-        client,
-        bucket: env.HSCODE_TEST_S3_BUCKET!,
-        prefix: `${env.HSCODE_TEST_S3_PREFIX ?? 'hscode-contract'}/${namespace}`,
-      }),
+  const root = `s3://${env.HSCODE_TEST_S3_BUCKET}/${env.HSCODE_TEST_S3_PREFIX ?? 'hscode-contract'}`;
+  describeObjectStoreContract(root, () => ({
+    open: (namespace) => openStore(`${root}/${namespace}`),
     unreachable: () =>
-      new S3ObjectStore({
-        client: clientFor('http://127.0.0.1:1'),
-        bucket: env.HSCODE_TEST_S3_BUCKET!,
-      }),
+      new S3ObjectStore({ client: clientFor('http://127.0.0.1:1'), bucket: env.HSCODE_TEST_S3_BUCKET! }),
     cleanUp: true,
   }));
 });

@@ -3,6 +3,7 @@ import { describeObjectStoreContract } from '../../tests/contract/object-store-c
 import { describeWhenConfigured } from '../../tests/contract/real-cloud';
 import { startGcsStandin, type GcsStandin } from '../../tests/standins/gcs-json-api/server';
 import { PreconditionFailedError } from '../store/object-store';
+import { openStore } from '../store/open-store';
 import { GcsObjectStore } from './gcs-store';
 
 const BUCKET = 'hscode-test';
@@ -37,6 +38,15 @@ describe('GcsObjectStore against the JSON API stand-in, through the real client'
     expect((await store.get('k'))?.version).toBe(written.version);
   });
 
+  it('is what openStore opens for a gs:// URL with an endpoint', async () => {
+    const store = await openStore(`gs://${BUCKET}/opened/here`, { endpoint: standin.apiEndpoint });
+    expect(store).toBeInstanceOf(GcsObjectStore);
+    await store.put('k', 'v', { ifVersion: null });
+    expect(await new GcsObjectStore({ storage, bucket: BUCKET, prefix: 'opened/here' }).list('')).toEqual([
+      'k',
+    ]);
+  });
+
   it('fails loudly for a bucket that does not exist', async () => {
     const store = new GcsObjectStore({ storage, bucket: 'no-such-bucket' });
     await expect(store.list('')).rejects.toMatchObject({ code: 404 });
@@ -45,14 +55,9 @@ describe('GcsObjectStore against the JSON API stand-in, through the real client'
 });
 
 describeWhenConfigured('Cloud Storage', ['HSCODE_TEST_GCS_BUCKET'], (env) => {
-  const storage = new Storage();
-  describeObjectStoreContract(`Cloud Storage bucket ${env.HSCODE_TEST_GCS_BUCKET}`, () => ({
-    open: (namespace) =>
-      new GcsObjectStore({
-        storage,
-        bucket: env.HSCODE_TEST_GCS_BUCKET!,
-        prefix: `${env.HSCODE_TEST_GCS_PREFIX ?? 'hscode-contract'}/${namespace}`,
-      }),
+  const root = `gs://${env.HSCODE_TEST_GCS_BUCKET}/${env.HSCODE_TEST_GCS_PREFIX ?? 'hscode-contract'}`;
+  describeObjectStoreContract(root, () => ({
+    open: (namespace) => openStore(`${root}/${namespace}`),
     unreachable: () =>
       new GcsObjectStore({
         storage: new Storage({ apiEndpoint: 'http://127.0.0.1:1', ...noRetries }),

@@ -15,7 +15,7 @@ export class ObjectNames {
   readonly root: string;
 
   constructor(prefix = '') {
-    const trimmed = prefix.replace(/^\/+|\/+$/g, '');
+    const trimmed = prefix.replace(/\/+$/, '');
     if (trimmed !== '') assertValidKey(trimmed);
     this.root = trimmed === '' ? '' : `${trimmed}/`;
   }

@@ -1,0 +1,148 @@
+import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { bodyBytes } from '../store/body-bytes';
+import { ObjectNames } from '../store/object-names';
+import {
+  PreconditionFailedError,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from '../store/object-store';
+
+export interface BlobStoreOptions {
+  container: ContainerClient;
+  /** Keys live under `<prefix>/` in the container; default: the whole container. */
+  prefix?: string;
+  /** Blobs per listing page; the service's maximum (and default) is 5,000. */
+  listPageSize?: number;
+}
+
+interface RestFailure {
+  statusCode?: number;
+  code?: string;
+}
+const failureOf = (err: unknown): RestFailure => (typeof err === 'object' && err !== null ? err : {});
+
+/**
+ * The object store over an Azure Blob Storage container. Versions are ETags, passed back as
+ * `If-Match`; a create sends `If-None-Match: *`. The service decides the race: of writers with
+ * the same expected ETag one succeeds; the rest get 412 ConditionNotMet, 409 BlobAlreadyExists
+ * (a create that lost) or 404 BlobNotFound (an update of a blob that is gone).
+ */
+export class AzureBlobObjectStore implements ObjectStore {
+  private readonly container: ContainerClient;
+  private readonly names: ObjectNames;
+  private readonly listPageSize: number;
+
+  constructor(options: BlobStoreOptions) {
+    this.container = options.container;
+    this.names = new ObjectNames(options.prefix);
+    this.listPageSize = options.listPageSize ?? 5000;
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const blob = this.container.getBlobClient(this.names.nameOf(key));
+    try {
+      // One GET: the body and the ETag it returns belong to the same write.
+      const response = await blob.download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody!) chunks.push(Buffer.from(chunk));
+      const body = Buffer.concat(chunks);
+      return { body, version: requireEtag(response.etag, blob.name) };
+    } catch (err) {
+      if (failureOf(err).code === 'BlobNotFound') return undefined;
+      throw err;
+    }
+  }
+
+  async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<{ version: string }> {
+    const blob = this.container.getBlockBlobClient(this.names.nameOf(key));
+    const data = bodyBytes(body);
+    const { ifVersion } = options;
+    const conditions =
+      ifVersion === undefined
+        ? undefined
+        : ifVersion === null
+          ? { ifNoneMatch: '*' }
+          : { ifMatch: ifVersion };
+    try {
+      const response = await blob.upload(data, data.byteLength, {
+        conditions,
+        blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
+      });
+      return { version: requireEtag(response.etag, blob.name) };
+    } catch (err) {
+      const { statusCode, code } = failureOf(err);
+      const lost =
+        statusCode === 412 ||
+        (ifVersion === null && code === 'BlobAlreadyExists') ||
+        (typeof ifVersion === 'string' && code === 'BlobNotFound');
+      if (ifVersion !== undefined && lost) {
+        throw new PreconditionFailedError(key, ifVersion, await this.versionOf(blob.name));
+      }
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    const pages = this.container
+      .listBlobsFlat({ prefix: this.names.listPrefixOf(prefix) })
+      .byPage({ maxPageSize: this.listPageSize });
+    for await (const page of pages) {
+      for (const item of page.segment.blobItems) names.push(item.name);
+    }
+    return this.names.keysOf(names);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.container.getBlobClient(this.names.nameOf(key)).deleteIfExists();
+  }
+
+  /** The current ETag, read after a lost condition so the error can say what won; null if none. */
+  private async versionOf(name: string): Promise<string | null> {
+    try {
+      return (await this.container.getBlobClient(name).getProperties()).etag ?? null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+function requireEtag(etag: string | undefined, name: string): string {
+  if (!etag) throw new Error(`Azure Blob Storage returned no ETag for ${name}: conditional writes need one`);
+  return etag;
+}
+
+export interface AzureBlobLocation {
+  /** https://<account>.blob.core.windows.net */
+  accountUrl: string;
+  account: string;
+  container: string;
+  prefix: string;
+  /**
+   * A connection string (azurite's, or an account key's): it names the endpoint and the key.
+   * Without one, DefaultAzureCredential (managed identity, workload identity, az login…).
+   */
+  connectionString?: string;
+}
+
+/** The store for an `https://<account>.blob.core.windows.net/<container>/<prefix>` location. */
+export async function openAzureBlobStore(location: AzureBlobLocation): Promise<AzureBlobObjectStore> {
+  let service: BlobServiceClient;
+  if (location.connectionString) {
+    service = BlobServiceClient.fromConnectionString(location.connectionString);
+    if (service.accountName !== location.account) {
+      throw new Error(
+        `the connection string is for storage account "${service.accountName}" but the store URL names "${location.account}": use the URL of the account the connection string opens`,
+      );
+    }
+  } else {
+    // Loaded here only: a connection-string deployment never needs @azure/identity.
+    const { DefaultAzureCredential } = await import('@azure/identity');
+    service = new BlobServiceClient(location.accountUrl, new DefaultAzureCredential());
+  }
+  return new AzureBlobObjectStore({
+    container: service.getContainerClient(location.container),
+    prefix: location.prefix,
+  });
+}

@@ -1,0 +1,70 @@
+import { LocalObjectStore } from './local-store';
+import type { ObjectStore } from './object-store';
+import { parseStoreUrl } from './store-url';
+
+/** A stand-in's URL for `s3://` and `gs://` stores (s3rver behind its front, the JSON API stand-in). */
+export const STORE_ENDPOINT_ENV = 'HSCODE_STORE_ENDPOINT';
+/** Azure's own variable: a connection string (azurite's, or an account key's) instead of Entra ID. */
+export const AZURE_CONNECTION_STRING_ENV = 'AZURE_STORAGE_CONNECTION_STRING';
+
+export interface OpenStoreOptions {
+  /** Overrides `HSCODE_STORE_ENDPOINT`. */
+  endpoint?: string;
+  /** Overrides `AZURE_STORAGE_CONNECTION_STRING`. */
+  azureConnectionString?: string;
+  /** Where the two variables above are read; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The store a location names: `s3://bucket[/prefix]`, `gs://bucket[/prefix]`,
+ * `https://<account>.blob.core.windows.net/<container>[/prefix]`, or a local folder. Each cloud's
+ * adapter, and so its SDK, is loaded only when a location of that cloud is opened; a bundler
+ * follows these imports, so a bundle for one cloud imports that cloud's adapter directly (or
+ * marks the other SDKs external). Credentials come from each SDK's default chain, never from here.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<ObjectStore> {
+  const location = parseStoreUrl(url);
+  const env = options.env ?? process.env;
+  const endpoint = endpointOf(options.endpoint ?? env[STORE_ENDPOINT_ENV]);
+  switch (location.kind) {
+    case 'local':
+      if (endpoint)
+        throw new Error(`${STORE_ENDPOINT_ENV} is set, but the store ${url} is a local folder: unset it`);
+      return new LocalObjectStore(location.root);
+    case 's3': {
+      const { openS3Store } = await import('../aws/s3-store');
+      return openS3Store({ ...location, ...(endpoint ? { endpoint } : {}) });
+    }
+    case 'gcs': {
+      const { openGcsStore } = await import('../gcp/gcs-store');
+      return openGcsStore({ ...location, ...(endpoint ? { endpoint } : {}) });
+    }
+    case 'azure': {
+      if (endpoint) {
+        throw new Error(
+          `${STORE_ENDPOINT_ENV} does not apply to Azure: put the endpoint in ${AZURE_CONNECTION_STRING_ENV} (BlobEndpoint=…) instead`,
+        );
+      }
+      const connectionString = options.azureConnectionString ?? env[AZURE_CONNECTION_STRING_ENV];
+      const { openAzureBlobStore } = await import('../azure/blob-store');
+      return openAzureBlobStore({ ...location, ...(connectionString ? { connectionString } : {}) });
+    }
+  }
+}
+
+function endpointOf(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      `${STORE_ENDPOINT_ENV}=${JSON.stringify(value)} is not a URL: give e.g. http://127.0.0.1:4568`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${STORE_ENDPOINT_ENV}=${JSON.stringify(value)} must be an http or https URL`);
+  }
+  return url.origin + url.pathname.replace(/\/$/, '');
+}
