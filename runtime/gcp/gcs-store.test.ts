@@ -49,6 +49,7 @@ describe('GcsObjectStore against the JSON API stand-in, through the real client'
 
   it('fails loudly for a bucket that does not exist', async () => {
     const store = new GcsObjectStore({ storage, bucket: 'no-such-bucket' });
+    await expect(store.get('k')).rejects.toMatchObject({ code: 404 });
     await expect(store.list('')).rejects.toMatchObject({ code: 404 });
     await expect(store.put('k', 'x')).rejects.toMatchObject({ code: 404 });
   });

@@ -47,7 +47,9 @@ export class GcsObjectStore implements ObjectStore {
       });
       for await (const chunk of stream) chunks.push(chunk as Buffer);
     } catch (err) {
-      if (codeOf(err) === 404) return undefined;
+      // A missing bucket is a 404 too, and must fail loudly rather than read as "no object".
+      if (codeOf(err) === 404 && !/bucket does not exist/i.test(String((err as Error).message)))
+        return undefined;
       throw err;
     }
     if (!generation) throw new Error(`Cloud Storage served ${name} without its generation`);

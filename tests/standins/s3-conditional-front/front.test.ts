@@ -128,6 +128,14 @@ describe('S3 conditional front', () => {
     });
   });
 
+  it('treats If-Match: * as "any existing object"', async () => {
+    const key = freshKey();
+    expect(await failureOf(put(key, 'x', { IfMatch: '*' }))).toEqual({ name: 'NoSuchKey', status: 404 });
+    await put(key, 'one');
+    await put(key, 'two', { IfMatch: '*' });
+    expect((await read(key)).text).toBe('two');
+  });
+
   it.each([2, 16])('lets exactly one of %i concurrent creators of one key win', async (writers) => {
     const key = freshKey();
     const results = await Promise.allSettled(
@@ -218,6 +226,30 @@ describe('S3 conditional front', () => {
     expect(await failureOf(put(replaced, 'next', { IfMatch: previous.ETag! }))).toMatchObject({
       status: 404,
     });
+  });
+
+  it('keeps the object when s3rver refuses a write before reading its body', async () => {
+    const key = freshKey();
+    await put(key, 'kept');
+    const refused = http.request(`${standin.endpoint}/${bucket}/${key}`, {
+      method: 'PUT',
+      headers: {
+        'content-length': '100',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=NOBODY/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
+        'x-amz-date': '20260101T000000Z',
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      },
+    });
+    refused.on('error', () => undefined);
+    const status = new Promise<number>((resolve) =>
+      refused.on('response', (r) => (r.resume(), resolve(r.statusCode!))),
+    );
+    refused.write('not all of it');
+    expect(await status).toBe(403);
+    refused.destroy();
+    for (let i = 0; i < 100 && standin.front.busyKeys > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await read(key)).text).toBe('kept');
   });
 
   it('makes a read of a key being written wait for the whole new object, never a torn one', async () => {

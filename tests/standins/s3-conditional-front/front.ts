@@ -100,9 +100,12 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
     return undefined;
   };
 
-  /** Resolves once the answer has been passed on or the exchange has failed. */
+  /**
+   * Resolves once the answer has been passed on, with s3rver's status, or with undefined when the
+   * exchange broke before s3rver answered (the client went away, or s3rver did).
+   */
   const forward = (req: IncomingMessage, res: ServerResponse, drop: string[] = []) =>
-    new Promise<void>((resolve) => {
+    new Promise<number | undefined>((resolve) => {
       const upstream = upstreamRequest(req.method ?? 'GET', req.url ?? '/', without(req.headers, drop));
       upstream.on('response', (response) => {
         res.writeHead(
@@ -110,12 +113,12 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
           response.statusMessage,
           without(response.headers, HOP_BY_HOP),
         );
-        pipeline(response, res, () => resolve());
+        pipeline(response, res, () => resolve(response.statusCode));
       });
       upstream.on('error', (err) => {
         if (res.headersSent) res.destroy(err);
         else sendS3Error(res, 502, 'BadGateway', `the S3 server behind the front failed: ${err.message}`);
-        resolve();
+        resolve(undefined);
       });
       pipeline(req, upstream, (err) => {
         if (err) upstream.destroy(err);
@@ -153,9 +156,10 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
       }
       if (expectsContinue) res.writeContinue();
       // s3rver would ignore the conditions anyway; dropping them keeps what it sees unambiguous.
-      await forward(req, res, [...HOP_BY_HOP, 'if-match', 'if-none-match']);
-      // s3rver has already written whatever part of the body arrived.
-      if (write.kind === 'put' && !req.complete) await removeUpstream(write.path);
+      const status = await forward(req, res, [...HOP_BY_HOP, 'if-match', 'if-none-match']);
+      // The client went away mid-body: s3rver has written whatever part of it arrived. (A write
+      // s3rver refused before reading the body, e.g. a bad signature, has an answer and wrote nothing.)
+      if (write.kind === 'put' && !req.complete && status === undefined) await removeUpstream(write.path);
     });
   };
 
@@ -176,7 +180,7 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
       : read
         ? locks.shared(read, () => forward(req, res, HOP_BY_HOP))
         : forward(req, res, HOP_BY_HOP);
-    done.catch((err: Error) => {
+    Promise.resolve(done).catch((err: Error) => {
       if (res.headersSent) res.destroy(err);
       else refuse(req, res, { status: 500, code: 'InternalError', message: err.message }, expectsContinue);
     });
