@@ -74,6 +74,7 @@ export class GcsObjectStore implements ObjectStore {
         // here could delete what a concurrent writer has just won.
         validation: false,
         metadata: { md5Hash: createHash('md5').update(data).digest('base64') },
+        // Generations are microseconds since the epoch: exact as numbers until the year 2255.
         ...(ifVersion === undefined
           ? {}
           : { preconditionOpts: { ifGenerationMatch: ifVersion === null ? 0 : Number(ifVersion) } }),
