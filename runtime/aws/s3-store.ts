@@ -14,6 +14,7 @@ import {
   type PutOptions,
   type StoredObject,
 } from '../store/object-store';
+import { parseStoreUrl, StoreUrlError } from '../store/store-url';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -125,18 +126,17 @@ function requireEtag(etag: string | undefined, name: string): string {
   return etag;
 }
 
-export interface S3Location {
-  bucket: string;
-  prefix: string;
-  /** A stand-in's URL (s3rver behind the conditional front, MinIO…): path-style addressing. */
-  endpoint?: string;
-}
-
-/** The store for an `s3://bucket/prefix` location, with the SDK's default credentials chain. */
-export function openS3Store(location: S3Location): S3ObjectStore {
-  const client = location.endpoint
+/**
+ * The store at an `s3://bucket[/prefix]` location, with the SDK's default credentials chain (an
+ * entry module's store opener). `endpoint`: a stand-in's URL (s3rver behind the conditional front,
+ * MinIO…), reached path-style.
+ */
+export function openS3Store(url: string, options: { endpoint?: string } = {}): S3ObjectStore {
+  const location = parseStoreUrl(url);
+  if (location.kind !== 's3') throw new StoreUrlError(url, 'the S3 adapter opens s3:// locations');
+  const client = options.endpoint
     ? new S3Client({
-        endpoint: location.endpoint,
+        endpoint: options.endpoint,
         forcePathStyle: true,
         // Stand-ins ignore the region, but the SDK insists on one for signing.
         region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',

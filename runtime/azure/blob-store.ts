@@ -1,3 +1,4 @@
+import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { bodyBytes } from '../store/body-bytes';
 import { ObjectNames } from '../store/object-names';
@@ -7,6 +8,7 @@ import {
   type PutOptions,
   type StoredObject,
 } from '../store/object-store';
+import { parseStoreUrl, StoreUrlError } from '../store/store-url';
 
 export interface BlobStoreOptions {
   container: ContainerClient;
@@ -113,32 +115,32 @@ function requireEtag(etag: string | undefined, name: string): string {
   return etag;
 }
 
-export interface AzureBlobLocation {
-  /** https://<account>.blob.core.windows.net */
-  accountUrl: string;
-  account: string;
-  container: string;
-  prefix: string;
-  /**
-   * A connection string (azurite's, or an account key's): it names the endpoint and the key.
-   * Without one, DefaultAzureCredential (managed identity, workload identity, az login…).
-   */
-  connectionString?: string;
-}
-
-/** The store for an `https://<account>.blob.core.windows.net/<container>/<prefix>` location. */
-export async function openAzureBlobStore(location: AzureBlobLocation): Promise<AzureBlobObjectStore> {
+/**
+ * The store at an `https://<account>.blob.core.windows.net/<container>[/prefix]` location (an
+ * entry module's store opener). With a connection string (azurite's, or an account key's), that
+ * names the endpoint and the key, and must be for the account the URL names; without one,
+ * DefaultAzureCredential (managed identity, workload identity, environment, `az login`…).
+ */
+export function openAzureBlobStore(
+  url: string,
+  options: { connectionString?: string } = {},
+): AzureBlobObjectStore {
+  const location = parseStoreUrl(url);
+  if (location.kind !== 'azure') {
+    throw new StoreUrlError(
+      url,
+      'the Azure Blob adapter opens https://<account>.blob.core.windows.net locations',
+    );
+  }
   let service: BlobServiceClient;
-  if (location.connectionString) {
-    service = BlobServiceClient.fromConnectionString(location.connectionString);
+  if (options.connectionString) {
+    service = BlobServiceClient.fromConnectionString(options.connectionString);
     if (service.accountName !== location.account) {
       throw new Error(
         `the connection string is for storage account "${service.accountName}" but the store URL names "${location.account}": use the URL of the account the connection string opens`,
       );
     }
   } else {
-    // Loaded here only: a connection-string deployment never needs @azure/identity.
-    const { DefaultAzureCredential } = await import('@azure/identity');
     service = new BlobServiceClient(location.accountUrl, new DefaultAzureCredential());
   }
   return new AzureBlobObjectStore({

@@ -8,6 +8,7 @@ import {
   type PutOptions,
   type StoredObject,
 } from '../store/object-store';
+import { parseStoreUrl, StoreUrlError } from '../store/store-url';
 
 export interface GcsStoreOptions {
   bucket: string;
@@ -114,15 +115,15 @@ export class GcsObjectStore implements ObjectStore {
   }
 }
 
-export interface GcsLocation {
-  bucket: string;
-  prefix: string;
-  /** A stand-in's URL: requests go there, unauthenticated, as the client does for emulators. */
-  endpoint?: string;
-}
-
-/** The store for a `gs://bucket/prefix` location, with Application Default Credentials. */
-export function openGcsStore(location: GcsLocation): GcsObjectStore {
-  const storage = new Storage(location.endpoint ? { apiEndpoint: location.endpoint } : {});
+/**
+ * The store at a `gs://bucket[/prefix]` location, with Application Default Credentials (an entry
+ * module's store opener). `endpoint`: a stand-in's URL, reached unauthenticated, as the client
+ * does for emulators.
+ */
+export function openGcsStore(url: string, options: { endpoint?: string } = {}): GcsObjectStore {
+  const location = parseStoreUrl(url);
+  if (location.kind !== 'gcs')
+    throw new StoreUrlError(url, 'the Cloud Storage adapter opens gs:// locations');
+  const storage = new Storage(options.endpoint ? { apiEndpoint: options.endpoint } : {});
   return new GcsObjectStore({ bucket: location.bucket, prefix: location.prefix, storage });
 }

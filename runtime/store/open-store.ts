@@ -34,11 +34,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       return new LocalObjectStore(location.root);
     case 's3': {
       const { openS3Store } = await import('../aws/s3-store');
-      return openS3Store({ ...location, ...(endpoint ? { endpoint } : {}) });
+      return openS3Store(url, endpoint ? { endpoint } : {});
     }
     case 'gcs': {
       const { openGcsStore } = await import('../gcp/gcs-store');
-      return openGcsStore({ ...location, ...(endpoint ? { endpoint } : {}) });
+      return openGcsStore(url, endpoint ? { endpoint } : {});
     }
     case 'azure': {
       if (endpoint) {
@@ -48,7 +48,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       }
       const connectionString = options.azureConnectionString ?? env[AZURE_CONNECTION_STRING_ENV];
       const { openAzureBlobStore } = await import('../azure/blob-store');
-      return openAzureBlobStore({ ...location, ...(connectionString ? { connectionString } : {}) });
+      return openAzureBlobStore(url, connectionString ? { connectionString } : {});
     }
   }
 }
