@@ -35,6 +35,11 @@ export const BATCH_OUTPUT_PREFIX = 'batch/out/';
 export const FUNCTION_ENV = {
   /** The object store: `s3://bucket`, `gs://bucket`, `https://<account>.blob.core.windows.net/<container>`, or a local folder. */
   store: 'HSCODE_STORE',
+  /**
+   * Only for S3- or Cloud Storage–compatible servers other than the cloud's own (the test
+   * stand-ins): their URL. Unset in a deployment.
+   */
+  storeEndpoint: 'HSCODE_STORE_ENDPOINT',
   /** The model the deployment published (variant, version, ONNX sha256): logged and checked at start. */
   modelVariant: 'HSCODE_MODEL_VARIANT',
   modelVersion: 'HSCODE_MODEL_VERSION',

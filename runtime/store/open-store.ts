@@ -1,11 +1,9 @@
 import { LocalObjectStore } from './local-store';
 import type { ObjectStore } from './object-store';
+import { AZURE_CONNECTION_STRING_ENV, endpointOf, STORE_ENDPOINT_ENV } from './store-endpoint';
 import { parseStoreUrl } from './store-url';
 
-/** A stand-in's URL for `s3://` and `gs://` stores (s3rver behind its front, the JSON API stand-in). */
-export const STORE_ENDPOINT_ENV = 'HSCODE_STORE_ENDPOINT';
-/** Azure's own variable: a connection string (azurite's, or an account key's) instead of Entra ID. */
-export const AZURE_CONNECTION_STRING_ENV = 'AZURE_STORAGE_CONNECTION_STRING';
+export { AZURE_CONNECTION_STRING_ENV, STORE_ENDPOINT_ENV };
 
 export interface OpenStoreOptions {
   /** Overrides `HSCODE_STORE_ENDPOINT`. */
@@ -51,20 +49,4 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       return openAzureBlobStore(url, connectionString ? { connectionString } : {});
     }
   }
-}
-
-function endpointOf(value: string | undefined): string | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(
-      `${STORE_ENDPOINT_ENV}=${JSON.stringify(value)} is not a URL: give e.g. http://127.0.0.1:4568`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`${STORE_ENDPOINT_ENV}=${JSON.stringify(value)} must be an http or https URL`);
-  }
-  return url.origin + url.pathname.replace(/\/$/, '');
 }

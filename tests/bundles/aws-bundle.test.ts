@@ -1,6 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FUNCTION_ENV } from '../../models/deployment';
+import { openS3StoreAt } from '../../runtime/aws/store';
+import { S3RVER_CREDENTIALS, startS3Standin } from '../standins/s3-conditional-front/s3-standin';
 import { describeBundleSmoke } from './bundle-smoke';
 import { runIsolated } from './unpacked-bundle';
 
@@ -37,7 +40,22 @@ const s3Event = (key: string) => ({
   ],
 });
 
-describeBundleSmoke('aws', async ({ bundles, env }) => {
+// s3rver behind the conditional-write front, reached by the bundle's own S3 adapter.
+const s3Standin = async () => {
+  const standin = await startS3Standin();
+  const env = {
+    [FUNCTION_ENV.store]: `s3://${standin.bucket}`,
+    [FUNCTION_ENV.storeEndpoint]: standin.endpoint,
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  };
+  // The SDK reads its credentials when it first signs a request: this process keeps them.
+  Object.assign(process.env, env);
+  return { store: openS3StoreAt(env[FUNCTION_ENV.store]), env, close: () => standin.close() };
+};
+
+describeBundleSmoke('aws', s3Standin, async ({ bundles, env }) => {
   const invoke = async (dir: string, fn: string, event: unknown): Promise<unknown> => {
     const file = join(mkdtempSync(join(tmpdir(), 'hscode-invocations-')), 'invocations.json');
     writeFileSync(file, JSON.stringify([{ fn, event }]));

@@ -1,13 +1,31 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describeBundleSmoke } from './bundle-smoke';
+import { FUNCTION_ENV } from '../../models/deployment';
+import { openBlobStoreAt } from '../../runtime/azure/store';
+import { AZURITE_ACCOUNT, startAzurite } from '../standins/azurite';
+import { describeBundleSmoke, withEnv } from './bundle-smoke';
 import { runIsolated } from './unpacked-bundle';
 
 const RUNNER = join(__dirname, 'runners', 'azure-runner.cjs');
 const FUNCTIONS_PACKAGE = dirname(require.resolve('@azure/functions/package.json'));
 
-describeBundleSmoke('azure', async ({ bundles, env }) => {
+// Azurite, reached by the bundle's own Blob adapter with the development account's connection string.
+const azureStandin = async () => {
+  const standin = await startAzurite();
+  await BlobServiceClient.fromConnectionString(standin.connectionString)
+    .getContainerClient('hscode')
+    .create();
+  const env = {
+    [FUNCTION_ENV.store]: `https://${AZURITE_ACCOUNT}.blob.core.windows.net/hscode`,
+    AZURE_STORAGE_CONNECTION_STRING: standin.connectionString,
+  };
+  const store = withEnv(env, () => openBlobStoreAt(env[FUNCTION_ENV.store]));
+  return { store, env, close: () => standin.close() };
+};
+
+describeBundleSmoke('azure', azureStandin, async ({ bundles, env }) => {
   const invoke = async (dir: string, invocation: unknown): Promise<unknown> => {
     const file = join(mkdtempSync(join(tmpdir(), 'hscode-invocations-')), 'invocations.json');
     writeFileSync(file, JSON.stringify([invocation]));

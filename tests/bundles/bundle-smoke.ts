@@ -9,7 +9,7 @@ import { createHttpHandler } from '../../runtime/http/handler';
 import { readHistory } from '../../runtime/registry/history';
 import { Registry } from '../../runtime/registry/registry';
 import { verifyRegistry } from '../../runtime/registry/verify';
-import type { LocalObjectStore } from '../../runtime/store/local-store';
+import type { ObjectStore } from '../../runtime/store/object-store';
 import type { Cloud } from '../../scripts/bundle/targets';
 import { fixtureModelSet } from '../helpers/model-fixture';
 import { tinyDataset } from '../helpers/tiny-dataset';
@@ -28,7 +28,37 @@ export interface BundleContext {
   bundles: Record<BundleRole, UnpackedBundle>;
   /** The function's environment: the store and small-retrain settings. */
   env: Record<string, string>;
-  store: LocalObjectStore;
+  /** The cloud's store, on its loopback stand-in, as the test process sees it. */
+  store: ObjectStore;
+}
+
+/** The cloud's storage stand-in, the adapter on it, and the environment that points a function at it. */
+export interface StandinStore {
+  store: ObjectStore;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Runs `open` with some environment variables set, as a function's process would have them. */
+export function withEnv<T>(env: Record<string, string>, open: () => T): T {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return open();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Copies every object of one store into another (the fixture model and registry into a stand-in). */
+async function copyStore(from: ObjectStore, to: ObjectStore): Promise<void> {
+  for (const key of await from.list('')) {
+    const object = await from.get(key);
+    if (object) await to.put(key, object.body);
+  }
 }
 
 const json = (body: unknown) => JSON.stringify(body);
@@ -40,16 +70,20 @@ const PREDICT = { descriptions: ['frozen shrimp 500g bag', "men's cotton knitted
  */
 export function describeBundleSmoke(
   cloud: Cloud,
+  startStandin: () => Promise<StandinStore>,
   makeDriver: (context: BundleContext) => Promise<BundleDriver>,
 ): void {
   describe(`the ${cloud} bundles, unzipped and run outside the repository`, () => {
     let context: BundleContext;
     let driver: BundleDriver;
     let local: PredictService;
+    let standin: StandinStore;
     const bundleDir = mkdtempSync(join(tmpdir(), `hscode-bundles-${cloud}-`));
 
     beforeAll(async () => {
-      const store = await (await fixtureModelSet(1)).storeWithChampion();
+      standin = await startStandin();
+      const { store } = standin;
+      await copyStore(await (await fixtureModelSet(1)).storeWithChampion(), store);
       const [predict, retrain] = await Promise.all([
         buildAndUnpack(cloud, 'predict', bundleDir),
         buildAndUnpack(cloud, 'retrain', bundleDir),
@@ -58,7 +92,7 @@ export function describeBundleSmoke(
         bundles: { predict, retrain },
         store,
         env: {
-          [FUNCTION_ENV.store]: store.root,
+          ...standin.env,
           [FUNCTION_ENV.retrainWithDefaultCorpus]: '0',
           [FUNCTION_ENV.retrainEpochs]: '3',
         },
@@ -76,6 +110,7 @@ export function describeBundleSmoke(
     afterAll(async () => {
       await driver?.close?.();
       await local?.close();
+      await standin?.close();
       await releaseSharedSessions();
       rmSync(bundleDir, { recursive: true, force: true });
     });

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { describeBundleSmoke } from './bundle-smoke';
+import { FUNCTION_ENV } from '../../models/deployment';
+import { openGcsStoreAt } from '../../runtime/gcp/store';
+import { startGcsStandin } from '../standins/gcs-json-api/server';
+import { describeBundleSmoke, withEnv } from './bundle-smoke';
 
 // The real host: the functions framework's own server, loading the unzipped bundle as Cloud
 // Functions does, started from the test harness's copy of the framework.
@@ -53,7 +56,15 @@ async function serve(
   throw new Error('the functions framework did not start listening');
 }
 
-describeBundleSmoke('gcp', async ({ bundles, env }) => {
+// The Cloud Storage JSON API stand-in, reached by the bundle's own adapter through the real client.
+const gcsStandin = async () => {
+  const standin = await startGcsStandin({ buckets: ['hscode-test'] });
+  const env = { [FUNCTION_ENV.store]: 'gs://hscode-test', [FUNCTION_ENV.storeEndpoint]: standin.apiEndpoint };
+  const store = withEnv(env, () => openGcsStoreAt(env[FUNCTION_ENV.store]));
+  return { store, env, close: () => standin.close() };
+};
+
+describeBundleSmoke('gcp', gcsStandin, async ({ bundles, env }) => {
   const api = await serve(bundles.predict.dir, 'api', 'http', env);
   const retrain = await serve(bundles.retrain.dir, 'retrain', 'cloudevent', env);
   return {
