@@ -18,7 +18,7 @@ export function withDefaults<T extends object>(policy: Policy, given: Record<str
  * as under jest, and the engine's proxy only wraps objects that are `instanceof Object` here.)
  */
 export function copyPlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  if (Array.isArray(value)) return Array.from(value, (item) => copyPlain(item)) as T;
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyPlain(v)])) as T;
 }
