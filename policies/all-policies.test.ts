@@ -50,8 +50,7 @@ describe('withDefaults', () => {
   });
 
   it('gives a policy without a schema just the settings it was given', () => {
-    expect(withDefaults({ name: 'x', description: 'x', validateResource: () => {} }, { a: 1 })).toEqual({
-      a: 1,
-    });
+    const bare: Policy = { name: 'bare', description: 'A policy without settings.' };
+    expect(withDefaults(bare, { a: 1 })).toEqual({ a: 1 });
   });
 });
