@@ -76,3 +76,17 @@ export function companionGaps(
   }
   return gaps;
 }
+
+/** The S3 buckets of a stack without a companion of `companionType` (named by its `bucket`) set right. */
+export const s3BucketGaps = (
+  resources: readonly PolicyResource[],
+  companionType: string,
+  isRight: (companion: PolicyResource) => boolean,
+): CompanionGap[] =>
+  companionGaps(
+    ofType(resources, 'aws:s3/bucket:Bucket'),
+    ofType(resources, companionType),
+    'bucket',
+    IDENTITY_KEYS.s3Bucket,
+    isRight,
+  );

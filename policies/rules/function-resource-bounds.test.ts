@@ -1,13 +1,11 @@
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_STRING } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, UNKNOWN_STRING } from '../testing/run';
 import { functionResourceBounds } from './function-resource-bounds';
 
 const FIX = "(or change the bounds in this stack's policy config)";
 
 describe('function-resource-bounds', () => {
-  it.each(Object.keys(STACKS))('passes the sized functions of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(functionResourceBounds, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(functionResourceBounds);
 
   it('refuses AWS memory outside 128-4096 MB and a timeout over 900 s', async () => {
     const stack = mutate(STACKS.aws(), 'api', (p) => {

@@ -1,11 +1,9 @@
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_STRING } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, UNKNOWN_STRING } from '../testing/run';
 import { functionRuntimePinned } from './function-runtime-pinned';
 
 describe('function-runtime-pinned', () => {
-  it.each(Object.keys(STACKS))('passes the Node.js 22 functions of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(functionRuntimePinned, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(functionRuntimePinned);
 
   it('refuses a runtime outside the allowed list on every cloud', async () => {
     const aws = mutate(STACKS.aws(), 'api', (p) => (p.runtime = 'nodejs18.x'));

@@ -1,12 +1,10 @@
 import { evaluatePolicies } from '../evaluate';
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_OBJECT } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, UNKNOWN_OBJECT } from '../testing/run';
 import { functionTracing } from './function-tracing';
 
 describe('function-tracing', () => {
-  it.each(Object.keys(STACKS))('passes the traced functions of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(functionTracing, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(functionTracing);
 
   it('refuses a Lambda without active X-Ray tracing', async () => {
     const stack = mutate(STACKS.aws(), 'api', (p) => delete p.tracingConfig);

@@ -1,13 +1,11 @@
 import { MODEL_SHA, STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_STRING, without } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, UNKNOWN_STRING, without } from '../testing/run';
 import { modelPinned } from './model-pinned';
 
 const OTHER_SHA = 'f'.repeat(64);
 
 describe('model-pinned', () => {
-  it.each(Object.keys(STACKS))('passes the pinned functions of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(modelPinned, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(modelPinned);
 
   it('refuses a function that pins no model or not a full sha256', async () => {
     const unset = mutate(STACKS.aws(), 'api', (p) => delete p.environment.variables.HSCODE_MODEL_SHA256);

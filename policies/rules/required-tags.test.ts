@@ -1,13 +1,17 @@
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_OBJECT, UNKNOWN_STRING } from '../testing/run';
+import {
+  itPassesEveryCompliantStack,
+  messagesOf,
+  mutate,
+  UNKNOWN_OBJECT,
+  UNKNOWN_STRING,
+} from '../testing/run';
 import { requiredTags } from './required-tags';
 
 const ALL = 'owner, cost-centre, data-classification, model-variant, model-sha256';
 
 describe('required-tags', () => {
-  it.each(Object.keys(STACKS))('passes every taggable resource of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(requiredTags, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(requiredTags);
 
   it('names each missing tag of an AWS resource', async () => {
     const stack = mutate(STACKS.aws(), 'api', (p) => {

@@ -1,14 +1,12 @@
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_OBJECT, without } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, UNKNOWN_OBJECT, without } from '../testing/run';
 import { storageEncrypted } from './storage-encrypted';
 
 const FIX =
   "add one for it whose rule sets applyServerSideEncryptionByDefault.sseAlgorithm to 'aws:kms' or 'AES256'.";
 
 describe('storage-encrypted', () => {
-  it.each(Object.keys(STACKS))('passes the encrypted stores of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(storageEncrypted, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(storageEncrypted);
 
   it('refuses an S3 bucket without a default encryption configuration', async () => {
     expect(await messagesOf(storageEncrypted, without(STACKS.aws(), 'store-encryption'))).toEqual([

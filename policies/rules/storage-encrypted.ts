@@ -1,8 +1,9 @@
-import type { StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { at, indices, passes } from '../lib/known';
-import { companionGaps, IDENTITY_KEYS, ofType } from '../lib/stack';
+import { ofType, s3BucketGaps } from '../lib/stack';
 
 const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'];
+const SSE_CONFIG = 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration';
 
 export const storageEncrypted: StackValidationPolicy = {
   name: 'storage-encrypted',
@@ -10,12 +11,7 @@ export const storageEncrypted: StackValidationPolicy = {
     'Every store encrypts its objects at rest: each S3 bucket has a default server-side encryption configuration and no Azure storage account turns blob encryption off (GCS always encrypts, with nothing to set).',
   enforcementLevel: 'mandatory',
   validateStack: ({ resources }, reportViolation) => {
-    const buckets = ofType(resources, 'aws:s3/bucket:Bucket');
-    const configs = ofType(
-      resources,
-      'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
-    );
-    const isRight = (config: (typeof configs)[number]) => {
+    const isRight = (config: PolicyResource) => {
       const rules = at(config.props, 'rules');
       return passes(rules, () =>
         indices(rules).some((i) =>
@@ -25,13 +21,7 @@ export const storageEncrypted: StackValidationPolicy = {
         ),
       );
     };
-    for (const { target, gap } of companionGaps(
-      buckets,
-      configs,
-      'bucket',
-      IDENTITY_KEYS.s3Bucket,
-      isRight,
-    )) {
+    for (const { target, gap } of s3BucketGaps(resources, SSE_CONFIG, isRight)) {
       const what =
         gap === 'missing'
           ? 'has no aws.s3.BucketServerSideEncryptionConfiguration'

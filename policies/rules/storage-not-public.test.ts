@@ -1,14 +1,12 @@
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, without } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, without } from '../testing/run';
 import { storageNotPublic } from './storage-not-public';
 
 const BLOCK =
   'S3 bucket store does not block all public access: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.';
 
 describe('storage-not-public', () => {
-  it.each(Object.keys(STACKS))('passes the private stores of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(storageNotPublic, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(storageNotPublic);
 
   it('refuses an S3 bucket without a public access block, or with one flag off', async () => {
     expect(await messagesOf(storageNotPublic, without(STACKS.aws(), 'store-public-access'))).toEqual([BLOCK]);

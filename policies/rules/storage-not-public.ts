@@ -1,8 +1,9 @@
 import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { publicGrants } from '../lib/gcp-iam';
 import { at, indices, passes } from '../lib/known';
-import { companionGaps, IDENTITY_KEYS, ofType } from '../lib/stack';
+import { s3BucketGaps } from '../lib/stack';
 
+const PUBLIC_ACCESS_BLOCK = 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock';
 const BLOCK_FLAGS = ['blockPublicAcls', 'blockPublicPolicy', 'ignorePublicAcls', 'restrictPublicBuckets'];
 const PUBLIC_CANNED_ACLS = ['public-read', 'public-read-write', 'authenticated-read'];
 const AWS_ACL_TYPES = [
@@ -36,11 +37,9 @@ export const storageNotPublic: StackValidationPolicy = {
     'No store is readable by the public: every S3 bucket blocks all four kinds of public access and no ACL opens it, every GCS bucket enforces public access prevention and uniform access with no allUsers or allAuthenticatedUsers grant, and no Azure storage account or container allows anonymous blob reads.',
   enforcementLevel: 'mandatory',
   validateStack: ({ resources }, reportViolation) => {
-    const buckets = ofType(resources, 'aws:s3/bucket:Bucket');
-    const blocks = ofType(resources, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock');
     const allBlocked = (b: PolicyResource) =>
       BLOCK_FLAGS.every((f) => passes(at(b.props, f), (on) => on === true));
-    for (const { target } of companionGaps(buckets, blocks, 'bucket', IDENTITY_KEYS.s3Bucket, allBlocked)) {
+    for (const { target } of s3BucketGaps(resources, PUBLIC_ACCESS_BLOCK, allBlocked)) {
       reportViolation(
         `S3 bucket ${target.name} does not block all public access: add an aws.s3.BucketPublicAccessBlock for it with ${BLOCK_FLAGS.join(', ')} all true.`,
         target.urn,

@@ -1,6 +1,6 @@
-import type { StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { at, passes } from '../lib/known';
-import { companionGaps, IDENTITY_KEYS, ofType } from '../lib/stack';
+import { companionGaps, IDENTITY_KEYS, ofType, s3BucketGaps } from '../lib/stack';
 
 export const storeVersioned: StackValidationPolicy = {
   name: 'store-versioned',
@@ -8,10 +8,12 @@ export const storeVersioned: StackValidationPolicy = {
     'Every bucket or storage account keeps object versions (S3 bucket versioning, GCS versioning, Azure blob versioning), so an overwritten model, registry state or audit file can be recovered and its history shown.',
   enforcementLevel: 'mandatory',
   validateStack: ({ resources }, reportViolation) => {
-    const buckets = ofType(resources, 'aws:s3/bucket:Bucket');
-    const versionings = ofType(resources, 'aws:s3/bucketVersioning:BucketVersioning');
-    for (const { target, gap } of companionGaps(buckets, versionings, 'bucket', IDENTITY_KEYS.s3Bucket, (v) =>
-      passes(at(v.props, 'versioningConfiguration', 'status'), (s) => s === 'Enabled'),
+    const enabled = (v: PolicyResource) =>
+      passes(at(v.props, 'versioningConfiguration', 'status'), (s) => s === 'Enabled');
+    for (const { target, gap } of s3BucketGaps(
+      resources,
+      'aws:s3/bucketVersioning:BucketVersioning',
+      enabled,
     )) {
       const what =
         gap === 'missing' ? 'has no aws.s3.BucketVersioning' : 'has versioning that is not Enabled';

@@ -1,14 +1,12 @@
 import { STACKS } from '../testing/baselines';
-import { messagesOf, mutate, UNKNOWN_STRING, without } from '../testing/run';
+import { itPassesEveryCompliantStack, messagesOf, mutate, UNKNOWN_STRING, without } from '../testing/run';
 import { tlsInTransit } from './tls-in-transit';
 
 const FIX =
   "add an aws.s3.BucketPolicy with a statement that denies s3:* to Principal '*' when aws:SecureTransport is 'false'.";
 
 describe('tls-in-transit', () => {
-  it.each(Object.keys(STACKS))('passes the TLS-only endpoints of the compliant %s stack', async (cloud) => {
-    expect(await messagesOf(tlsInTransit, STACKS[cloud as keyof typeof STACKS]())).toEqual([]);
-  });
+  itPassesEveryCompliantStack(tlsInTransit);
 
   it('refuses an S3 bucket without a policy that denies plain HTTP', async () => {
     expect(await messagesOf(tlsInTransit, without(STACKS.aws(), 'store-tls-only'))).toEqual([

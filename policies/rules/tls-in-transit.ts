@@ -1,7 +1,7 @@
-import type { StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { deniesInsecureTransport } from '../lib/aws-policy';
 import { at, passes } from '../lib/known';
-import { companionGaps, IDENTITY_KEYS, ofType } from '../lib/stack';
+import { ofType, s3BucketGaps } from '../lib/stack';
 
 const STORAGE_TLS = ['TLS1_2', 'TLS1_3'];
 const WEB_TLS = ['1.2', '1.3'];
@@ -12,15 +12,10 @@ export const tlsInTransit: StackValidationPolicy = {
     'Every store and function endpoint refuses plain HTTP and TLS older than 1.2: each S3 bucket has a policy denying requests without aws:SecureTransport, Azure storage accounts and web apps require HTTPS and TLS 1.2 or later (GCP serves its APIs over TLS only, with nothing to set).',
   enforcementLevel: 'mandatory',
   validateStack: ({ resources }, reportViolation) => {
-    const buckets = ofType(resources, 'aws:s3/bucket:Bucket');
-    const policies = ofType(resources, 'aws:s3/bucketPolicy:BucketPolicy');
-    const deniesPlainHttp = (p: (typeof policies)[number]) =>
-      deniesInsecureTransport(() => p.props.policy) !== false;
-    for (const { target, gap } of companionGaps(
-      buckets,
-      policies,
-      'bucket',
-      IDENTITY_KEYS.s3Bucket,
+    const deniesPlainHttp = (p: PolicyResource) => deniesInsecureTransport(() => p.props.policy) !== false;
+    for (const { target, gap } of s3BucketGaps(
+      resources,
+      'aws:s3/bucketPolicy:BucketPolicy',
       deniesPlainHttp,
     )) {
       const what = gap === 'missing' ? 'has no bucket policy' : 'has a bucket policy that lets plain HTTP in';

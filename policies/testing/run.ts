@@ -1,5 +1,6 @@
 import type { Policy } from '@pulumi/policy';
 import { evaluatePolicies, type EvaluateOptions, type ResourceRecord } from '../evaluate';
+import { STACKS } from './baselines';
 import { engineProxy } from '../lib/engine-proxy';
 
 /** What the engine puts where a value is not known during preview. */
@@ -32,3 +33,13 @@ export function mutate(
 /** The stack without the named resources. */
 export const without = (records: ResourceRecord[], ...names: string[]) =>
   records.filter((r) => !names.includes(r.name));
+
+/** Registers one test per cloud: the policy reports nothing on that cloud's compliant stack. */
+export function itPassesEveryCompliantStack(policy: Policy) {
+  it.each(Object.keys(STACKS) as (keyof typeof STACKS)[])(
+    'reports nothing on the compliant %s stack',
+    async (cloud) => {
+      expect(await messagesOf(policy, STACKS[cloud]())).toEqual([]);
+    },
+  );
+}
