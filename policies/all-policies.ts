@@ -1,5 +1,6 @@
 import type { Policies } from '@pulumi/policy';
 import { functionCodeContentAddressed } from './rules/function-code-content-addressed';
+import { functionLogGroup } from './rules/function-log-group';
 import { functionResourceBounds } from './rules/function-resource-bounds';
 import { functionRuntimePinned } from './rules/function-runtime-pinned';
 import { functionTracing } from './rules/function-tracing';
@@ -19,6 +20,7 @@ export const allPolicies: Policies = [
   // audit
   requiredTags,
   logRetention,
+  functionLogGroup,
   functionTracing,
   storeVersioned,
   // security
