@@ -63,6 +63,7 @@ function settingsFor(policy: Policy, config: PackConfig) {
   const { enforcementLevel, ...given } = typeof entry === 'string' ? { enforcementLevel: entry } : entry;
   const all = typeof config.all === 'string' ? config.all : undefined;
   const level: EnforcementLevel = enforcementLevel ?? all ?? policy.enforcementLevel ?? 'advisory';
+  // No rule remediates, so 'remediate' blocks like 'mandatory' (as the engine treats stack policies).
   return { level: level === 'remediate' ? 'mandatory' : level, config: withDefaults(policy, given) };
 }
 
@@ -117,16 +118,11 @@ function stackResources(records: readonly ResourceRecord[]): PolicyResource[] {
 }
 
 /** What the engine reports when a policy reads a value that is unknown during preview. */
-function outcome(policy: Policy, level: EnforcementLevel, error: unknown, out: Violation[], urn?: string) {
+function outcome(policy: Policy, error: unknown, out: Violation[], urn?: string) {
   if (error instanceof NotApplicable) return;
   if (!(error instanceof engineProxy.UnknownValueError)) throw error;
   const message = `can't run policy '${policy.name}' during preview: ${error.message}`;
-  out.push({
-    policy: policy.name,
-    enforcementLevel: level === 'disabled' ? level : 'advisory',
-    message,
-    urn,
-  });
+  out.push({ policy: policy.name, enforcementLevel: 'advisory', message, urn });
 }
 
 /**
@@ -168,7 +164,7 @@ export async function evaluatePolicies(
           report(),
         );
       } catch (error) {
-        outcome(policy, level, error, out);
+        outcome(policy, error, out);
       }
       continue;
     }
@@ -178,7 +174,7 @@ export async function evaluatePolicies(
         try {
           await validate(resourceArgs(record, settings, stackTags), report(urnOf(record)));
         } catch (error) {
-          outcome(policy, level, error, out, urnOf(record));
+          outcome(policy, error, out, urnOf(record));
         }
       }
     }
