@@ -21,10 +21,9 @@ export function refersTo(
   const value = known(() => from.props[prop]);
   if (value === UNKNOWN) return dependencies.length > 0 ? false : UNKNOWN;
   if (value === undefined || value === null) return false;
-  return identityKeys.some((key) => {
-    const identity = known(() => target.props[key]);
-    return identity !== UNKNOWN && identity !== undefined && identity === value;
-  });
+  const identities = identityKeys.map((key) => known(() => target.props[key]));
+  if (identities.includes(value)) return true;
+  return identities.includes(UNKNOWN) ? UNKNOWN : false;
 }
 
 /**

@@ -48,6 +48,12 @@ describe('store-versioned', () => {
     expect(await messagesOf(storeVersioned, elsewhere)).toEqual([NO_VERSIONING]);
   });
 
+  it("cannot tell another bucket's versioning from this bucket's while this bucket's name is unknown", async () => {
+    const unknownName = mutate(STACKS.aws(), 'store', (p) => (p.bucket = UNKNOWN_STRING));
+    const other = mutate(unknownName, 'store-versioning', (p) => (p.bucket = 'some-other-bucket'));
+    expect(await messagesOf(storeVersioned, other)).toEqual([]);
+  });
+
   it('refuses a GCS bucket without versioning', async () => {
     const stack = mutate(STACKS.gcp(), 'store', (p) => (p.versioning.enabled = false));
     expect(await messagesOf(storeVersioned, stack)).toEqual([
