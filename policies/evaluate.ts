@@ -24,6 +24,8 @@ export interface ResourceRecord {
   /** Defaults to `urn:pulumi:stack::project::<type>::<name>`. */
   urn?: string;
   props: Record<string, unknown>;
+  /** The id the provider (or the mocks) gave it: stack rules match references such as `bucket: b.id` by it. */
+  id?: string;
   /** The URNs each property was computed from, as the engine records them (optional). */
   propertyDependencies?: Record<string, string[]>;
 }
@@ -92,7 +94,9 @@ function resourceArgs(record: ResourceRecord, config: object, stackTags: Readonl
 
 function stackResources(records: readonly ResourceRecord[]): PolicyResource[] {
   const resources = records.map((record) => {
-    const props = engineProxy.unknownCheckingProxy(copyPlain(record.props));
+    // A stack policy sees a resource's outputs, among them its id.
+    const outputs = record.id === undefined ? record.props : { id: record.id, ...record.props };
+    const props = engineProxy.unknownCheckingProxy(copyPlain(outputs));
     const resource = {
       type: record.type,
       props,

@@ -54,6 +54,19 @@ describe('store-versioned', () => {
     expect(await messagesOf(storeVersioned, other)).toEqual([]);
   });
 
+  it("matches an offline plan's references by the id the mocks gave the bucket", async () => {
+    const byId = mutate(STACKS.aws(), 'store-versioning', (p) => (p.bucket = 'store-bucket-id')).map((r) =>
+      r.name === 'store' ? { ...r, id: 'store-bucket-id' } : r,
+    );
+    expect(await messagesOf(storeVersioned, byId)).toEqual([]);
+    expect(
+      await messagesOf(
+        storeVersioned,
+        byId.map((r) => ({ ...r, id: undefined })),
+      ),
+    ).toEqual([NO_VERSIONING]);
+  });
+
   it('refuses a GCS bucket without versioning', async () => {
     const stack = mutate(STACKS.gcp(), 'store', (p) => (p.versioning.enabled = false));
     expect(await messagesOf(storeVersioned, stack)).toEqual([
