@@ -3,7 +3,7 @@
  * a preview: prints every violation and exits 1 when any is mandatory. This is how a pull request
  * without cloud credentials (from a fork) is still held to the pack.
  *
- *   npx tsx scripts/plan-offline.ts Pulumi.aws-dev.yaml --out plan.json
+ *   npm run plan -- --stack aws-dev --json plan.json
  *   npx tsx scripts/policy-check.ts plan.json [--config policies/config/aws-dev.json]
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ export interface PolicyCheck {
   failed: boolean;
 }
 
-/** The report on a plan (`{resources}` as scripts/plan-offline.ts writes it) under a stack's policy config. */
+/** The report on a plan (`{resources}` as `npm run plan -- --json` writes it) under a stack's policy config. */
 export async function policyCheck(
   plan: { resources: ResourceRecord[] },
   config: PackConfig = {},

@@ -42,9 +42,6 @@ describe('GitHub workflows', () => {
       expect(() => readFileSync(projectFile(`policies/config/${stack}.json`))).not.toThrow();
     }
     expect(preview).toContain('policyPacks: policies');
-    expect(preview).toContain('npm run plan:offline -- Pulumi.${{ matrix.stack }}.yaml --out plan.json');
-    expect(preview).toContain(
-      'npm run policy-check -- plan.json --config policies/config/${{ matrix.stack }}.json',
-    );
+    expect(preview).toContain('npm run plan -- --stack ${{ matrix.stack }} --json plan.json');
   });
 });

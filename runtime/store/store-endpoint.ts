@@ -1,7 +1,7 @@
-import { FUNCTION_ENV } from '../../models/deployment';
+import { OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 
 /** A stand-in's URL for `s3://` and `gs://` stores (s3rver behind its front, the JSON API stand-in). */
-export const STORE_ENDPOINT_ENV = FUNCTION_ENV.storeEndpoint;
+export const STORE_ENDPOINT_ENV = OPTIONAL_FUNCTION_ENV.storeEndpoint;
 /** Azure's own variable: a connection string (azurite's, or an account key's) instead of Entra ID. */
 export const AZURE_CONNECTION_STRING_ENV = 'AZURE_STORAGE_CONNECTION_STRING';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTION_ENV } from '../../models/deployment';
+import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { openS3StoreAt } from '../../runtime/aws/store';
 import { S3RVER_CREDENTIALS, startS3Standin } from '../standins/s3-conditional-front/s3-standin';
 import { describeBundleSmoke } from './bundle-smoke';
@@ -45,7 +45,7 @@ const s3Standin = async () => {
   const standin = await startS3Standin();
   const env = {
     [FUNCTION_ENV.store]: `s3://${standin.bucket}`,
-    [FUNCTION_ENV.storeEndpoint]: standin.endpoint,
+    [OPTIONAL_FUNCTION_ENV.storeEndpoint]: standin.endpoint,
     AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'us-east-1',

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { planIsolated, stackConfig, workspace } from '../../infra/test-fixtures';
 import { join } from 'node:path';
-import { FUNCTION_ENV, type BundleRole } from '../../models/deployment';
+import { BUNDLE_ROLES, type BundleRole, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService, type PredictResponse } from '../../runtime/core/predict-service';
 import { releaseSharedSessions } from '../../runtime/core/session-cache';
@@ -93,8 +94,8 @@ export function describeBundleSmoke(
         store,
         env: {
           ...standin.env,
-          [FUNCTION_ENV.retrainWithDefaultCorpus]: '0',
-          [FUNCTION_ENV.retrainEpochs]: '3',
+          [OPTIONAL_FUNCTION_ENV.retrainWithDefaultCorpus]: '0',
+          [OPTIONAL_FUNCTION_ENV.retrainEpochs]: '3',
         },
       };
       driver = await makeDriver(context);
@@ -129,6 +130,15 @@ export function describeBundleSmoke(
         expect(context.bundles.retrain.index.unzippedBytes).toBeLessThan(250 * 1024 * 1024);
       }
     });
+
+    it('is exactly what the Pulumi program deploys: each function’s code is named by its bundle’s sha256', async () => {
+      const ws = workspace(cloud);
+      const plan = await planIsolated(stackConfig(cloud, { ...ws, bundleDir }), { stack: 'smoke' });
+      const deployed = new Set(JSON.stringify(plan.resources).match(/functions\/[0-9a-f]{64}\.zip/g));
+      expect(deployed).toEqual(
+        new Set(BUNDLE_ROLES.map((role) => `functions/${context.bundles[role].index.sha256}.zip`)),
+      );
+    }, 120_000);
 
     it('answers a prediction with exactly the candidates and probabilities of the local service', async () => {
       const answer = await driver.http({ method: 'POST', path: '/v1/predict', body: json(PREDICT) });

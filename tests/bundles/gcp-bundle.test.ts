@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { FUNCTION_ENV } from '../../models/deployment';
+import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { openGcsStoreAt } from '../../runtime/gcp/store';
 import { startGcsStandin } from '../standins/gcs-json-api/server';
 import { describeBundleSmoke, withEnv } from './bundle-smoke';
@@ -59,7 +59,10 @@ async function serve(
 // The Cloud Storage JSON API stand-in, reached by the bundle's own adapter through the real client.
 const gcsStandin = async () => {
   const standin = await startGcsStandin({ buckets: ['hscode-test'] });
-  const env = { [FUNCTION_ENV.store]: 'gs://hscode-test', [FUNCTION_ENV.storeEndpoint]: standin.apiEndpoint };
+  const env = {
+    [FUNCTION_ENV.store]: 'gs://hscode-test',
+    [OPTIONAL_FUNCTION_ENV.storeEndpoint]: standin.apiEndpoint,
+  };
   const store = withEnv(env, () => openGcsStoreAt(env[FUNCTION_ENV.store]));
   return { store, env, close: () => standin.close() };
 };
