@@ -130,8 +130,8 @@ const MUTATIONS: Record<Cloud, Mutation[]> = {
 };
 
 /** Plain objects and arrays copied, anything else (assets, unknowns) shared: enough to mutate props. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const copied = (value: unknown): any =>
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   Array.isArray(value)
     ? value.map(copied)
     : value && Object.getPrototypeOf(value) === Object.prototype
