@@ -22,7 +22,11 @@ export async function* delimitedRowBatches(
   input: Readable,
   delimiter: string,
 ): AsyncGenerator<DelimitedRow[]> {
-  const skipped: Array<{ afterRecords: number; row: DelimitedRow }> = [];
+  const skipped: Array<{ afterRecords: number; endLine: number | undefined; problem: string }> = [];
+  const inOrder = (s: { endLine: number | undefined; problem: string }): DelimitedRow => ({
+    line: lines.startOfSkipped(s.endLine),
+    problem: s.problem,
+  });
   const lines = new LineTracker();
   const parser = parse({
     // No skip_empty_lines: blank lines come through as [''] and are dropped below, and seeing
@@ -38,9 +42,11 @@ export async function* delimitedRowBatches(
       if (!error) return;
       // csv-parse copies its counters onto the error; the typings do not say so.
       const context = error as CsvError & Partial<Info>;
+      // Its line is worked out when it is handed on in order: the parser runs ahead of the reader.
       skipped.push({
         afterRecords: context.records ?? 0,
-        row: { line: lines.startOfSkipped(context), problem: describeParseError(error) },
+        endLine: context.lines,
+        problem: describeParseError(error),
       });
     },
   });
@@ -53,13 +59,13 @@ export async function* delimitedRowBatches(
     const rows: DelimitedRow[] = [];
     for (const values of batch) {
       consumed++;
-      while (skipped[0] && skipped[0].afterRecords < consumed) rows.push(skipped.shift()!.row);
+      while (skipped[0] && skipped[0].afterRecords < consumed) rows.push(inOrder(skipped.shift()!));
       const line = lines.startOf(values);
       if (!isBlank(values)) rows.push({ line, values });
     }
     if (rows.length > 0) yield rows;
   }
-  if (skipped.length > 0) yield skipped.map((s) => s.row);
+  if (skipped.length > 0) yield skipped.map(inOrder);
 }
 
 function isBlank(values: readonly string[]): boolean {
@@ -85,9 +91,10 @@ class LineTracker {
     return start;
   }
 
-  startOfSkipped(error: Partial<Info>): number {
+  /** A record the parser skipped, which ended on `endLine` by csv-parse's count. */
+  startOfSkipped(endLine: number | undefined): number {
     const start = this.lastEnd + 1;
-    this.lastEnd = Math.max(start, error.lines ?? start);
+    this.lastEnd = Math.max(start, endLine ?? start);
     return start;
   }
 }
