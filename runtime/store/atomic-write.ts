@@ -114,3 +114,11 @@ export async function stageStream(
   });
   return { ...file, sha256: hash.digest('hex'), bytes };
 }
+
+/** writeFileAtomically for a stream: readers of `path` see the old file or all of the new one. */
+export async function writeStreamAtomically(
+  path: string,
+  source: AsyncIterable<Uint8Array> | Readable,
+): Promise<void> {
+  await (await stageStream(path, source)).commit();
+}
