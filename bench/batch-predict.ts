@@ -13,17 +13,15 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { loadNomenclature } from '../models/hs/nomenclature';
-import { modelRefKey, type ModelRef } from '../models/model-ref';
+import { modelRefKey } from '../models/model-ref';
 import { runBatchTo } from '../runtime/batch/batch-destination';
 import { fileDestination } from '../runtime/batch/file-destination';
 import { csvCell } from '../runtime/batch/csv-cells';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import { PredictService } from '../runtime/core/predict-service';
 import { LocalObjectStore } from '../runtime/store/local-store';
-import { writeFixtureModel } from '../tests/helpers/model-fixture';
 import { buildDefaultCorpus } from '../training/corpus';
-import { benchModelRef } from './bench-model';
+import { servingBenchModel } from './bench-model';
 
 const CHUNK = 256;
 const ROUNDS = 3;
@@ -44,19 +42,10 @@ async function main(): Promise<void> {
     (_, i) => (corpus[(i * 7) % corpus.length] as { text: string }).text,
   );
 
-  let home = flag('--model-home');
-  let ref: ModelRef;
-  if (home) {
-    ref = await benchModelRef(home, { variant: flag('--variant'), version: flag('--version') });
-  } else {
-    home = mkdtempSync(join(tmpdir(), 'hscode-bench-batch-'));
-    const fixture = await writeFixtureModel(home, {
-      shrink: false,
-      labels: [...loadNomenclature().subheadings.keys()].sort(),
-      texts: corpus.map((r) => r.text),
-    });
-    ref = fixture.ref;
-  }
+  const { home, ref } = await servingBenchModel(
+    flag,
+    corpus.map((r) => r.text),
+  );
   const work = mkdtempSync(join(tmpdir(), 'hscode-bench-batch-files-'));
   const input = join(work, 'products.csv');
   writeFileSync(input, `id,description\n${texts.map((text, i) => `${i},${csvCell(text)}`).join('\n')}\n`);

@@ -1,23 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditRecord } from '../runtime/core/audit';
+import { auditRecordsIn } from './helpers/audit-records';
 import { csvObjects } from './helpers/batch-fixture';
 import { runCli } from './helpers/run-cli';
 import { startServeProcess, type ServeProcess } from './helpers/serve-process';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function auditRecords(home: string): AuditRecord[] {
-  const folder = join(home, 'audit');
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder).flatMap((file) =>
-    readFileSync(join(folder, file), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as AuditRecord),
-  );
-}
 
 const ORDERS = [
   'SKU;Product Description;price',
@@ -63,7 +52,7 @@ describe('batch predictions on one machine', () => {
     const rejects = csvObjects(readFileSync(join(model.home, 'batch', 'out', 'orders.rejects.csv'), 'utf8'));
     expect(rejects).toEqual([{ line: '3', reason: 'blank-description', raw: 'A2;;1.00' }]);
 
-    const audited = new Map(auditRecords(model.home).map((r) => [r.predictionId, r]));
+    const audited = new Map(auditRecordsIn(model.home).map((r) => [r.predictionId, r]));
     for (const row of rows) {
       expect(audited.get(row.prediction_id as string)).toMatchObject({
         version: model.ref.version,

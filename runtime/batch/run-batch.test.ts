@@ -9,7 +9,7 @@ import {
 } from '../../tests/helpers/batch-fixture';
 import type { PredictRequest } from '../core/predict-request';
 import { releaseSharedSessions } from '../core/session-cache';
-import { runBatch, type BatchPredictor } from './run-batch';
+import { runBatch, type BatchOptions, type BatchPredictor } from './run-batch';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const TEXTS = [
@@ -32,6 +32,19 @@ describe('runBatch', () => {
     drain: () => fixture.service.drain(),
     limits: fixture.service.limits,
   });
+
+  /** Runs a batch of `text` into memory with the real service. */
+  const batchOf = async (text: string, name: string, extra: Partial<BatchOptions> = {}) => {
+    const memory = memoryOutputs();
+    const summary = await runBatch({
+      input: bytes(text),
+      name,
+      outputs: memory.outputs,
+      service: fixture.service,
+      ...extra,
+    });
+    return { summary, memory };
+  };
 
   beforeAll(async () => {
     fixture = await batchService();
@@ -110,13 +123,7 @@ describe('runBatch', () => {
       'frozen fish;c',
       '"never closed;d',
     ].join('\n');
-    const memory = memoryOutputs();
-    const summary = await runBatch({
-      input: bytes(input),
-      name: 'x.csv',
-      outputs: memory.outputs,
-      service: fixture.service,
-    });
+    const { summary, memory: memory } = await batchOf(input, 'x.csv');
     const predicted = csvObjects(await memory.text('predictions'));
     expect(predicted.map((r) => [r.line, r.id, r.description])).toEqual([
       ['2', 'a', 'cotton t-shirt'],
@@ -151,13 +158,7 @@ describe('runBatch', () => {
       '{"title": "no description here"}',
       '{"description": "   "}',
     ];
-    const memory = memoryOutputs();
-    const summary = await runBatch({
-      input: bytes(lines.join('\n')),
-      name: 'in.jsonl',
-      outputs: memory.outputs,
-      service: fixture.service,
-    });
+    const { summary, memory: memory } = await batchOf(lines.join('\n'), 'in.jsonl');
     expect(csvObjects(await memory.text('predictions')).map((r) => [r.line, r.id, r.description])).toEqual([
       ['1', '7', 'live ornamental fish'],
       ['2', '', 'frozen fish fillets'],
@@ -172,26 +173,17 @@ describe('runBatch', () => {
   });
 
   it('reads a file of one unnamed column as descriptions from its first line, and TSV by its tabs', async () => {
-    const single = memoryOutputs();
-    await runBatch({
-      input: bytes('cotton t-shirt\n"bolts, steel"\n'),
-      name: 'list.csv',
-      outputs: single.outputs,
-      service: fixture.service,
-    });
+    const { memory: single } = await batchOf('cotton t-shirt\n"bolts, steel"\n', 'list.csv');
     expect(csvObjects(await single.text('predictions')).map((r) => [r.line, r.description])).toEqual([
       ['1', 'cotton t-shirt'],
       ['2', 'bolts, steel'],
     ]);
     expect(Object.keys(csvObjects(await single.text('predictions'))[0] ?? {})).not.toContain('id');
 
-    const tsv = memoryOutputs();
-    const summary = await runBatch({
-      input: bytes('id\tProduct Description\n1\tfrozen fish, filleted\n'),
-      name: 'x',
-      outputs: tsv.outputs,
-      service: fixture.service,
-    });
+    const { summary, memory: tsv } = await batchOf(
+      'id\tProduct Description\n1\tfrozen fish, filleted\n',
+      'x',
+    );
     expect(summary).toMatchObject({
       format: 'tsv',
       columns: { description: 'Product Description', id: 'id' },
@@ -217,14 +209,7 @@ describe('runBatch', () => {
   });
 
   it('gives as many candidates as asked, and refuses options the service would refuse', async () => {
-    const memory = memoryOutputs();
-    await runBatch({
-      input: bytes('description\ntea\n'),
-      name: 'x.csv',
-      outputs: memory.outputs,
-      service: fixture.service,
-      topK: 5,
-    });
+    const { memory: memory } = await batchOf('description\ntea\n', 'x.csv', { topK: 5 });
     expect(Object.keys(csvObjects(await memory.text('predictions'))[0] ?? {})).toContain('probability_5');
     for (const bad of [{ topK: 0 }, { topK: 21 }, { chunkSize: 257 }, { chunkSize: 0 }]) {
       await expect(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService } from '../../runtime/core/predict-service';
 import type { BatchOutputs } from '../../runtime/batch/run-batch';
 import { LocalObjectStore } from '../../runtime/store/local-store';
+import { auditRecordsIn } from './audit-records';
 import { writeFixtureModel, type FixtureModel } from './model-fixture';
 
 export interface BatchService {
@@ -38,13 +39,7 @@ export async function batchService(): Promise<BatchService> {
     model,
     audit: async () => {
       await service.drain();
-      const folder = join(home, 'audit');
-      return readdirSync(folder).flatMap((file) =>
-        readFileSync(join(folder, file), 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as AuditRecord),
-      );
+      return auditRecordsIn(home);
     },
   };
 }
