@@ -33,8 +33,9 @@ export async function runBatchTo(
     // started reading it: the error reaches the caller from runBatch, not as an 'error' event.
     stream.on('error', () => undefined);
     const written = destination.write(kind, stream);
-    // Awaited below; until then a rejection must not count as unhandled.
-    written.catch(() => undefined);
+    // A destination that fails without reading the stream would leave the batch waiting for it
+    // to drain; stopping the stream stops the batch. The rejection itself is awaited below.
+    written.catch((err: unknown) => stream.destroy(err instanceof Error ? err : new Error(String(err))));
     writes.set(kind, written);
     return stream;
   };

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { batchService, csvObjects, type BatchService } from '../../tests/helpers/batch-fixture';
 import type { PredictRequest } from '../core/predict-request';
@@ -129,5 +129,19 @@ describe('runBatchForObject', () => {
     );
     const retried = await runBatchForObject({ store, key, service });
     expect(retried.status === 'done' && retried.summary.rows.predicted).toBe(600);
+  });
+
+  it('reports the failed write itself when an output cannot be written, not a closed stream', async () => {
+    const broken = await batchService();
+    // batch/out is a file here, so no output can be created under it.
+    writeFileSync(join(broken.home, 'batch-out-blocker'), '');
+    mkdirSync(join(broken.home, 'batch'), { recursive: true });
+    renameSync(join(broken.home, 'batch-out-blocker'), join(broken.home, 'batch', 'out'));
+    // Far more output than the streams buffer: the batch must stop, not wait for a reader.
+    await broken.store.put('batch/in/x.csv', `description\n${'green tea\n'.repeat(3000)}`);
+    await expect(
+      runBatchForObject({ store: broken.store, key: 'batch/in/x.csv', service: broken.service }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^(ENOTDIR|EEXIST)$/) });
+    await broken.service.close();
   });
 });
