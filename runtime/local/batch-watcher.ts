@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRIGGER_PREFIXES } from '../../models/deployment';
@@ -42,6 +43,8 @@ async function signatureOf(path: string): Promise<string | undefined> {
  */
 export function watchBatchFolder(options: BatchWatcherOptions): BatchWatcher {
   const { store, log } = options;
+  // There from the start, so people find where to drop files.
+  mkdirSync(join(store.root, ...TRIGGER_PREFIXES.batch.split('/')), { recursive: true });
   let lastSeen = new Map<string, string>();
   const handled = new Map<string, string>();
   let running: Promise<void> | undefined;
