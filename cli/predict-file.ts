@@ -55,6 +55,7 @@ export async function predictFile(
 }
 
 const count = (n: number) => n.toLocaleString('en');
+const clip = (text: string, chars: number) => (text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
 
 /** The summary as a few lines for a terminal. */
 export function formatBatchSummary(summary: BatchSummary): string {
@@ -76,7 +77,7 @@ export function formatBatchSummary(summary: BatchSummary): string {
         .slice(0, 5)
         .map(
           (c, i) =>
-            `  ${i === 0 ? 'top chapters' : '            '}   ${c.chapter} ${c.description.slice(0, 60)}: ${count(c.rows)}`,
+            `  ${i === 0 ? 'top chapters' : '            '}   ${c.chapter} ${clip(c.description, 60)}: ${count(c.rows)}`,
         ),
     );
   }
