@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describeObjectStoreContract } from '../../tests/contract/object-store-contract';
+import { describeStreamingContract } from '../store/contract/streaming-contract';
 import { describeWhenConfigured } from '../../tests/contract/real-cloud';
 import {
   S3RVER_CREDENTIALS,
@@ -35,6 +36,11 @@ describe('S3ObjectStore against s3rver behind the conditional front', () => {
     open: (namespace) => new S3ObjectStore({ client, bucket: standin.bucket, prefix: namespace }),
     unreachable: () => new S3ObjectStore({ client: unreachable, bucket: standin.bucket }),
   }));
+
+  let streams = 0;
+  describeStreamingContract('S3 (s3rver + conditional front)', () => {
+    return new S3ObjectStore({ client, bucket: standin.bucket, prefix: `streaming-${streams++}` });
+  });
 
   it('retries a write S3 answers with 409 ConditionalRequestConflict, and passes it on past the limit', async () => {
     const store = new S3ObjectStore({

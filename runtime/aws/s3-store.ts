@@ -6,6 +6,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
 import { bodyBytes } from '../store/body-bytes';
 import { ObjectNames } from '../store/object-names';
 import {
@@ -93,6 +95,34 @@ export class S3ObjectStore implements ObjectStore {
         await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
       }
     }
+  }
+
+  async readStream(key: string): Promise<Readable | undefined> {
+    const name = this.names.nameOf(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: name }));
+      return out.Body instanceof Readable ? out.Body : Readable.from([]);
+    } catch (err) {
+      if (isMissingObject(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * A multipart upload of a body of any length, a part at a time: S3 makes the object visible
+   * only when the upload completes, and a failed source aborts it, leaving the old object.
+   */
+  async writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }> {
+    const name = this.names.nameOf(key);
+    const body = source instanceof Readable ? source : Readable.from(source);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: name, Body: body },
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    const out = await upload.done();
+    return { version: requireEtag(out.ETag, name) };
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { describeObjectStoreContract } from '../../tests/contract/object-store-contract';
+import { describeStreamingContract } from '../store/contract/streaming-contract';
 import { describeWhenConfigured } from '../../tests/contract/real-cloud';
 import { AZURITE_ACCOUNT, startAzurite, type AzuriteStandin } from '../../tests/standins/azurite';
 import { PreconditionFailedError } from '../store/object-store';
@@ -32,6 +33,11 @@ describe('AzureBlobObjectStore against azurite', () => {
     unreachable: () =>
       new AzureBlobObjectStore({ container: unreachableContainer(azurite.connectionString) }),
   }));
+
+  let streams = 0;
+  describeStreamingContract('Azure Blob (azurite)', () => {
+    return new AzureBlobObjectStore({ container, prefix: `streaming-${streams++}` });
+  });
 
   it('is what openStore opens for an account URL with a connection string, which must name the same account', async () => {
     const url = `https://${AZURITE_ACCOUNT}.blob.core.windows.net/hscode-test/opened/here`;

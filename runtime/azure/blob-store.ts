@@ -1,5 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { Readable } from 'node:stream';
 import { bodyBytes } from '../store/body-bytes';
 import { ObjectNames } from '../store/object-names';
 import {
@@ -17,6 +18,9 @@ export interface BlobStoreOptions {
   /** Blobs per listing page; the service's maximum (and default) is 5,000. */
   listPageSize?: number;
 }
+
+/** Block size of streamed uploads: two in flight keep memory at a few megabytes whatever the size. */
+const STREAM_BLOCK_BYTES = 4 * 1024 * 1024;
 
 interface RestFailure {
   statusCode?: number;
@@ -80,6 +84,42 @@ export class AzureBlobObjectStore implements ObjectStore {
         (typeof ifVersion === 'string' && code === 'BlobNotFound');
       if (ifVersion !== undefined && lost) {
         throw new PreconditionFailedError(key, ifVersion, await this.versionOf(blob.name));
+      }
+      throw err;
+    }
+  }
+
+  async readStream(key: string): Promise<Readable | undefined> {
+    const blob = this.container.getBlobClient(this.names.nameOf(key));
+    try {
+      const response = await blob.download();
+      return response.readableStreamBody ? Readable.from(response.readableStreamBody) : Readable.from([]);
+    } catch (err) {
+      if (failureOf(err).code === 'BlobNotFound') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Staged blocks, committed as one list at the end: readers see the old blob until the commit,
+   * and a source that fails leaves only uncommitted blocks, which the service discards.
+   */
+  async writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }> {
+    const blob = this.container.getBlockBlobClient(this.names.nameOf(key));
+    try {
+      const response = await blob.uploadStream(
+        source instanceof Readable ? source : Readable.from(source),
+        STREAM_BLOCK_BYTES,
+        2,
+        { blobHTTPHeaders: { blobContentType: 'application/octet-stream' } },
+      );
+      return { version: requireEtag(response.etag, blob.name) };
+    } catch (err) {
+      // A commit discards every other upload's staged blocks: a concurrent upload got there first.
+      if (failureOf(err).code === 'InvalidBlockList') {
+        throw new Error(`another upload of ${key} committed first; this one was discarded, write it again`, {
+          cause: err,
+        });
       }
       throw err;
     }

@@ -1,5 +1,6 @@
 import { Storage } from '@google-cloud/storage';
 import { describeObjectStoreContract } from '../../tests/contract/object-store-contract';
+import { describeStreamingContract } from '../store/contract/streaming-contract';
 import { describeWhenConfigured } from '../../tests/contract/real-cloud';
 import { startGcsStandin, type GcsStandin } from '../../tests/standins/gcs-json-api/server';
 import { PreconditionFailedError } from '../store/object-store';
@@ -28,6 +29,11 @@ describe('GcsObjectStore against the JSON API stand-in, through the real client'
         bucket: BUCKET,
       }),
   }));
+
+  let streams = 0;
+  describeStreamingContract('Cloud Storage (JSON API stand-in)', () => {
+    return new GcsObjectStore({ storage, bucket: BUCKET, prefix: `streaming-${streams++}` });
+  });
 
   it('refuses a version that is not a generation without writing', async () => {
     const store = new GcsObjectStore({ storage, bucket: BUCKET, prefix: 'foreign-version' });

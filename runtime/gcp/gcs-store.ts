@@ -1,5 +1,7 @@
 import { Storage, type Bucket } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { bodyBytes } from '../store/body-bytes';
 import { ObjectNames } from '../store/object-names';
 import {
@@ -86,6 +88,51 @@ export class GcsObjectStore implements ObjectStore {
       }
       throw err;
     }
+    const generation = file.metadata.generation;
+    if (generation === undefined) throw new Error(`Cloud Storage stored ${name} without a generation`);
+    return { version: String(generation) };
+  }
+
+  async readStream(key: string): Promise<Readable | undefined> {
+    const name = this.names.nameOf(key);
+    const source = this.bucket.file(name).createReadStream({ validation: 'md5' });
+    // The client sends its request only once the stream is read: pipe it into a buffer (which
+    // holds back past its high-water mark) and wait for the answer's headers, or the 404.
+    const body = new PassThrough();
+    const found = new Promise<boolean>((resolve, reject) => {
+      source.once('response', (response: { statusCode?: number }) => {
+        // A failure's headers come before its error, which tells a missing object from the rest.
+        if (response.statusCode === undefined || response.statusCode < 300) resolve(true);
+      });
+      source.once('error', (err: unknown) => {
+        if (codeOf(err) === 404 && !/bucket does not exist/i.test(String((err as Error).message)))
+          resolve(false);
+        else reject(err);
+      });
+    });
+    pipeline(source, body).catch(() => undefined); // a failure after the headers reaches the reader through `body`
+    if (!(await found)) {
+      body.destroy();
+      return undefined;
+    }
+    return body;
+  }
+
+  /**
+   * One upload request whose body is streamed from the source: Cloud Storage makes the object
+   * live only when the request completes, and a source that fails aborts it, leaving the old one.
+   */
+  async writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }> {
+    const name = this.names.nameOf(key);
+    const file = this.bucket.file(name);
+    await pipeline(
+      source instanceof Readable ? source : Readable.from(source),
+      file.createWriteStream({
+        resumable: false,
+        contentType: 'application/octet-stream',
+        validation: false,
+      }),
+    );
     const generation = file.metadata.generation;
     if (generation === undefined) throw new Error(`Cloud Storage stored ${name} without a generation`);
     return { version: String(generation) };

@@ -18,7 +18,7 @@ import { loadVerifiedArtifact } from '../core/artifact-loader';
 import type { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { feedbackTrainingRows } from './feedback-rows';
-import { claimContent } from './retrain-claim';
+import { claimContent } from './content-claim';
 import { DEFAULT_RETRAIN, type RetrainConfig } from './retrain-config';
 import { applyGate, type GateResult } from './retrain-gate';
 
@@ -112,12 +112,12 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
   const object = await store.get(input.key);
   if (!object) return { status: 'skipped', reason: `${input.key} is no longer in the store` };
   const sha = createHash('sha256').update(object.body).digest('hex');
-  const claim = await claimContent<RetrainOutcome>(
-    store,
-    { key: input.key, sha256: sha },
-    config.staleClaimMs,
-    now(),
-  );
+  const claim = await claimContent<RetrainOutcome>(store, {
+    claimKey: `jobs/retrain/${sha}.json`,
+    input: { key: input.key, sha256: sha },
+    staleMs: config.staleClaimMs,
+    now: now(),
+  });
   if (!claim.claimed) return { status: 'skipped', reason: claim.reason };
 
   const data = await gatherTrainingSet(store, input.key, object.body, sha, config, log);

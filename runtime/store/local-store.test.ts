@@ -1,12 +1,22 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { LockTimeoutError } from './file-lock';
 import { LocalObjectStore } from './local-store';
 import { describeObjectStoreContract } from '../../tests/contract/object-store-contract';
+import { describeStreamingContract } from './contract/streaming-contract';
 
 const run = promisify(execFile);
 const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');
@@ -24,6 +34,7 @@ describeObjectStoreContract('local folder', () => ({
   // A root below a regular file: any file-system call would fail (or read as missing).
   unreachable: () => new LocalObjectStore('/dev/null/store'),
 }));
+describeStreamingContract('local folder', () => new LocalObjectStore(freshRoot()));
 
 describe('LocalObjectStore', () => {
   it('stores bytes and strings under content-hash versions that do not depend on the writer', async () => {
@@ -153,6 +164,66 @@ describe('LocalObjectStore', () => {
       const store = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 300 });
       await expect(store.put('k/state.json', 'x')).rejects.toThrow(LockTimeoutError);
       expect(await store.get('k/state.json')).toBeUndefined();
+    });
+  });
+
+  describe('streams', () => {
+    const chunk = Buffer.alloc(64 * 1024, 'z');
+
+    it('writes to disk while the source is still producing, instead of holding the body', async () => {
+      const root = freshRoot();
+      const store = new LocalObjectStore(root);
+      const folder = join(root, 'batch', 'out');
+      const onDisk: number[] = [];
+      async function* source() {
+        for (let i = 0; i < 64; i++) {
+          if (i > 0 && i % 16 === 0) {
+            // What the temporary file holds now, while this source has not finished.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            const temporary = readdirSync(folder).find((name) => name.endsWith('.tmp'));
+            onDisk.push(temporary ? statSync(join(folder, temporary)).size : 0);
+          }
+          yield chunk;
+        }
+      }
+      await store.writeStream('batch/out/big.csv', source());
+      expect(onDisk).toHaveLength(3);
+      expect(onDisk[0]).toBeGreaterThan(0);
+      expect(onDisk[2]).toBeGreaterThan(onDisk[0] as number);
+      expect(statSync(join(folder, 'big.csv')).size).toBe(64 * chunk.length);
+    });
+
+    it('leaves no temporary file when the source fails', async () => {
+      const root = freshRoot();
+      const store = new LocalObjectStore(root);
+      await store.put('batch/out/x.csv', 'old');
+      async function* broken() {
+        yield chunk;
+        yield chunk;
+        throw new Error('disconnected');
+      }
+      await expect(store.writeStream('batch/out/x.csv', broken())).rejects.toThrow('disconnected');
+      expect(allFiles(root)).toEqual(['x.csv']);
+    });
+
+    it('commits under the object lock: waits for its holder, and gives up without a trace', async () => {
+      const root = freshRoot();
+      mkdirSync(join(root, 'k'), { recursive: true });
+      const lock = join(root, 'k', '.state.json.lock');
+      writeFileSync(lock, JSON.stringify({ host: 'elsewhere', pid: 1, token: 'busy' }));
+      const store = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 300 });
+      await expect(store.writeStream('k/state.json', Readable.from([chunk]))).rejects.toThrow(
+        LockTimeoutError,
+      );
+      expect(allFiles(root)).toEqual(['.state.json.lock']);
+
+      const patient = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 5_000 });
+      const writing = patient.writeStream('k/state.json', Readable.from([chunk]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(allFiles(root).filter((name) => name === 'state.json')).toEqual([]);
+      unlinkSync(lock);
+      await writing;
+      expect(allFiles(root)).toEqual(['state.json']);
     });
   });
 });

@@ -70,6 +70,7 @@ describeBundleSmoke('aws', s3Standin, async ({ bundles, env }) => {
       };
       return { status: result.statusCode, body: result.body };
     },
+    batch: async (key) => void (await invoke(bundles.predict.dir, 'batch', s3Event(key))),
     retrain: async (key) => void (await invoke(bundles.retrain.dir, 'retrain', s3Event(key))),
   };
 });

@@ -25,6 +25,17 @@ const azureStandin = async () => {
   return { store, env, close: () => standin.close() };
 };
 
+/** A BlobCreated event from the storage account's Event Grid system topic. */
+const blobCreated = (key: string) => ({
+  id: '1',
+  topic: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/hscode',
+  subject: `/blobServices/default/containers/hscode/blobs/${key}`,
+  eventType: 'Microsoft.Storage.BlobCreated',
+  eventTime: '2026-12-01T10:00:00.000Z',
+  data: { api: 'PutBlob', url: `https://hscode.blob.core.windows.net/hscode/${key}` },
+  dataVersion: '',
+});
+
 describeBundleSmoke('azure', azureStandin, async ({ bundles, env }) => {
   const invoke = async (dir: string, invocation: unknown): Promise<unknown> => {
     const file = join(mkdtempSync(join(tmpdir(), 'hscode-invocations-')), 'invocations.json');
@@ -48,20 +59,8 @@ describeBundleSmoke('azure', azureStandin, async ({ bundles, env }) => {
           body,
         },
       })) as { status: number; body: string },
-    retrain: async (key) => {
-      // A BlobCreated event from the storage account's Event Grid system topic.
-      await invoke(bundles.retrain.dir, {
-        fn: 'retrain',
-        event: {
-          id: '1',
-          topic: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/hscode',
-          subject: `/blobServices/default/containers/hscode/blobs/${key}`,
-          eventType: 'Microsoft.Storage.BlobCreated',
-          eventTime: '2026-12-01T10:00:00.000Z',
-          data: { api: 'PutBlob', url: `https://hscode.blob.core.windows.net/hscode/${key}` },
-          dataVersion: '',
-        },
-      });
-    },
+    batch: async (key) => void (await invoke(bundles.predict.dir, { fn: 'batch', event: blobCreated(key) })),
+    retrain: async (key) =>
+      void (await invoke(bundles.retrain.dir, { fn: 'retrain', event: blobCreated(key) })),
   };
 });

@@ -7,6 +7,7 @@ import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService, type PredictResponse } from '../../runtime/core/predict-service';
 import { releaseSharedSessions } from '../../runtime/core/session-cache';
 import { createHttpHandler } from '../../runtime/http/handler';
+import { StoreAuditTrail } from '../../runtime/jobs/store-audit-trail';
 import { readHistory } from '../../runtime/registry/history';
 import { Registry } from '../../runtime/registry/registry';
 import { verifyRegistry } from '../../runtime/registry/verify';
@@ -20,6 +21,8 @@ import { buildAndUnpack, type UnpackedBundle } from './unpacked-bundle';
 export interface BundleDriver {
   /** One HTTP exchange through the api function. */
   http(request: { method: string; path: string; body?: string }): Promise<{ status: number; body: string }>;
+  /** The batch function's object-created event for a key. */
+  batch(key: string): Promise<void>;
   /** The retrain function's object-created event for a key. */
   retrain(key: string): Promise<void>;
   close?(): Promise<void>;
@@ -174,6 +177,25 @@ export function describeBundleSmoke(
       });
       expect(answer.status).toBe(expected.status);
       expect(answer.body).toBe(expected.body);
+    });
+
+    it('predicts a file dropped under batch/in/ into batch/out/, auditing every row', async () => {
+      // The last is over the service's 1,000-character limit: listed as rejected, never dropped.
+      const rows = ['frozen shrimp 500g bag', 'cotton t-shirt', 'steel bolts m8', 'x'.repeat(1001)];
+      await context.store.put('batch/in/orders.csv', `description\n${rows.join('\n')}\n`);
+      const audited = async () => (await new StoreAuditTrail(context.store).read()).length;
+      const before = await audited();
+      await driver.batch('batch/in/orders.csv');
+      const out = Buffer.from((await context.store.get('batch/out/orders.csv'))!.body).toString('utf8');
+      const lines = out.trim().split('\n');
+      expect(lines[0]).toMatch(/^line,description,hs6_1,probability_1/);
+      expect(lines).toHaveLength(1 + 3);
+      const summary = JSON.parse(
+        Buffer.from((await context.store.get('batch/out/orders.summary.json'))!.body).toString('utf8'),
+      );
+      expect(summary.rows).toMatchObject({ read: 4, predicted: 3, rejected: 1 });
+      expect(await context.store.get('batch/out/orders.rejects.csv')).toBeDefined();
+      expect((await audited()) - before).toBe(3);
     });
 
     it('retrains on a file under data/incoming/ and leaves a registry that verifies', async () => {

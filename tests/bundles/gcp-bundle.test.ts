@@ -70,6 +70,24 @@ const gcsStandin = async () => {
 describeBundleSmoke('gcp', gcsStandin, async ({ bundles, env }) => {
   const api = await serve(bundles.predict.dir, 'api', 'http', env);
   const retrain = await serve(bundles.retrain.dir, 'retrain', 'cloudevent', env);
+  const batch = await serve(bundles.predict.dir, 'batch', 'cloudevent', env);
+  // A storage "finalized" CloudEvent in binary mode, as Eventarc delivers it.
+  const finalized = async (url: string, key: string) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'ce-id': '1234567890',
+        'ce-specversion': '1.0',
+        'ce-type': 'google.cloud.storage.object.v1.finalized',
+        'ce-source': '//storage.googleapis.com/projects/_/buckets/hscode-store',
+        'ce-subject': `objects/${key}`,
+        'ce-time': '2026-12-01T10:00:00.000Z',
+      },
+      body: JSON.stringify({ bucket: 'hscode-store', name: key, contentType: 'text/csv' }),
+    });
+    if (response.status >= 300) throw new Error(`the function answered ${response.status}`);
+  };
   return {
     http: async ({ method, path, body }) => {
       const response = await fetch(`${api.url}${path}`, {
@@ -79,25 +97,10 @@ describeBundleSmoke('gcp', gcsStandin, async ({ bundles, env }) => {
       });
       return { status: response.status, body: await response.text() };
     },
-    retrain: async (key) => {
-      // A storage "finalized" CloudEvent in binary mode, as Eventarc delivers it.
-      const response = await fetch(retrain.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'ce-id': '1234567890',
-          'ce-specversion': '1.0',
-          'ce-type': 'google.cloud.storage.object.v1.finalized',
-          'ce-source': '//storage.googleapis.com/projects/_/buckets/hscode-store',
-          'ce-subject': `objects/${key}`,
-          'ce-time': '2026-12-01T10:00:00.000Z',
-        },
-        body: JSON.stringify({ bucket: 'hscode-store', name: key, contentType: 'text/csv' }),
-      });
-      if (response.status >= 300) throw new Error(`the retrain function answered ${response.status}`);
-    },
+    batch: (key) => finalized(batch.url, key),
+    retrain: (key) => finalized(retrain.url, key),
     close: async () => {
-      for (const { child } of [api, retrain]) child.kill();
+      for (const { child } of [api, retrain, batch]) child.kill();
     },
   };
 });
