@@ -91,6 +91,15 @@ function unknownWordRate(served: ServedModel, rows: readonly LabelledRow[]): num
   return words === 0 ? 0 : unknown / words;
 }
 
+function driftBaseline(result: EvaluationResult, unknownWords: number): ModelManifest['driftBaseline'] {
+  return {
+    n: result.n,
+    chapterDistribution: normalised(result.predictedChapters),
+    confidenceHistogram: result.reliability.map((bin) => (result.n ? bin.count / result.n : 0)),
+    unknownWordRate: unknownWords,
+  };
+}
+
 export interface HeldOutScores {
   metrics: ModelManifest['metrics'];
   fusion: ModelManifest['fusion'];
@@ -121,10 +130,17 @@ export async function scoreHeldOut(input: {
     : { weights: input.served.fusion, rows: 0 };
   const served: ServedModel = { ...input.served, fusion: fitted.weights };
   const calibration = new MetricsAccumulator(served.labels, { targetPrecision, abstainLevel: 'hs2' });
+  // The drift baseline describes what the model answers, not how well: every held-out row counts.
+  const heldOutRows = [...input.calibration, ...input.validation];
+  const heldOut = new MetricsAccumulator(served.labels);
   await forEachServed(
     served,
-    input.calibration.map((r) => r.text),
-    (probabilities, _network, i) => calibration.add((input.calibration[i] as LabelledRow).hs6, probabilities),
+    heldOutRows.map((r) => r.text),
+    (probabilities, _network, i) => {
+      const hs6 = (heldOutRows[i] as LabelledRow).hs6;
+      heldOut.add(hs6, probabilities);
+      if (i < input.calibration.length) calibration.add(hs6, probabilities);
+    },
   );
   const abstain = calibration.thresholdForPrecision(targetPrecision);
   const options = { targetPrecision, linear, reviewThreshold: abstain.threshold };
@@ -158,12 +174,7 @@ export async function scoreHeldOut(input: {
       }),
     },
     abstain,
-    driftBaseline: {
-      n: result.n,
-      chapterDistribution: normalised(result.predictedChapters),
-      confidenceHistogram: result.reliability.map((bin) => (result.n ? bin.count / result.n : 0)),
-      unknownWordRate: unknownWordRate(served, input.validation),
-    },
+    driftBaseline: driftBaseline(heldOut.result(), unknownWordRate(served, heldOutRows)),
     renderReport: (manifest) =>
       renderReport({
         variant: manifest.variant,
