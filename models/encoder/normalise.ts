@@ -2,7 +2,7 @@
  * Text normalisation shared by training and serving. Any change here changes what a model
  * sees, so it is versioned: bump NORMALISER_VERSION and the manifest records it.
  */
-export const NORMALISER_VERSION = 1;
+export const NORMALISER_VERSION = 2;
 
 /** British and other spelling variants folded onto one form, so both spellings share a token. */
 const SPELLING: Readonly<Record<string, string>> = {
@@ -149,23 +149,34 @@ function singular(word: string): string {
   return word;
 }
 
-/** The words of a description, in order, after normalisation, stop-word removal and folding. */
+/** Words that, with the number before them, state a share: "100% cotton", "85 percent or more by weight". */
+const PERCENT_WORDS = new Set(['percent', 'pct']);
+
+/**
+ * The words of a description, in order, after normalisation, stop-word removal and folding.
+ * Percentages are left out, number and all: invoices write "100% cotton" where the tariff
+ * writes "containing 85 percent or more by weight of cotton", and the material word carries
+ * what either means; kept, the tariff's many "percent" lines pulled short descriptions towards
+ * woven garments.
+ */
 export function tokenize(raw: string): string[] {
   const words: string[] = [];
-  for (const match of normaliseText(raw).matchAll(/[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu)) {
-    const token = match[0];
-    if (/^\d/.test(token)) {
-      words.push(numberToken(token));
-      continue;
+  const matches = [...normaliseText(raw).matchAll(/[\p{L}\p{M}]+|\d+(?:[.,]\d+)?/gu)].map((m) => m[0]);
+  const isNumber = (token: string | undefined) => token !== undefined && /^\d/.test(token);
+  matches.forEach((token, i) => {
+    if (PERCENT_WORDS.has(token) && isNumber(matches[i - 1])) return;
+    if (isNumber(token)) {
+      if (!PERCENT_WORDS.has(matches[i + 1] ?? '')) words.push(numberToken(token));
+      return;
     }
-    if (STOP_WORDS.has(token)) continue;
+    if (STOP_WORDS.has(token)) return;
     const unit = UNITS[token];
     if (unit) {
       words.push(unit);
-      continue;
+      return;
     }
     const folded = SPELLING[token] ?? token;
     words.push(SPELLING[singular(folded)] ?? singular(folded));
-  }
+  });
   return words;
 }
