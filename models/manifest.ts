@@ -110,6 +110,7 @@ export interface ModelManifest {
   /**
    * The review rule: an answer whose confidence (at `level`: the top candidate's chapter mass for
    * hs2, its own probability for hs6) is below `threshold` needs review. Chosen on held-out rows
+   * shortened to trader phrases (training/trader-phrase.ts)
    * so that the answers not flagged reach `targetPrecision` at that level.
    */
   abstain: {

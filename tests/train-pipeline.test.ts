@@ -47,7 +47,8 @@ describe('trainModel end to end', () => {
     // Fusion weights and the review threshold are fitted on one half; the scores come from the other.
     const { calibration, evaluation } = calibrationHalves(validation, 3);
     expect(manifest.metrics.validation.n).toBe(evaluation.length);
-    expect(manifest.fusion?.fittedOnRows).toBe(calibration.length);
+    // Fusion learns from each calibration row and its trader phrase.
+    expect(manifest.fusion?.fittedOnRows).toBe(2 * calibration.length);
     expect(manifest.abstain).toMatchObject({ level: 'hs2', rows: calibration.length, targetPrecision: 0.95 });
     expect(manifest.metrics.network?.n).toBe(evaluation.length);
     expect(manifest.metrics.linearBaseline?.n).toBe(evaluation.length);

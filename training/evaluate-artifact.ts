@@ -7,6 +7,7 @@ import { renderReport, type ReportSet } from './evaluate/report';
 import { fitFusion } from './fusion/fit-fusion-rows';
 import type { LinearBaseline } from './linear/linear-baseline';
 import { forEachServed, type ServedModel } from './served-model';
+import { traderPhrase } from './trader-phrase';
 
 /** One set of rows scored by what is served, by the network alone and by the two baselines. */
 export interface ModelEvaluation {
@@ -111,10 +112,11 @@ export interface HeldOutScores {
 
 /**
  * What training records about a fresh model. The held-out rows come in two halves: on the
- * calibration half the fusion weights and the review threshold are chosen (chapter-level
- * precision of the answers not flagged ≥ the target); the evaluation half, untouched by any of
- * that, gives the scores of the served predictor beside the network alone, BM25 and the linear
- * baseline, and the drift baseline live traffic is compared with.
+ * calibration half the fusion weights (on the rows and their trader phrases) and the review
+ * threshold (on the trader phrases: chapter-level precision of the answers not flagged ≥ the
+ * target) are chosen; the evaluation half, untouched by any of that, gives the scores of the
+ * served predictor beside the network alone, BM25 and the linear baseline, as rows and as trader
+ * phrases. The drift baseline live traffic is compared with covers every held-out row.
  */
 export async function scoreHeldOut(input: {
   served: ServedModel;
@@ -122,29 +124,37 @@ export async function scoreHeldOut(input: {
   validation: readonly LabelledRow[];
   development: readonly LabelledRow[];
   targetPrecision: number;
+  /** Decides which words of a held-out row make its trader phrase. */
+  seed: number;
   linear?: LinearBaseline;
 }): Promise<HeldOutScores> {
   const { targetPrecision, linear } = input;
+  // Users send short phrases, not tariff lines: the fusion learns from both forms of each
+  // calibration row, and the review threshold is chosen on the phrases, the harder of the two.
+  const seed = input.seed;
+  const calibrationPhrases = input.calibration.map((r) => ({ ...r, text: traderPhrase(r.text, seed) }));
+  const evaluationPhrases = input.validation.map((r) => ({ ...r, text: traderPhrase(r.text, seed) }));
   const fitted = input.served.lexical
-    ? await fitFusion(input.served, input.calibration)
+    ? await fitFusion(input.served, [...input.calibration, ...calibrationPhrases])
     : { weights: input.served.fusion, rows: 0 };
   const served: ServedModel = { ...input.served, fusion: fitted.weights };
   const calibration = new MetricsAccumulator(served.labels, { targetPrecision, abstainLevel: 'hs2' });
   // The drift baseline describes what the model answers, not how well: every held-out row counts.
-  const heldOutRows = [...input.calibration, ...input.validation];
+  const heldOutRows = [...calibrationPhrases, ...input.calibration, ...input.validation];
   const heldOut = new MetricsAccumulator(served.labels);
   await forEachServed(
     served,
     heldOutRows.map((r) => r.text),
     (probabilities, _network, i) => {
       const hs6 = (heldOutRows[i] as LabelledRow).hs6;
-      heldOut.add(hs6, probabilities);
-      if (i < input.calibration.length) calibration.add(hs6, probabilities);
+      if (i < calibrationPhrases.length) calibration.add(hs6, probabilities);
+      else heldOut.add(hs6, probabilities);
     },
   );
   const abstain = calibration.thresholdForPrecision(targetPrecision);
   const options = { targetPrecision, linear, reviewThreshold: abstain.threshold };
   const validation = await evaluateRows(served, input.validation, options);
+  const phrases = await evaluateRows(served, evaluationPhrases, options);
   const development = input.development.length
     ? await evaluateRows(served, input.development, options)
     : undefined;
@@ -154,6 +164,7 @@ export async function scoreHeldOut(input: {
   );
   const sets: ReportSet[] = [
     { name: `held-out rows (${result.n}, not used to fit anything)`, evaluation: validation },
+    { name: `the same held-out rows as 1–3-word trader phrases`, evaluation: phrases },
     ...(development
       ? [{ name: `development set (${development.model.n} rows)`, evaluation: development }]
       : []),
@@ -174,7 +185,10 @@ export async function scoreHeldOut(input: {
       }),
     },
     abstain,
-    driftBaseline: driftBaseline(heldOut.result(), unknownWordRate(served, heldOutRows)),
+    driftBaseline: driftBaseline(
+      heldOut.result(),
+      unknownWordRate(served, [...input.calibration, ...input.validation]),
+    ),
     renderReport: (manifest) =>
       renderReport({
         variant: manifest.variant,

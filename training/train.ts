@@ -89,6 +89,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
     validation: data.evaluation,
     development: options.development ?? [],
     targetPrecision: options.targetPrecision ?? DEFAULT_TARGET_PRECISION,
+    seed,
     linear,
   });
   log(

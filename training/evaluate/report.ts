@@ -155,7 +155,7 @@ function abstainSentence(model: EvaluationResult, review?: AbstainThreshold): st
     const level = LEVEL_NAMES[review.level];
     return (
       `Review rule: an answer whose ${review.level === 'hs2' ? 'top chapter' : 'top code'} has less than ` +
-      `${review.threshold.toFixed(3)} probability is flagged. Chosen on ${review.rows} held-out calibration rows for ` +
+      `${review.threshold.toFixed(3)} probability is flagged. Chosen on ${review.rows} held-out calibration rows, as 1–3-word trader phrases, for ` +
       `${formatPercent(review.targetPrecision, 0)} ${level} precision of the answers not flagged: there it answers ` +
       `${formatPercent(review.coverage)} at ${formatPercent(review.precision)}.` +
       (observed
