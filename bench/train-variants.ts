@@ -5,7 +5,10 @@
  * linear n-gram baseline, on the held-out evaluation half, the development set and any further
  * labelled files given with --eval. Prints Markdown tables for BENCHMARKS.md.
  *
- *   npx tsx bench/train-variants.ts [textcnn bigru dnn] [--home DIR] [--eval FILE]…
+ * With --realistic, also the hand-labelled realistic set (data/eval/realistic-v1.csv) and its
+ * seeded noisy copy, with chapter top-1 per description style.
+ *
+ *   npx tsx bench/train-variants.ts [textcnn bigru dnn] [--home DIR] [--eval FILE]… [--realistic]
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,6 +26,11 @@ import { LinearBaseline } from '../training/linear/linear-baseline';
 import { servedModelOf } from '../training/served-model';
 import { stratifiedSplit } from '../training/split';
 import { trainModel } from '../training/train';
+import { realisticV1Noisy } from '../training/evaluate/noise';
+import { asLabelledRows, loadRealisticSet } from '../training/evaluate/realistic-set';
+import { MetricsAccumulator } from '../training/evaluate/metrics';
+import { Bm25Classifier } from '../models/retrieval/bm25';
+import { forEachServed } from '../training/served-model';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : (100 * x).toFixed(1));
 const levels = (s: ScoreSummary | undefined, depth: 'top1' | 'top3' | 'top5') =>
@@ -42,6 +50,36 @@ function scoreRows(set: string, scores: Record<string, ScoreSummary | undefined>
     );
 }
 
+/** Chapter top-1 of the served model and both baselines for each description style of a set. */
+async function byStyle(
+  set: string,
+  rows: readonly LabelledRow[],
+  served: ReturnType<typeof servedModelOf>,
+  linear: LinearBaseline | undefined,
+): Promise<string[]> {
+  const styleOf = (row: LabelledRow) => (row.source ?? '').split(':')[1] ?? 'all';
+  const names = [...new Set(rows.map(styleOf))].sort();
+  const bm25 = new Bm25Classifier(served.labels);
+  const out: string[] = [];
+  for (const style of names) {
+    const subset = rows.filter((r) => styleOf(r) === style);
+    const [ours, lexical, ngram] = [0, 1, 2].map(() => new MetricsAccumulator(served.labels));
+    await forEachServed(
+      served,
+      subset.map((r) => r.text),
+      (p, _n, i) => ours?.add((subset[i] as LabelledRow).hs6, p),
+    );
+    for (const row of subset) {
+      lexical?.add(row.hs6, bm25.probabilities(row.text));
+      if (linear) ngram?.add(row.hs6, linear.probabilities(row.text));
+    }
+    out.push(
+      `| ${set} | ${style} | ${subset.length} | ${pct(ours?.result().top1.hs2)} | ${pct(lexical?.result().top1.hs2)} | ${linear ? pct(ngram?.result().top1.hs2) : '–'} |`,
+    );
+  }
+  return out;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const home = flag(args, '--home')[0] ?? mkdtempSync(join(tmpdir(), 'hscode-bench-'));
@@ -59,7 +97,14 @@ async function main() {
     const { rows } = await ingestFiles([file], { collect: true });
     evalSets.push({ name: basename(file), rows });
   }
+  if (args.includes('--realistic')) {
+    evalSets.push(
+      { name: 'realistic-v1', rows: asLabelledRows(loadRealisticSet()) },
+      { name: 'realistic-v1-noisy', rows: asLabelledRows(realisticV1Noisy(), 'realistic-v1-noisy') },
+    );
+  }
   const training: string[] = [];
+  const styles: string[] = [];
   const scores: string[] = [];
   let linear: LinearBaseline | undefined;
   for (const variant of run) {
@@ -127,6 +172,8 @@ async function main() {
             }),
           }),
         );
+        if (variant === run[0])
+          styles.push(...(await byStyle(set.name, set.rows, servedModelOf(artifact), linear)));
         console.error(
           `${set.name}: review flag answers ${pct(review?.coverage)}% at ${pct(review?.precision)}% chapter precision; worst chapters ` +
             [...evaluation.model.perChapter]
@@ -148,6 +195,12 @@ async function main() {
   console.log('| set | predictor | rows | top-1 chapter / heading / subheading % | top-3 | top-5 |');
   console.log('|---|---|---|---|---|---|');
   for (const row of scores) console.log(row);
+  if (styles.length) {
+    console.log('');
+    console.log('| set | style | rows | served chapter top-1 % | BM25 | linear n-gram |');
+    console.log('|---|---|---|---|---|---|');
+    for (const row of styles) console.log(row);
+  }
 }
 
 main().catch((err) => {
