@@ -47,6 +47,10 @@ export function evaluateCommand(): Command {
       '--no-linear',
       'skip the linear n-gram baseline (trained on the default corpus’ training split, about a minute)',
     )
+    .option(
+      '--noisy [seed]',
+      'also score a seeded noisy copy of the data (typos, casing, trader abbreviations, invoice suffixes)',
+    )
     .option('--json', 'print one JSON object to stdout instead of the table')
     .option('--no-report', 'do not write evaluation.html next to the model')
     .addHelpText(
@@ -72,6 +76,7 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
         { renderReport },
         { ingestFiles },
         { resolveModelDir },
+        { noisyCopies },
       ] = await Promise.all([
         import('../../training/served-model'),
         import('../../training/linear/baseline-for-model'),
@@ -82,6 +87,7 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
         import('../../training/evaluate/report'),
         import('../../training/ingest'),
         import('../model-location'),
+        import('../../training/evaluate/noise'),
       ]);
       const dir = resolveModelDir(hscodeHome(), opts.variant, opts.model);
       const artifact = readArtifactDir(dir);
@@ -94,17 +100,30 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
         ? linearBaselineFor(artifact.manifest, artifact.labels)
         : { linear: undefined, reason: undefined };
       if (reason) process.stderr.write(`no linear baseline: ${reason}\n`);
-      const scores = await evaluateRows(servedModelOf(artifact), rows, {
-        targetPrecision,
-        reviewThreshold: artifact.manifest.abstain.threshold,
-        ...(linear && { linear }),
-      });
-      const columns = [
-        { name: 'served', scores: headline(scores.model) },
-        { name: 'network alone', scores: headline(scores.network) },
-        { name: 'BM25', scores: headline(scores.baseline), baseline: true },
-        ...(scores.linear
-          ? [{ name: 'linear n-gram', scores: headline(scores.linear), baseline: true }]
+      const served = servedModelOf(artifact);
+      const evaluate = (on: typeof rows) =>
+        evaluateRows(served, on, {
+          targetPrecision,
+          reviewThreshold: artifact.manifest.abstain.threshold,
+          ...(linear && { linear }),
+        });
+      const scores = await evaluate(rows);
+      const noiseSeed = opts.noisy === true ? 'evaluate-noisy' : opts.noisy;
+      const noisy =
+        typeof noiseSeed === 'string'
+          ? await evaluate(
+              noisyCopies(
+                rows.map((r, i) => ({ ...r, id: String(i), description: r.text })),
+                noiseSeed,
+              ).map((r) => ({ text: r.description, hs6: r.hs6 })),
+            )
+          : undefined;
+      const columnsOf = (evaluation: typeof scores) => [
+        { name: 'served', scores: headline(evaluation.model) },
+        { name: 'network alone', scores: headline(evaluation.network) },
+        { name: 'BM25', scores: headline(evaluation.baseline), baseline: true },
+        ...(evaluation.linear
+          ? [{ name: 'linear n-gram', scores: headline(evaluation.linear), baseline: true }]
           : []),
       ];
       const rejected = report.total.rejected;
@@ -125,7 +144,10 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
             dataset: `${files.map((f) => relative(process.cwd(), f)).join(', ')} (${rows.length} rows)`,
             model: scores.model,
             baseline: headline(scores.baseline),
-            sets: [{ name: `${rows.length} rows`, evaluation: scores }],
+            sets: [
+              { name: `${rows.length} rows`, evaluation: scores },
+              ...(noisy ? [{ name: `their noisy copy (seed ${String(noiseSeed)})`, evaluation: noisy }] : []),
+            ],
             review: { level: 'hs6', rows: 0, ...artifact.manifest.abstain },
             history: artifact.manifest.training.history,
             chapterNames,
@@ -142,6 +164,15 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
           network: headline(scores.network),
           baseline: headline(scores.baseline),
           linearBaseline: scores.linear ? headline(scores.linear) : null,
+          noisy: noisy
+            ? {
+                seed: noiseSeed,
+                model: headline(noisy.model),
+                network: headline(noisy.network),
+                baseline: headline(noisy.baseline),
+                linearBaseline: noisy.linear ? headline(noisy.linear) : null,
+              }
+            : null,
           report: reportPath ?? null,
         };
         process.stdout.write(`${JSON.stringify(output)}\n`);
@@ -150,7 +181,10 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
       process.stdout.write(
         [
           `model ${artifact.manifest.version} on ${rows.length} rows${rejected ? ` (${rejected} rejected: run "hscode data check" on the file to see why)` : ''}`,
-          formatComparisonTable(columns),
+          formatComparisonTable(columnsOf(scores)),
+          ...(noisy
+            ? [`noisy copy (seed ${String(noiseSeed)}):`, formatComparisonTable(columnsOf(noisy))]
+            : []),
           reviewLine(artifact.manifest.abstain, scores.model.review),
           `a threshold chosen on these rows for ${(100 * targetPrecision).toFixed(0)}% chapter precision: ${scores.model.abstain.threshold.toFixed(3)} → ${(100 * scores.model.abstain.coverage).toFixed(1)}% answered at ${(100 * scores.model.abstain.precision).toFixed(1)}%`,
           ...(reportPath ? [`report ${relative(process.cwd(), reportPath)}`] : []),
