@@ -4,9 +4,9 @@
  * full-size Text-CNN (default-corpus vocabulary, every HS 2022 subheading as a class). The weights
  * are seeded random: inference costs the same as for trained weights of the same shape.
  *
- *   npx tsx bench/predict-latency.ts [--model-home DIR --variant V --version X]
+ *   npx tsx bench/predict-latency.ts [--model-home DIR --variant V --version X] [--texts-file FILE]
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,8 +50,12 @@ async function main(): Promise<void> {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
+  // --texts-file: one description per line (e.g. short trader phrases); default: corpus texts.
+  const textsFile = flag('--texts-file');
   const corpus = buildDefaultCorpus().rows;
-  const texts = corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
+  const texts = textsFile
+    ? readFileSync(textsFile, 'utf8').split('\n').filter((line) => line.trim())
+    : corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
 
   let home = flag('--model-home');
   const trainedModel = home !== undefined;
