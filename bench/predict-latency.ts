@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   const textsFile = flag('--texts-file');
   const corpus = buildDefaultCorpus().rows;
   const texts = textsFile
-    ? readFileSync(textsFile, 'utf8').split('\n').filter((line) => line.trim())
+    ? readFileSync(textsFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim())
     : corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
 
   let home = flag('--model-home');
