@@ -4,10 +4,11 @@
  * full-size Text-CNN (default-corpus vocabulary, every HS 2022 subheading as a class). The weights
  * are seeded random: inference costs the same as for trained weights of the same shape.
  *
- *   npx tsx bench/predict-latency.ts [--model-home DIR [--variant V --version X]]
+ *   npx tsx bench/predict-latency.ts [--model-home DIR [--variant V --version X]] [--texts-file FILE]
  *
  * With --model-home it measures that store's champion (or the model named).
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
@@ -52,8 +53,14 @@ async function main(): Promise<void> {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
+  // --texts-file: one description per line (e.g. short trader phrases); default: corpus texts.
+  const textsFile = flag('--texts-file');
   const corpus = buildDefaultCorpus().rows;
-  const texts = corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
+  const texts = textsFile
+    ? readFileSync(textsFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim())
+    : corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
 
   const {
     home,

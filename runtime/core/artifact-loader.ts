@@ -23,7 +23,11 @@ export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): P
     read(ARTIFACT_FILES.encoder),
     read(ARTIFACT_FILES.labels),
   ]);
-  const artifact = verifyArtifact({ manifest, onnx, encoder, labels });
+  // Read only when the manifest declares it; verifyArtifact refuses a declared file that is missing.
+  const declared = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { lexicalIndex?: unknown })
+    .lexicalIndex;
+  const lexicalIndex = declared ? await read(ARTIFACT_FILES.lexicalIndex) : undefined;
+  const artifact = verifyArtifact({ manifest, onnx, encoder, labels, ...(lexicalIndex && { lexicalIndex }) });
   if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
     throw new ModelLoadError(
       name,

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { publishArtifact } from '../../models/artifact-publish';
-import { DescriptionEncoder } from '../../models/encoder';
 import type { ModelRef } from '../../models/model-ref';
 import type { ScoreSummary } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
@@ -11,6 +10,7 @@ import { getVariant } from '../../models/variants';
 import { buildDefaultCorpus } from '../../training/corpus';
 import type { LabelledRow } from '../../training/dataset';
 import { evaluateRows, headline } from '../../training/evaluate-artifact';
+import { servedModelOf } from '../../training/served-model';
 import { LabelIndex, ingestFiles } from '../../training/ingest';
 import { stratifiedSplit } from '../../training/split';
 import { trainModel, type TrainOptions } from '../../training/train';
@@ -81,8 +81,10 @@ async function scoreOn(
   rows: readonly LabelledRow[],
 ): Promise<ScoreSummary> {
   const artifact = await loadVerifiedArtifact(store, ref);
-  const encoder = new DescriptionEncoder(artifact.encoder);
-  const { model } = await evaluateRows(artifact.onnx, encoder, artifact.labels, rows, 0.9);
+  // What each model serves (the network fused with its retrieval index) is what is compared.
+  const { model } = await evaluateRows(servedModelOf(artifact), rows, {
+    targetPrecision: artifact.manifest.abstain.targetPrecision,
+  });
   return headline(model);
 }
 

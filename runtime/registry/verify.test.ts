@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
-import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
+import { publishArtifact } from '../../models/artifact-publish';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
+import {
+  buildFixtureModel,
+  fixtureModelSet,
+  type FixtureModel,
+  type FixtureModelSet,
+} from '../../tests/helpers/model-fixture';
 import { LocalObjectStore } from '../store/local-store';
 import { hashOfEntry, readHistory, serialiseEntry } from './history';
 import { Registry } from './registry';
@@ -51,15 +57,47 @@ function expectBroken(result: VerifyResult) {
 describe('verifyRegistry', () => {
   it('accepts an untouched registry and counts what it checked', async () => {
     const store = await busyRegistry();
-    expect(await verifyRegistry(store)).toEqual({ ok: true, entries: 7, revision: 8, artifacts: 3 });
+    expect(await verifyRegistry(store)).toEqual({
+      ok: true,
+      entries: 7,
+      revision: 8,
+      artifacts: 3,
+      warnings: [],
+    });
+  });
+
+  it('warns, without failing, about a model whose training a time budget cut short', async () => {
+    const store = await fixtures.storeWithChampion();
+    const cut = await buildFixtureModel({ seed: 41, stoppedBy: 'time-budget' });
+    await publishArtifact(store, storeKeys.modelPrefix(cut.ref.variant, cut.ref.version), cut.files);
+    await new Registry(store, { actor: 'test' }).register(cut.ref, 'challenger', 0.1);
+    const result = await verifyRegistry(store);
+    if (!result.ok) throw new Error(describeBrokenLink(result.broken));
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${cut.ref.variant}/${cut.ref.version}: training stopped on its .* time budget`),
+      ),
+    ]);
   });
 
   it('accepts an empty store and a registry with no decisions yet', async () => {
     const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-verify-empty-')));
-    expect(await verifyRegistry(store)).toEqual({ ok: true, entries: 0, revision: null, artifacts: 0 });
+    expect(await verifyRegistry(store)).toEqual({
+      ok: true,
+      entries: 0,
+      revision: null,
+      artifacts: 0,
+      warnings: [],
+    });
     fixtures.copyInto(store.root);
     await ensureChampion(store, a);
-    expect(await verifyRegistry(store)).toEqual({ ok: true, entries: 0, revision: 1, artifacts: 1 });
+    expect(await verifyRegistry(store)).toEqual({
+      ok: true,
+      entries: 0,
+      revision: 1,
+      artifacts: 1,
+      warnings: [],
+    });
   });
 
   it('names the seq of a hand-edited entry', async () => {

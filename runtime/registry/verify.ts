@@ -1,3 +1,4 @@
+import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
@@ -19,6 +20,11 @@ export interface VerifyOk {
   /** state.json's revision; null for an empty store. */
   revision: number | null;
   artifacts: number;
+  /**
+   * Things that are not broken but limit what the registry can promise, one line each: a model
+   * whose training a wall-clock budget cut short cannot be reproduced on another machine.
+   */
+  warnings: string[];
   /**
    * The last entry when a writer stopped between appending it and writing state.json (see
    * registry.ts): recorded, not applied yet; the next registry decision applies it.
@@ -60,12 +66,13 @@ export async function verifyRegistry(store: ObjectStore): Promise<VerifyResult> 
   try {
     const entries = await verifyChain(store);
     const { state, notApplied } = await verifyState(store, entries);
-    const artifacts = await verifyArtifacts(store, entries, state);
+    const { artifacts, warnings } = await verifyArtifacts(store, entries, state);
     return {
       ok: true,
       entries: entries.length,
       revision: state?.revision ?? null,
       artifacts,
+      warnings,
       ...(notApplied ? { notApplied } : {}),
     };
   } catch (err) {
@@ -184,8 +191,9 @@ async function verifyArtifacts(
   store: ObjectStore,
   entries: HistoryEntry[],
   state: RegistryState | undefined,
-): Promise<number> {
+): Promise<{ artifacts: number; warnings: string[] }> {
   const named = new Map<string, ModelRef>();
+  const warnings: string[] = [];
   /** Each distinct sha256 recorded per model, with the first seq that recorded it. */
   const recorded = new Map<string, Array<{ sha256: string; seq: number }>>();
   const add = (ref: ModelRef) => {
@@ -208,11 +216,17 @@ async function verifyArtifacts(
   if (state) modelsOf(state).forEach(add);
 
   for (const [key, ref] of named) {
-    let onnxSha256: string;
+    let manifest: ModelManifest;
     try {
-      onnxSha256 = (await loadVerifiedArtifact(store, ref)).manifest.onnx.sha256;
+      manifest = (await loadVerifiedArtifact(store, ref)).manifest;
     } catch (err) {
       throw new Broken({ kind: 'artifact', ref, reason: errorMessage(err) });
+    }
+    const onnxSha256 = manifest.onnx.sha256;
+    if (manifest.training.stoppedBy === 'time-budget') {
+      warnings.push(
+        `${key}: training stopped on its ${manifest.hyperParameters.training.timeBudgetSeconds} s time budget after ${manifest.training.history.length} epochs; the same data, seed and code give another model on a faster or less loaded machine`,
+      );
     }
     const differing = recorded.get(key)?.find((r) => r.sha256 !== onnxSha256);
     if (differing) {
@@ -223,5 +237,5 @@ async function verifyArtifacts(
       });
     }
   }
-  return named.size;
+  return { artifacts: named.size, warnings };
 }
