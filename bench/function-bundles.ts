@@ -184,6 +184,14 @@ async function batchThroughBundle(home: string, awsDir: string): Promise<{ bundl
   return { bundle: median(bundle), core: median(core) };
 }
 
+/** Polls until a prediction is answered (the server may listen before its model is loaded). */
+async function untilPredicts(url: string): Promise<true> {
+  for (;;) {
+    if (await predictsAt(url).catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 async function predictsAt(url: string): Promise<boolean> {
   const response = await fetch(`${url}/v1/predict`, {
     method: 'POST',
@@ -221,8 +229,8 @@ async function coldStarts(home: string, dirs: Record<Cloud, string>): Promise<Re
         env,
         home,
         async (out) => {
-          const url = /(http:\/\/\S+)/.exec(out)?.[1];
-          return url ? predictsAt(url) : false;
+          const url = /(http:\/\/\S+?)\/?\s/.exec(out)?.[1];
+          return url ? untilPredicts(url) : false;
         },
       ),
     aws: () =>
@@ -233,16 +241,8 @@ async function coldStarts(home: string, dirs: Record<Cloud, string>): Promise<Re
         (out) => out.includes('"statusCode":200'),
       ),
     gcp: () =>
-      timeUntil(
-        [framework, '--target=api', `--source=${dirs.gcp}`, `--port=${port}`],
-        env,
-        dirs.gcp,
-        async () => {
-          for (;;) {
-            if (await predictsAt(`http://127.0.0.1:${port}`).catch(() => false)) return true;
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        },
+      timeUntil([framework, '--target=api', `--source=${dirs.gcp}`, `--port=${port}`], env, dirs.gcp, () =>
+        untilPredicts(`http://127.0.0.1:${port}`),
       ),
     azure: () =>
       timeUntil(
