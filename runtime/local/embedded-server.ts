@@ -63,8 +63,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     recordText: options.recordText,
   });
   // One trail for the jobs and the dashboard: each reads only what was appended since the last.
-  const trail = new LocalAuditTrail(home);
-  const audit = () => trail.read();
+  const audit = new LocalAuditTrail(home);
   const handler = createHttpHandler({
     service,
     log,
