@@ -70,7 +70,7 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
       log,
       metrics,
       registry: routing,
-      dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: () => trail.read() }),
+      dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: trail }),
     });
     if (env.pinned) log(`deployment pinned ${modelRefKey(env.pinned)} (onnx sha256 ${env.pinned.sha256})`);
     instance = { service, handler };
@@ -106,7 +106,7 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
     },
 
     async scheduled() {
-      return runScheduledJobs({ store, audit: () => trail.read(), log });
+      return runScheduledJobs({ store, audit: trail, log });
     },
   };
 }

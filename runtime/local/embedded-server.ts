@@ -68,8 +68,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     coalescing: { ...coalescing, observe: coalescingMetrics(metrics.registry, coalescing) },
   });
   // One trail for the jobs and the dashboard: each reads only what was appended since the last.
-  const trail = new LocalAuditTrail(home);
-  const audit = () => trail.read();
+  const audit = new LocalAuditTrail(home);
   const handler = createHttpHandler({
     service,
     log,
