@@ -2,7 +2,8 @@
  * This build against another checkout of the project, in one process and on the same model and
  * texts, in alternating rounds so both see the same machine: the model call alone
  * (`classifier.predict`, one description), the service (validate, route, classify, audit; one
- * description) and a batch of 256 through the service. Used by `predict-latency.ts --baseline`.
+ * description), a batch of 256 through the service, and 64 concurrent callers of one description
+ * each (what request coalescing is for). Used by `predict-latency.ts --baseline`.
  *
  * The other checkout's TypeScript is imported as it is (tsx compiles it); its `node_modules`
  * must resolve to the same `onnxruntime-node` (a symlink to this checkout's does), so both
@@ -91,7 +92,10 @@ interface Round {
   serviceP50: number;
   serviceP99: number;
   batchPerSecond: number;
+  concurrentPerSecond: number;
 }
+
+const CALLERS = 64;
 
 async function round(build: Build, texts: readonly string[], calls: number, offset: number): Promise<Round> {
   const pick = (i: number) => texts[(offset + i) % texts.length] as string;
@@ -103,7 +107,13 @@ async function round(build: Build, texts: readonly string[], calls: number, offs
   const started = performance.now();
   for (let b = 1; b <= batches; b++) await build.batch(batchOf(b));
   const seconds = (performance.now() - started) / 1000;
+  const concurrentStarted = performance.now();
+  for (let wave = 0; wave < 20; wave++) {
+    await Promise.all(Array.from({ length: CALLERS }, (_, j) => build.single(pick(wave * CALLERS + j))));
+  }
+  const concurrentSeconds = (performance.now() - concurrentStarted) / 1000;
   return {
+    concurrentPerSecond: (20 * CALLERS) / concurrentSeconds,
     modelP50: median(model),
     serviceP50: median(single),
     serviceP99: single[Math.floor(single.length * 0.99)] as number,
@@ -135,7 +145,8 @@ export async function compareBuilds(options: {
       results.get(build.name)?.push(result);
       console.log(
         `round ${r + 1} ${build.name}: model p50 ${result.modelP50.toFixed(3)} ms · service p50 ${result.serviceP50.toFixed(3)} ms, ` +
-          `p99 ${result.serviceP99.toFixed(3)} ms · batch ${BATCH} ${result.batchPerSecond.toFixed(0)} /s`,
+          `p99 ${result.serviceP99.toFixed(3)} ms · batch ${BATCH} ${result.batchPerSecond.toFixed(0)} /s · ` +
+          `${CALLERS} concurrent callers ${result.concurrentPerSecond.toFixed(0)} /s`,
       );
     }
   }
@@ -147,18 +158,22 @@ export async function compareBuilds(options: {
       serviceP50: median(rounds.map((x) => x.serviceP50)),
       serviceP99: median(rounds.map((x) => x.serviceP99)),
       batchPerSecond: median(rounds.map((x) => x.batchPerSecond)),
+      concurrentPerSecond: median(rounds.map((x) => x.concurrentPerSecond)),
     };
   });
-  console.log('\n| build | model call p50 | service p50 | service p99 | batch 256 |\n|---|---|---|---|---|');
+  console.log(
+    `\n| build | model call p50 | service p50 | service p99 | batch ${BATCH} | ${CALLERS} concurrent callers |\n|---|---|---|---|---|---|`,
+  );
   for (const s of summary) {
     console.log(
-      `| ${s.name} | ${s.modelP50.toFixed(3)} ms | ${s.serviceP50.toFixed(3)} ms | ${s.serviceP99.toFixed(3)} ms | ${s.batchPerSecond.toFixed(0)} /s |`,
+      `| ${s.name} | ${s.modelP50.toFixed(3)} ms | ${s.serviceP50.toFixed(3)} ms | ${s.serviceP99.toFixed(3)} ms | ${s.batchPerSecond.toFixed(0)} /s | ${s.concurrentPerSecond.toFixed(0)} /s |`,
     );
   }
   const [now, before] = summary as [(typeof summary)[0], (typeof summary)[0]];
   console.log(
     `ratios (baseline / this build): model p50 ${(before.modelP50 / now.modelP50).toFixed(2)}×, ` +
-      `service p50 ${(before.serviceP50 / now.serviceP50).toFixed(2)}×, batch ${(now.batchPerSecond / before.batchPerSecond).toFixed(2)}×`,
+      `service p50 ${(before.serviceP50 / now.serviceP50).toFixed(2)}×, batch ${(now.batchPerSecond / before.batchPerSecond).toFixed(2)}×, ` +
+      `concurrent ${(now.concurrentPerSecond / before.concurrentPerSecond).toFixed(2)}×`,
   );
   for (const build of builds) await build.close();
 }

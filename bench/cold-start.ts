@@ -8,9 +8,11 @@
  * Without --home it uses $HSCODE_HOME (default ./var), which needs a trained model. --baseline
  * names another built checkout of this project (e.g. `git worktree add ../baseline <commit>`, then
  * `npm run build` there); runs alternate between the two, so both see the same machine, and the
- * ratio of their medians is printed.
+ * ratio of their medians is printed. --baseline-home gives the baseline a store of its own (a
+ * model in a format only this checkout reads, against the same model as the baseline stores it).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     home: { type: 'string' },
     runs: { type: 'string', default: '7' },
     baseline: { type: 'string' },
+    'baseline-home': { type: 'string' },
   },
 });
 const home = resolve(values.home ?? process.env.HSCODE_HOME ?? 'var');
@@ -29,12 +32,27 @@ const entryOf = (checkout: string) => join(checkout, 'dist', 'cli', 'main.js');
 interface ColdStart {
   listening: number;
   firstPrediction: number;
+  /** CPU time (user + system) the server process had used by its first answer; NaN off Linux. */
+  cpuMs: number;
 }
 
-function once(entry: string): Promise<ColdStart> {
+/**
+ * A process's CPU time from /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms). On a
+ * machine shared with other work, wall time mostly measures the others; CPU time does not.
+ */
+function cpuTimeMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function once(entry: string, store = home): Promise<ColdStart> {
   const started = performance.now();
   const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--no-train'], {
-    env: { ...process.env, HSCODE_HOME: home },
+    env: { ...process.env, HSCODE_HOME: store },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -56,8 +74,9 @@ function once(entry: string): Promise<ColdStart> {
           if (response.status !== 200)
             throw new Error(`predict answered ${response.status}: ${await response.text()}`);
           const firstPrediction = performance.now() - started;
+          const cpuMs = cpuTimeMs(child.pid);
           child.kill('SIGKILL');
-          resolvePromise({ listening, firstPrediction });
+          resolvePromise({ listening, firstPrediction, cpuMs });
         })
         .catch((err: unknown) => {
           child.kill('SIGKILL');
@@ -76,6 +95,7 @@ function report(label: string, runs: readonly ColdStart[]): number {
     `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
   console.log(`${label} process start → listening:        ${range(listening)}`);
   console.log(`${label} process start → first prediction: ${range(first)}`);
+  console.log(`${label} CPU time to first prediction:     ${range(runs.map((r) => r.cpuMs))}`);
   return median(first);
 }
 
@@ -84,13 +104,22 @@ async function main(): Promise<void> {
     `# ${cpus().length} × ${cpus()[0]?.model} · node ${process.version} · ${new Date().toISOString().slice(0, 10)}`,
   );
   const checkouts = [
-    { label: 'this checkout', entry: entryOf(join(__dirname, '..')), runs: [] as ColdStart[] },
+    { label: 'this checkout', entry: entryOf(join(__dirname, '..')), home, runs: [] as ColdStart[] },
   ];
-  if (values.baseline)
-    checkouts.push({ label: 'baseline', entry: entryOf(resolve(values.baseline)), runs: [] });
-  for (const { entry } of checkouts) await once(entry); // warms the file cache, as a function's image would be
+  if (values.baseline) {
+    const baselineHome = resolve(values['baseline-home'] ?? home);
+    checkouts.push({
+      label: 'baseline',
+      entry: entryOf(resolve(values.baseline)),
+      home: baselineHome,
+      runs: [],
+    });
+  }
+  for (const checkout of checkouts) await once(checkout.entry, checkout.home); // warms the file cache, as a function's image would be
   for (let i = 0; i < Number(values.runs); i++) {
-    for (const checkout of checkouts) checkout.runs.push(await once(checkout.entry));
+    // Each checkout goes first in every other round, so neither always meets a warmer machine.
+    const order = i % 2 === 0 ? checkouts : [...checkouts].reverse();
+    for (const checkout of order) checkout.runs.push(await once(checkout.entry, checkout.home));
   }
   const medians = checkouts.map(({ label, runs }) => report(label.padEnd(13), runs));
   if (medians.length === 2) {

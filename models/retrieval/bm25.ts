@@ -49,6 +49,20 @@ export interface Bm25PostingsData {
 }
 
 /**
+ * A Bm25Postings as flat arrays (what the lexical index's format 2 stores): tokens sorted, each
+ * token's postings the run of `postingDocuments`/`frequencies` ending at its `runEnds` entry.
+ */
+export interface Bm25Packed {
+  k1: number;
+  documents: number;
+  tokens: string[];
+  runEnds: Int32Array;
+  postingDocuments: Int32Array;
+  frequencies: Float64Array;
+  lengthNorm: Float64Array;
+}
+
+/**
  * Okapi BM25 over an inverted index of token lists: a query touches only the postings of its
  * own words. idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) (the non-negative form Lucene uses);
  * score(d) = Σ over distinct query words of idf · tf·(k1+1) / (tf + k1·(1 − b + b·|d|/avg|d|)).
@@ -161,6 +175,60 @@ export class Bm25Postings {
       lists.push([token, documents, frequencies]);
     }
     return Bm25Postings.pack(data.k1, data.documents, Float64Array.from(data.lengthNorm), lists);
+  }
+
+  /** Checks flat arrays (from a stored index) and serves them as they are, without copying. */
+  static fromPacked(packed: Bm25Packed): Bm25Postings {
+    const { documents, tokens, runEnds, postingDocuments, frequencies, lengthNorm } = packed;
+    if (lengthNorm.length !== documents) {
+      throw new Error(`BM25 index has ${lengthNorm.length} document lengths for ${documents} documents`);
+    }
+    if (runEnds.length !== tokens.length || frequencies.length !== postingDocuments.length) {
+      throw new Error(
+        `BM25 index has ${runEnds.length} runs for ${tokens.length} tokens and ${frequencies.length} frequencies for ${postingDocuments.length} postings`,
+      );
+    }
+    const runs = new Map<string, { start: number; end: number }>();
+    let start = 0;
+    tokens.forEach((token, t) => {
+      const end = runEnds[t] as number;
+      if (!(end > start && end <= postingDocuments.length) || runs.has(token)) {
+        throw new Error(`BM25 postings of "${token}" are not a run of the index's postings`);
+      }
+      runs.set(token, { start, end });
+      start = end;
+    });
+    if (start !== postingDocuments.length) throw new Error('BM25 index has postings no token owns');
+    for (const d of postingDocuments) {
+      if (d < 0 || d >= documents)
+        throw new Error(`BM25 postings name document ${d}, the index has ${documents}`);
+    }
+    return new Bm25Postings(packed.k1, documents, lengthNorm, runs, postingDocuments, frequencies);
+  }
+
+  /** Tokens in sorted order, so the same index always packs to the same bytes. */
+  toPacked(): Bm25Packed {
+    const tokens = [...this.runs.keys()].sort();
+    const runEnds = new Int32Array(tokens.length);
+    const postingDocuments = new Int32Array(this.postingDocuments.length);
+    const frequencies = new Float64Array(this.frequencies.length);
+    let at = 0;
+    tokens.forEach((token, t) => {
+      const { start, end } = this.runs.get(token) as { start: number; end: number };
+      postingDocuments.set(this.postingDocuments.subarray(start, end), at);
+      frequencies.set(this.frequencies.subarray(start, end), at);
+      at += end - start;
+      runEnds[t] = at;
+    });
+    return {
+      k1: this.k1,
+      documents: this.documents,
+      tokens,
+      runEnds,
+      postingDocuments,
+      frequencies,
+      lengthNorm: this.lengthNorm.slice(),
+    };
   }
 
   /** Tokens in sorted order, so the same index always serialises to the same bytes. */

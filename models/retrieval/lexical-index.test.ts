@@ -45,6 +45,17 @@ describe('LexicalIndex', () => {
     expect(loaded.toJson()).toBe(json);
   });
 
+  it('reads format 1 and format 2 to the same index, bit for bit', () => {
+    const index = build();
+    const v1 = LexicalIndex.fromJson(index.toJson(1), LABELS.length);
+    const v2 = LexicalIndex.fromJson(index.toJson(2), LABELS.length);
+    expect(v1.toJson(2)).toBe(index.toJson(2));
+    expect(v2.toJson(1)).toBe(index.toJson(1));
+    for (const query of ['frozen shrimp', 'cotton t-shirt knitted', '冷冻虾', 'smartphone 128 gb']) {
+      expect(v2.scores(query)).toEqual(v1.scores(query));
+    }
+  });
+
   it('lists exactly the labels a text touched, with the scores of the dense form', () => {
     const index = build();
     for (const query of [
@@ -85,13 +96,37 @@ describe('LexicalIndex', () => {
     expect(() =>
       LexicalIndex.fromJson(JSON.stringify({ ...data, tokenizerVersion: BM25_TOKENIZER_VERSION + 1 }), 3),
     ).toThrow(/tokenizer v\d+, this code has v\d+: retrain/);
-    expect(() => LexicalIndex.fromJson(JSON.stringify({ ...data, formatVersion: 2 }), 3)).toThrow(
-      /format version 1/,
+    expect(() => LexicalIndex.fromJson(JSON.stringify({ ...data, formatVersion: 3 }), 3)).toThrow(
+      /format version 1 or 2/,
+    );
+  });
+
+  it('refuses a packed index whose arrays name a label or a document outside the model, or do not fit', () => {
+    type Packed = Extract<LexicalIndexData, { formatVersion: 2 }>;
+    const data = JSON.parse(build().toJson(2)) as Packed;
+    const ints = (values: number[]) => Buffer.from(Int32Array.from(values).buffer).toString('base64');
+    const load = (change: (copy: Packed) => void) => {
+      const copy = structuredClone(data);
+      change(copy);
+      return () => LexicalIndex.fromJson(JSON.stringify(copy), 3);
+    };
+    expect(load((c) => (c.rows.classOfDocument = ints([0, 0, 1, 3])))).toThrow(
+      /names label 3, the model has 3/,
+    );
+    expect(load((c) => (c.rows.classOfDocument = ints([0, 0, 1])))).toThrow(/label for 3 of its 4 documents/);
+    const postings = new Int32Array(new Uint8Array(Buffer.from(data.rows.postingDocuments, 'base64')).buffer);
+    postings[0] = 99;
+    expect(load((c) => (c.rows.postingDocuments = ints([...postings])))).toThrow(
+      /document 99, the index has 4/,
+    );
+    expect(load((c) => (c.rows.runEnds = ints([1, 1])))).toThrow(/runs for \d+ tokens/);
+    expect(load((c) => (c.rows.frequencies = c.rows.frequencies.slice(0, 6)))).toThrow(
+      /frequencies.*not whole numbers|frequencies for/,
     );
   });
 
   it('refuses documents that name a label or a document outside the model', () => {
-    const data = JSON.parse(build().toJson()) as LexicalIndexData;
+    const data = JSON.parse(build().toJson(1)) as Extract<LexicalIndexData, { formatVersion: 1 }>;
     const badLabel = structuredClone(data);
     badLabel.rows.classOfDocument[0] = 3;
     expect(() => LexicalIndex.fromJson(JSON.stringify(badLabel), 3)).toThrow(
