@@ -1,6 +1,6 @@
 import { storeKeys } from '../../models/store-layout';
 import { LocalAuditSink } from '../core/local-audit-sink';
-import { PredictService } from '../core/predict-service';
+import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { ModelRef } from '../../models/model-ref';
 import type { RoutingState } from '../core/router';
 import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
@@ -21,6 +21,8 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Keep description texts in audit and feedback records (off: only their sha256). */
   recordText?: boolean;
+  /** How concurrent predictions share model calls (PredictServiceOptions.coalescing). */
+  coalescing?: PredictServiceOptions['coalescing'];
 }
 
 export class NoLocalModelError extends Error {
@@ -51,6 +53,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
     registry: routing,
     recordText: options.recordText ?? false,
     log: options.log,
+    coalescing: options.coalescing,
   });
   await service.preload();
   return { service, store, state, routing };
