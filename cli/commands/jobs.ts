@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
 import { VARIANTS, type VariantName } from '../../models/variants';
 import { DEFAULT_RETRAIN } from '../../runtime/jobs/retrain-config';
+import { parseBytes, parseDays, RETENTION_ENV, retentionFromEnv } from '../../runtime/jobs/retention-config';
 import { SEQUENTIAL_TEST_DEFAULTS } from '../../runtime/stats/sequential-test';
 
 const fraction = (value: string) => {
@@ -138,9 +139,97 @@ Example:
     });
 }
 
+const sizeText = (bytes: number | null) => (bytes === null ? 'none' : String(bytes));
+
+function retentionCommand(): Command {
+  // The defaults shown are the ones in effect: DEFAULT_RETENTION with the environment's overrides.
+  const defaults = retentionFromEnv(process.env);
+  return new Command('retention')
+    .description('Delete audit records and feedback past their retention, keeping what is still needed')
+    .option(
+      '--audit-days <n>',
+      'days of audit records kept, today included',
+      (v) => parseDays(v, '--audit-days'),
+      defaults.audit.days,
+    )
+    .addOption(
+      new Option('--audit-bytes <size>', 'most audit bytes kept (500MB, 20GiB, none)')
+        .argParser((v) => parseBytes(v, '--audit-bytes'))
+        .default(defaults.audit.bytes, sizeText(defaults.audit.bytes)),
+    )
+    .option(
+      '--feedback-days <n>',
+      'days of feedback kept, today included',
+      (v) => parseDays(v, '--feedback-days'),
+      defaults.feedback.days,
+    )
+    .addOption(
+      new Option('--feedback-bytes <size>', 'most feedback bytes kept (500MB, 20GiB, none)')
+        .argParser((v) => parseBytes(v, '--feedback-bytes'))
+        .default(defaults.feedback.bytes, sizeText(defaults.feedback.bytes)),
+    )
+    .option('--dry-run', 'say what would be deleted, delete nothing')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Days count whole UTC days, today included; past a byte cap the oldest days go first. Never
+deleted, whatever the limits: today's records; audit records and feedback since the start of an
+open experiment (a challenger in the registry), which the promote job compares the arms on; and
+feedback carrying description text that no finished retrain has consumed yet, or any of it while
+a labelled file waits under data/incoming/. When those alone exceed a cap, the report says by
+how much and why. 'hscode serve' and the clouds' scheduled functions apply the same limits every
+hour. Defaults (set them in the environment): ${RETENTION_ENV.auditDays}=${defaults.audit.days},
+${RETENTION_ENV.auditBytes}=${sizeText(defaults.audit.bytes)}, ${RETENTION_ENV.feedbackDays}=${defaults.feedback.days}, ${RETENTION_ENV.feedbackBytes}=${sizeText(defaults.feedback.bytes)}.
+
+Examples:
+  $ hscode jobs retention --dry-run
+  $ hscode jobs retention --audit-days 14 --audit-bytes 20GiB`,
+    )
+    .action(
+      async (opts: {
+        auditDays: number;
+        auditBytes: number | null;
+        feedbackDays: number;
+        feedbackBytes: number | null;
+        dryRun?: boolean;
+        json?: boolean;
+      }) => {
+        const [{ LocalObjectStore }, { runRetention }] = await Promise.all([
+          import('../../runtime/store/local-store'),
+          import('../../runtime/jobs/retention'),
+        ]);
+        const report = await runRetention({
+          store: new LocalObjectStore(hscodeHome()),
+          config: {
+            audit: { days: opts.auditDays, bytes: opts.auditBytes },
+            feedback: { days: opts.feedbackDays, bytes: opts.feedbackBytes },
+          },
+          dryRun: opts.dryRun ?? false,
+        });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          return;
+        }
+        for (const kind of ['audit', 'feedback'] as const) {
+          const outcome = report[kind];
+          process.stdout.write(
+            `${kind}: ${report.dryRun ? 'would delete' : 'deleted'} ${outcome.deleted.length} object(s), ${outcome.deletedBytes} bytes` +
+              (outcome.keptForNeeds > 0
+                ? `; kept ${outcome.keptForNeeds} past the limits for ${outcome.reason}`
+                : '') +
+              (outcome.overCapBytes > 0 ? `; ${outcome.overCapBytes} bytes over the cap` : '') +
+              '\n',
+          );
+        }
+      },
+    );
+}
+
 export function jobsCommand(): Command {
   return new Command('jobs')
     .description('Run the MLOps jobs by hand (the server runs them on its own)')
     .addCommand(retrainCommand())
-    .addCommand(promoteCommand());
+    .addCommand(promoteCommand())
+    .addCommand(retentionCommand());
 }

@@ -3,8 +3,7 @@ import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { LiveWindow } from '../stats/drift';
 import type { AuditPart, ModelPart } from './audit-part';
 import { segmentOf, type AuditSpec } from './audit-needs';
-import { p99Rank, tailPercentile, type LatencyTail } from './latency-tail';
-import { selectRank } from './select-rank';
+import { LatencyTail, p99Below, tailPercentile } from './latency-tail';
 
 /** Reads the records behind the window again, in trail order: the rare exact-percentile pass. */
 export type AuditRescan = (visit: (record: AuditRecord) => void) => Promise<void>;
@@ -85,17 +84,19 @@ export class AuditWindow {
     }
     const settled = tailPercentile(tails);
     if (settled !== undefined) return settled;
-    const n = tails.reduce((sum, t) => sum + t.n, 0);
+    // One slow stretch holds more of the percentile than its tail kept: one more read, keeping
+    // only the largest values below what the tails dropped.
+    const { cut, count } = p99Below(tails);
+    const largest = new LatencyTail(() => count);
     const since = group.since ?? '';
-    return selectRank(
-      (visit) =>
-        this.rescan((record) => {
-          if (record.variant !== ref.variant || record.version !== ref.version) return;
-          if ((record.shadow && !group.withShadows) || record.time < since) return;
-          visit(record.latencyMs);
-        }),
-      p99Rank(n),
-    );
+    await this.rescan((record) => {
+      if (record.variant !== ref.variant || record.version !== ref.version) return;
+      if ((record.shadow && !group.withShadows) || record.time < since) return;
+      if (record.latencyMs <= cut) largest.add(record.latencyMs);
+    });
+    const found = largest.smallest();
+    if (found === undefined) throw new Error(`the audit trail changed while its p99 was read again`);
+    return found;
   }
 
   /** All of the model's predictions (served and shadow) as drift detection reads them. */

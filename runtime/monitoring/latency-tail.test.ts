@@ -1,7 +1,6 @@
 import { mulberry32 } from '../stats/seeded-random';
 import { auditWindowOf } from '../../tests/helpers/audit-window-of';
 import { LatencyTail, p99Rank, tailPercentile } from './latency-tail';
-import { selectRank } from './select-rank';
 
 const sortedP99 = (values: number[]) => [...values].sort((a, b) => a - b)[p99Rank(values.length)];
 const tailOf = (values: number[]) => {
@@ -34,31 +33,6 @@ describe('LatencyTail', () => {
     const fast = Array.from({ length: 50_000 }, () => random());
     const slow = Array.from({ length: 5_000 }, () => 10 + random());
     expect(tailPercentile([tailOf(slow), tailOf(fast)])).toBeUndefined();
-  });
-});
-
-describe('selectRank', () => {
-  const pass = (values: number[]) => async (visit: (value: number) => void) => values.forEach(visit);
-
-  it('finds any rank in passes, whatever the spread of the values', async () => {
-    const random = mulberry32(4);
-    const spread = Array.from({ length: 200_000 }, () => Math.exp(random() * 20 - 10));
-    const sorted = [...spread].sort((a, b) => a - b);
-    for (const rank of [0, 1, 99_999, 198_000, 199_999])
-      expect(await selectRank(pass(spread), rank)).toBe(sorted[rank]);
-  });
-
-  it('narrows values that share their leading bits, negative ones and zeros included', async () => {
-    const random = mulberry32(5);
-    const close = Array.from({ length: 150_000 }, () => 1 + random() * 1e-9);
-    const sorted = [...close].sort((a, b) => a - b);
-    expect(await selectRank(pass(close), 148_500)).toBe(sorted[148_500]);
-    const mixed = [-2, -0.5, 0, 3, -1e-300, 7, 0];
-    expect(await selectRank(pass(mixed), 0)).toBe(-2);
-    expect(await selectRank(pass(mixed), 2)).toBe(-1e-300);
-    expect(await selectRank(pass(mixed), 6)).toBe(7);
-    expect(await selectRank(pass(Array.from({ length: 100_000 }, () => 4.2)), 99_000)).toBe(4.2);
-    await expect(selectRank(pass([1, 2]), 2)).rejects.toThrow(/beyond/);
   });
 });
 

@@ -18,11 +18,19 @@ export class LatencyTail {
     return 256 + Math.ceil(n * 0.03);
   }
 
+  /** `capacity`: how many values to keep once `n` were seen; a fixed number keeps the top that many. */
+  constructor(private readonly capacity: (n: number) => number = LatencyTail.capacity) {}
+
   add(value: number): void {
     this.n++;
     if (!(value > this.cut)) return;
     this.push(value);
-    if (this.size > LatencyTail.capacity(this.n)) this.cut = this.pop();
+    if (this.size > this.capacity(this.n)) this.cut = this.pop();
+  }
+
+  /** The smallest kept value (undefined when none is kept). */
+  smallest(): number | undefined {
+    return this.size > 0 ? this.heap[0] : undefined;
   }
 
   /** The kept values, in no particular order. */
@@ -72,7 +80,7 @@ export const p99Rank = (n: number): number => Math.min(n - 1, Math.floor(n * 0.9
 /**
  * The exact p99 (nearest rank) of the union of the tails' values, or undefined when their kept
  * values cannot tell it (a group dropped values that may reach the percentile: the caller then
- * reads the values again, see `selectRank`). null when there are no values.
+ * reads the values again, see `p99Below`). null when there are no values.
  */
 export function tailPercentile(tails: readonly LatencyTail[]): number | null | undefined {
   const n = tails.reduce((sum, t) => sum + t.n, 0);
@@ -85,4 +93,19 @@ export function tailPercentile(tails: readonly LatencyTail[]): number | null | u
   const value = kept[fromTop - 1] as number;
   // Values dropped by a tail are ≤ its cut: none of them outranks `value` unless a cut does.
   return tails.every((t) => t.cut <= value) ? value : undefined;
+}
+
+/**
+ * What a second read of the values must find when `tailPercentile` could not settle the p99: the
+ * highest cut, and how many of the largest values at or below it the percentile lies among. Every
+ * value above the highest cut is kept by its tail, so those are counted exactly; the percentile is
+ * the smallest of the `count` largest values at or below `cut`, which one read with a heap of
+ * `count` values finds (about 1% of the values at most).
+ */
+export function p99Below(tails: readonly LatencyTail[]): { cut: number; count: number } {
+  const n = tails.reduce((sum, t) => sum + t.n, 0);
+  const cut = Math.max(...tails.map((t) => t.cut));
+  let above = 0;
+  for (const tail of tails) for (const value of tail.kept()) if (value > cut) above++;
+  return { cut, count: n - p99Rank(n) - above };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { stageStream, writeFileAtomically } from './atomic-write';
@@ -119,6 +119,15 @@ export class LocalObjectStore implements ObjectStore {
     const keys: string[] = [];
     await this.walk(folderKey === '' ? this.root : this.pathOf(folderKey), folderKey, keys);
     return keys.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.pathOf(key))).size;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw err;
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -29,6 +29,11 @@ export interface ObjectStore {
   /** Removes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**
+   * The object's size in bytes without reading it, where the store can tell (undefined when the
+   * key does not exist); stores without it are measured by streaming (see retention).
+   */
+  size?(key: string): Promise<number | undefined>;
+  /**
    * The object's bytes as a stream, for objects too large to hold (batch inputs); undefined when
    * the key does not exist. A stream opened before an overwrite delivers the old object whole, or
    * fails; never a mix of the two.

@@ -50,7 +50,10 @@ export interface TrailDay {
 }
 
 /** The trail one day at a time, and the feedback collected on it (filled as the lines are generated). */
-export function realisticTrail(shape: TrailShape): { days: TrailDay[]; feedback: FeedbackRecord[] } {
+export function realisticTrail(
+  shape: TrailShape,
+  models: Record<keyof typeof TRAIL_MODELS, { variant: string; version: string }> = TRAIL_MODELS,
+): { days: TrailDay[]; feedback: FeedbackRecord[] } {
   const feedback: FeedbackRecord[] = [];
   const { since, weightSince } = trailExperiment(shape);
   const days = shape.days.map((day, dayIndex): TrailDay => ({
@@ -73,7 +76,7 @@ export function realisticTrail(shape: TrailShape): { days: TrailDay[]; feedback:
         const time = new Date(start + Math.floor(i * step + random() * step * 0.5)).toISOString();
         const share = time >= weightSince ? 0.5 : time >= since ? 0.2 : 0;
         const arm = random() < share ? 'challenger' : 'champion';
-        const ref = TRAIL_MODELS[arm];
+        const ref = models[arm];
         if (batchLeft-- <= 0) {
           batchLeft = random() < 0.1 ? Math.floor(random() * 16) : 0;
           const slow = arm === 'champion' && dayIndex === 2 ? 3 : 1;
@@ -115,8 +118,8 @@ export function realisticTrail(shape: TrailShape): { days: TrailDay[]; feedback:
         if (random() < 0.2) {
           const shadow: AuditRecord = {
             ...record,
-            variant: TRAIL_MODELS.shadow.variant,
-            version: TRAIL_MODELS.shadow.version,
+            variant: models.shadow.variant,
+            version: models.shadow.version,
             modelSha256: MODEL_SHA.shadow,
             latencyMs: latency * 1.7,
             shadow: true,
