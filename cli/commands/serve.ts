@@ -39,6 +39,11 @@ const perSecond = (value: string) => {
   if (!(n > 0 && n <= 100_000)) throw new InvalidArgumentError('expected requests per second, above 0');
   return n;
 };
+const milliseconds = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1000)) throw new InvalidArgumentError('expected milliseconds from 0 to 1000');
+  return n;
+};
 
 const port = (value: string) => {
   const n = Number(value);
@@ -69,6 +74,12 @@ export function serveCommand(): Command {
       'neither retrain on files dropped into $HSCODE_HOME/data/incoming/ nor run the promote job',
     )
     .option('--no-batch', 'do not predict files dropped into $HSCODE_HOME/batch/in/')
+    .option(
+      '--coalesce-wait <ms>',
+      'the longest a prediction waits to share one model call with concurrent ones (0 = only those read in the same event-loop turn)',
+      milliseconds,
+      1,
+    )
     .option(
       '--promote-every <seconds>',
       'how often the promote job and the drift check run (0 = never)',
@@ -133,6 +144,7 @@ Examples:
         recordText?: boolean;
         jobs: boolean;
         batch: boolean;
+        coalesceWait: number;
         retrainOptions: string;
         promoteEvery: number;
         retrainEvery: number;
@@ -162,6 +174,7 @@ Examples:
           port: opts.port,
           host: opts.host,
           recordText: opts.recordText,
+          coalesceWaitMs: opts.coalesceWait,
           workers: opts.workers,
           connectionLimits: {
             maxConnections: opts.maxConnections,

@@ -8,7 +8,7 @@ import { OnnxClassifier } from '../core/onnx-classifier';
 import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { RoutingState } from '../core/router';
 import { releaseSharedSessions } from '../core/session-cache';
-import { readLocalAudit } from '../jobs/live-outcomes';
+import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
 import { Registry } from '../registry/registry';
 import { LocalObjectStore } from '../store/local-store';
@@ -526,7 +526,7 @@ describe('createHttpHandler', () => {
       const store = new LocalObjectStore(model.home);
       const { handler } = handlerFor({
         dashboard: () =>
-          buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(model.home) }),
+          buildDashboard({ store, registry: new Registry(store), audit: new LocalAuditTrail(model.home) }),
       });
       await call(handler, '/v1/predict', { body: { descriptions: ['cotton t-shirt'] } });
       const response = await call(handler, '/v1/dashboard');

@@ -1,4 +1,3 @@
-import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { modelRefKey, type ModelRef, sameModel } from '../../models/model-ref';
 import type { WeightedModelRef } from '../core/router';
@@ -8,7 +7,9 @@ import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
 import { decideRamp, type RampAction, type RampConfig } from '../stats/ramp';
 import { sequentialTest, type SequentialTestConfig } from '../stats/sequential-test';
 import type { ObjectStore } from '../store/object-store';
-import { matchPredictions, p99, readFeedback } from './live-outcomes';
+import type { AuditTrail } from '../monitoring/audit-trail';
+import type { AuditWindow } from '../monitoring/audit-window';
+import { matchPredictions, readFeedback, unmatchedIds } from './live-outcomes';
 
 export interface PromoteConfig {
   test?: SequentialTestConfig;
@@ -20,7 +21,7 @@ export interface PromoteInput {
   store: ObjectStore;
   registry: Registry;
   /** The audit trail (served predictions with their latency); cloud-neutral. */
-  audit: () => Promise<readonly LiveRecord[]>;
+  audit: AuditTrail;
   config?: PromoteConfig;
   log?: (line: string) => void;
 }
@@ -52,7 +53,7 @@ function experimentTimes(
   return { since, weightSince };
 }
 
-function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: string) {
+export function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: string) {
   let n = 0;
   let successes = 0;
   for (const record of feedback) {
@@ -64,13 +65,14 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
   return { n, successes };
 }
 
-function operations(audit: readonly LiveRecord[], ref: ModelRef, since: string) {
-  const latencies = audit
-    .filter((r) => !r.shadow && r.time >= since && sameModel(r, ref))
-    .map((r) => r.latencyMs);
+export async function operations(audit: AuditWindow, ref: ModelRef, since: string) {
   // A challenger that fails never answers (its traffic falls back to the champion), so the audit
   // trail holds no failed requests; errors stay 0 and the latency guardrail does the work.
-  return { requests: latencies.length, errors: 0, latencyP99Ms: p99(latencies) ?? 0 };
+  return {
+    requests: audit.served(ref, since),
+    errors: 0,
+    latencyP99Ms: (await audit.latencyP99(ref, { since, withShadows: false })) ?? 0,
+  };
 }
 
 /**
@@ -85,11 +87,11 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
   const log = input.log ?? (() => undefined);
   const state = await registry.read();
   if (state.challengers.length === 0) return [];
-  const [history, stored, audit] = await Promise.all([
-    readHistory(store),
-    readFeedback(store),
-    input.audit(),
-  ]);
+  const [history, stored] = await Promise.all([readHistory(store), readFeedback(store)]);
+  // The audit window is cut where each experiment started and last changed weight: the
+  // guardrails compare each arm only on the traffic since then.
+  const cuts = state.challengers.flatMap((c) => Object.values(experimentTimes(history, c)));
+  const audit = await input.audit.window({ cuts, predictionIds: unmatchedIds(stored) });
   const feedback = matchPredictions(stored, audit);
 
   const evaluations: ChallengerEvaluation[] = [];
@@ -101,7 +103,10 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
       config.test,
     );
     const guardrails = checkGuardrails(
-      { champion: operations(audit, state.champion, since), challenger: operations(audit, ref, since) },
+      {
+        champion: await operations(audit, state.champion, since),
+        challenger: await operations(audit, ref, since),
+      },
       config.guardrails,
     );
     const decision = decideRamp(

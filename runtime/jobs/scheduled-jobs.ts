@@ -1,4 +1,4 @@
-import type { LiveRecord } from '../core/audit';
+import type { AuditTrail } from '../monitoring/audit-trail';
 import { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { runDriftCheck, type DriftCheckResult } from './drift-check';
@@ -19,7 +19,7 @@ export interface ScheduledJobsResult {
  */
 export async function runScheduledJobs(input: {
   store: ObjectStore;
-  audit: () => Promise<readonly LiveRecord[]>;
+  audit: AuditTrail;
   log: (line: string) => void;
   registry?: Registry;
 }): Promise<ScheduledJobsResult> {

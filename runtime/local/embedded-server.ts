@@ -3,6 +3,7 @@ import { storeKeys } from '../../models/store-layout';
 import type { PredictService } from '../core/predict-service';
 import { createHttpHandler, type HttpLimits } from '../http/handler';
 import { startHttpServer, type ConnectionLimits } from '../http/local-server';
+import { coalescingMetrics } from '../http/coalescing-metrics';
 import { HttpMetrics } from '../http/metrics';
 import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
@@ -44,6 +45,8 @@ export interface ServingOptions {
   port: number;
   host: string;
   recordText?: boolean;
+  /** The longest a prediction waits to share a model call with concurrent ones, ms (default 1). */
+  coalesceWaitMs?: number;
   /** Connection limits of this process's server. */
   connectionLimits?: Partial<ConnectionLimits>;
   /** Request limits of the API (cost budget, feedback rate, body size). */
@@ -88,10 +91,12 @@ export async function startServing(
   const { home, log } = options;
   // Model load failures reach the metrics through the service's log lines.
   const metrics = new HttpMetrics();
+  const coalescing = { maxWaitMs: options.coalesceWaitMs };
   const { service, store, state, routing } = await openLocalService({
     home,
     log: metrics.countingModelLoadFailures(log),
     recordText: options.recordText,
+    coalescing: { ...coalescing, observe: coalescingMetrics(metrics.registry, coalescing) },
     onLookupMiss: () => parts.flushAudit?.() ?? Promise.resolve(),
   });
   const parts: SharedParts = shared({ store });
@@ -127,8 +132,7 @@ export async function startServing(
 
 /** One trail for the jobs and the dashboard: each reads only what was appended since the last. */
 export function ownDashboard(home: string, store: LocalObjectStore) {
-  const trail = new LocalAuditTrail(home);
-  const audit = () => trail.read();
+  const audit = new LocalAuditTrail(home);
   return { audit, dashboard: () => buildDashboard({ store, registry: new Registry(store), audit }) };
 }
 

@@ -1,6 +1,6 @@
 import { storeKeys } from '../../models/store-layout';
 import { LocalAuditSink } from '../core/local-audit-sink';
-import { PredictService } from '../core/predict-service';
+import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { ModelRef } from '../../models/model-ref';
 import type { RoutingState } from '../core/router';
 import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
@@ -39,6 +39,8 @@ export interface LocalServiceOptions {
    * with several worker processes, another one may still hold the record in its audit buffer.
    */
   onLookupMiss?: () => Promise<void>;
+  /** How concurrent predictions share model calls (PredictServiceOptions.coalescing). */
+  coalescing?: PredictServiceOptions['coalescing'];
 }
 
 export class NoLocalModelError extends Error {
@@ -69,6 +71,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
     registry: routing,
     recordText: options.recordText ?? false,
     log: options.log,
+    coalescing: options.coalescing,
   });
   await service.preload();
   return { service, store, state, routing };

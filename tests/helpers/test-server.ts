@@ -4,7 +4,7 @@ import type { RoutingState } from '../../runtime/core/router';
 import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
 import { startHttpServer, type ConnectionLimits } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
-import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
+import { LocalAuditTrail } from '../../runtime/jobs/local-audit-trail';
 import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
 import { Registry } from '../../runtime/registry/registry';
 import { cachedRoutingState, ensureChampion } from '../../runtime/registry/registry-state';
@@ -74,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log,
     registry: routing,
     dashboard: () =>
-      buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(home) }),
+      buildDashboard({ store, registry: new Registry(store), audit: new LocalAuditTrail(home) }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
