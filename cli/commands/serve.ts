@@ -1,9 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BATCH_OUTPUT_PREFIX, TRIGGER_PREFIXES } from '../../models/deployment';
 import { modelRefKey } from '../../models/model-ref';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
+import { DEFAULT_MAX_REQUEST_COST } from '../../runtime/http/request-cost';
 import { MAX_INTERVAL_MS } from '../../runtime/local/interval';
 
 const DEFAULT_PORT = 8080;
@@ -19,6 +22,23 @@ const interval = (unit: string, unitMs: number) => (value: string) => {
 const seconds = interval('seconds', 1000);
 const hours = interval('hours', 3600 * 1000);
 
+const positiveInteger = (what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected ${what}: a whole number from 1`);
+  return n;
+};
+const timeoutSeconds = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0.1 && n <= 3600))
+    throw new InvalidArgumentError('expected a number of seconds from 0.1 to 3600');
+  return n;
+};
+const perSecond = (value: string) => {
+  const n = Number(value);
+  if (!(n > 0 && n <= 100_000)) throw new InvalidArgumentError('expected requests per second, above 0');
+  return n;
+};
 const milliseconds = (value: string) => {
   const n = Number(value);
   if (!(n >= 0 && n <= 1000)) throw new InvalidArgumentError('expected milliseconds from 0 to 1000');
@@ -73,6 +93,32 @@ export function serveCommand(): Command {
       0,
     )
     .option(
+      '--workers <n>',
+      'processes answering HTTP (default: one per core); jobs and watchers run once, in the primary',
+      positiveInteger('a number of workers'),
+      availableParallelism(),
+    )
+    .option(
+      '--max-connections <n>',
+      'open connections at most, across workers',
+      positiveInteger('a number of connections'),
+      1024,
+    )
+    .option('--header-timeout <seconds>', 'time a client has to send its request headers', timeoutSeconds, 5)
+    .option(
+      '--request-timeout <seconds>',
+      'time a client has to send its whole request, body included',
+      timeoutSeconds,
+      15,
+    )
+    .option(
+      '--max-request-cost <units>',
+      'largest cost of one prediction request (characters, times 1 + distinct words with explain, plus 10 per candidate)',
+      positiveInteger('a cost'),
+      DEFAULT_MAX_REQUEST_COST,
+    )
+    .option('--feedback-rate <per-second>', 'feedback requests one client may send per second', perSecond, 5)
+    .option(
       '--retrain-options <flags>',
       'extra flags for the retrain job (see "hscode jobs retrain --help")',
       '',
@@ -102,14 +148,67 @@ Examples:
         retrainOptions: string;
         promoteEvery: number;
         retrainEvery: number;
+        workers: number;
+        maxConnections: number;
+        headerTimeout: number;
+        requestTimeout: number;
+        maxRequestCost: number;
+        feedbackRate: number;
       }) => {
         // Loaded on use, so that `hscode --help` and the other commands stay quick to start.
-        const [{ startEmbeddedServer }, { latestLocalModel }] = await Promise.all([
+        const [
+          { startEmbeddedServer },
+          { startClusterPrimary, startClusterWorker },
+          { latestLocalModel },
+          fatal,
+        ] = await Promise.all([
           import('../../runtime/local/embedded-server'),
+          import('../../runtime/local/serve-cluster'),
           import('../../runtime/local/local-models'),
+          import('../../runtime/local/startup-failure'),
         ]);
         const home = hscodeHome();
         const log = (line: string) => process.stderr.write(`${line}\n`);
+        const options = {
+          home,
+          port: opts.port,
+          host: opts.host,
+          recordText: opts.recordText,
+          coalesceWaitMs: opts.coalesceWait,
+          workers: opts.workers,
+          connectionLimits: {
+            maxConnections: opts.maxConnections,
+            headersTimeoutMs: opts.headerTimeout * 1000,
+            requestTimeoutMs: opts.requestTimeout * 1000,
+          },
+          httpLimits: {
+            maxRequestCost: opts.maxRequestCost,
+            feedbackRate: {
+              perSecond: opts.feedbackRate,
+              burst: Math.max(20, Math.ceil(4 * opts.feedbackRate)),
+            },
+          },
+          // This same CLI, started the way this process was (compiled, or TypeScript via tsx).
+          retrainCommand: opts.jobs
+            ? ([
+                process.execPath,
+                ...process.execArgv,
+                process.argv[1] as string,
+                'jobs',
+                'retrain',
+                ...opts.retrainOptions.split(/\s+/).filter(Boolean),
+              ] as [string, ...string[]])
+            : undefined,
+          jobsEveryMs: opts.jobs ? opts.promoteEvery * 1000 : 0,
+          retrainEveryMs: opts.jobs ? opts.retrainEvery * 3600 * 1000 : 0,
+          batchEveryMs: opts.batch ? 1000 : 0,
+          log,
+        };
+        // A worker of `--workers N`: the primary has trained and registered already.
+        if (cluster.isWorker) {
+          await startClusterWorker(options);
+          return;
+        }
         const started = Date.now();
         const registered = existsSync(join(home, storeKeys.registryState));
         let latest = latestLocalModel(home);
@@ -119,35 +218,29 @@ Examples:
           await trainDefaultModel(home, log);
           latest = latestLocalModel(home);
         }
-        const server = await startEmbeddedServer({
-          home,
-          port: opts.port,
-          host: opts.host,
-          recordText: opts.recordText,
-          coalesceWaitMs: opts.coalesceWait,
-          // This same CLI, started the way this process was (compiled, or TypeScript via tsx).
-          retrainCommand: opts.jobs
-            ? [
-                process.execPath,
-                ...process.execArgv,
-                process.argv[1] as string,
-                'jobs',
-                'retrain',
-                ...opts.retrainOptions.split(/\s+/).filter(Boolean),
-              ]
-            : undefined,
-          jobsEveryMs: opts.jobs ? opts.promoteEvery * 1000 : 0,
-          retrainEveryMs: opts.jobs ? opts.retrainEvery * 3600 * 1000 : 0,
-          batchEveryMs: opts.batch ? 1000 : 0,
-          log,
-        });
+        // Until it listens, the model pool's "retry in …" lines would promise what a failed start
+        // never does: they are held, and shown only if the start succeeds.
+        const startup = fatal.heldStartupLog(log);
+        let server: Awaited<ReturnType<typeof startEmbeddedServer>>;
+        try {
+          server =
+            opts.workers > 1
+              ? await startClusterPrimary({ ...options, log: startup.log })
+              : await startEmbeddedServer({ ...options, log: startup.log });
+        } catch (err) {
+          process.stderr.write(`${fatal.startupFailure(err, home, startup.held())}\n`);
+          process.exit(1);
+        }
+        startup.release();
         const { champion } = server.state;
         if (latest && latest.version !== champion.version) {
           log(
             `note: the newest local model ${latest.version} is not the champion (${champion.version}); the registry decides what serves`,
           );
         }
-        log(`champion ${modelRefKey(champion)}, store ${home}, ready in ${Date.now() - started} ms`);
+        log(
+          `champion ${modelRefKey(champion)}, store ${home}, ${opts.workers > 1 ? `${opts.workers} workers, ` : ''}ready in ${Date.now() - started} ms`,
+        );
         if (opts.jobs) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
         if (opts.batch) {
           log(
@@ -157,10 +250,14 @@ Examples:
         // Loopback reads better as localhost, and it is the address a browser on this machine uses.
         const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;
         process.stdout.write(`${url}\n`);
-        const stop = async () => {
-          log('stopping: finishing requests in flight and flushing audit records');
-          await server.close();
-          process.exit(0);
+        let stopping: Promise<void> | undefined;
+        const stop = () => {
+          stopping ??= (async () => {
+            log('stopping: finishing requests in flight and flushing audit records');
+            await server.close();
+            process.exit(0);
+          })();
+          return stopping;
         };
         process.once('SIGINT', () => void stop());
         process.once('SIGTERM', () => void stop());

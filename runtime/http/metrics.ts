@@ -88,7 +88,15 @@ export class HttpMetrics {
     };
   }
 
+  private source: (() => Promise<{ contentType: string; text: string }>) | undefined;
+
+  /** Serve another exposition at /metrics: with worker processes, all of theirs together. */
+  useExposition(source: () => Promise<{ contentType: string; text: string }>): void {
+    this.source = source;
+  }
+
   async exposition(): Promise<{ contentType: string; text: string }> {
+    if (this.source) return this.source();
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };
   }
 }

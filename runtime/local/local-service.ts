@@ -5,7 +5,20 @@ import type { ModelRef } from '../../models/model-ref';
 import type { RoutingState } from '../core/router';
 import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
 import { LocalObjectStore } from '../store/local-store';
+import type { PredictionLookup } from '../core/audit';
 import { latestLocalModel } from './local-models';
+
+/** A lookup that, on a miss, lets `miss` make other processes' records durable and looks again. */
+function lookingAgainAfter(lookup: PredictionLookup, miss: () => Promise<void>): PredictionLookup {
+  return {
+    findPrediction: async (id) => {
+      const found = await lookup.findPrediction(id);
+      if (found) return found;
+      await miss();
+      return lookup.findPrediction(id);
+    },
+  };
+}
 
 export interface LocalService {
   service: PredictService;
@@ -21,6 +34,11 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Keep description texts in audit and feedback records (off: only their sha256). */
   recordText?: boolean;
+  /**
+   * Called when feedback names a prediction this process cannot find, before looking once more:
+   * with several worker processes, another one may still hold the record in its audit buffer.
+   */
+  onLookupMiss?: () => Promise<void>;
   /** How concurrent predictions share model calls (PredictServiceOptions.coalescing). */
   coalescing?: PredictServiceOptions['coalescing'];
 }
@@ -49,7 +67,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
   const service = new PredictService({
     store,
     audit,
-    predictionLookup: audit,
+    predictionLookup: options.onLookupMiss ? lookingAgainAfter(audit, options.onLookupMiss) : audit,
     registry: routing,
     recordText: options.recordText ?? false,
     log: options.log,

@@ -2,7 +2,7 @@ import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService } from '../../runtime/core/predict-service';
 import type { RoutingState } from '../../runtime/core/router';
 import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
-import { startHttpServer } from '../../runtime/http/local-server';
+import { startHttpServer, type ConnectionLimits } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
 import { LocalAuditTrail } from '../../runtime/jobs/local-audit-trail';
 import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
@@ -24,6 +24,8 @@ export interface TestServerOptions {
    */
   routeByRegistry?: boolean;
   routingTtlMs?: number;
+  /** The server's connection limits (default: the local server's own). */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface TestServer {
@@ -81,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     log,
     ...(options.limits?.maxBodyBytes ? { maxBodyBytes: options.limits.maxBodyBytes } : {}),
+    ...(options.connectionLimits ? { limits: options.connectionLimits } : {}),
   });
   return {
     url: server.url,

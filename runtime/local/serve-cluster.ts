@@ -1,0 +1,267 @@
+import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
+import type { ConnectionLimits } from '../http/local-server';
+import { DEFAULT_CONNECTION_LIMITS } from '../http/local-server';
+import type { RateLimit } from '../http/rate-limit';
+import { DEFAULT_FEEDBACK_RATE } from '../http/handler';
+import {
+  ownDashboard,
+  startBackground,
+  startServing,
+  type BackgroundOptions,
+  type EmbeddedServer,
+  type ServingOptions,
+} from './embedded-server';
+import { openLocalService } from './local-service';
+
+/** What travels between the primary and its workers (each message names itself). */
+type Message =
+  | { hscode: 'listening'; url: string; port: number }
+  | { hscode: 'ask'; id: number; kind: 'dashboard' | 'metrics' | 'flush-audit' }
+  | { hscode: 'answer'; id: number; value?: unknown; error?: string }
+  | { hscode: 'flush-audit'; id: number }
+  | { hscode: 'flushed'; id: number }
+  | { hscode: 'shutdown' };
+
+const isMessage = (value: unknown): value is Message =>
+  typeof value === 'object' && value !== null && typeof (value as { hscode?: unknown }).hscode === 'string';
+
+// A worker that dies this soon after starting, this many times in a row, is not started again.
+const EARLY_EXIT_MS = 10_000;
+const MAX_EARLY_EXITS = 3;
+const SHUTDOWN_GRACE_MS = 15_000;
+const ASK_TIMEOUT_MS = 10_000;
+
+export type ClusterOptions = BackgroundOptions & ServingOptions & { workers: number };
+
+/**
+ * Each worker's share of the server's limits: connections and buffered bytes are split, and so is
+ * the feedback rate, since the primary hands a client's connections to the workers in turn.
+ */
+export function workerShare(
+  workers: number,
+  connection: Partial<ConnectionLimits> = {},
+  feedbackRate: RateLimit = DEFAULT_FEEDBACK_RATE,
+): { connection: Partial<ConnectionLimits>; feedbackRate: RateLimit } {
+  const total = { ...DEFAULT_CONNECTION_LIMITS, ...connection };
+  return {
+    connection: {
+      ...total,
+      maxConnections: Math.max(1, Math.floor(total.maxConnections / workers)),
+      maxBufferedBytes: Math.max(1, Math.floor(total.maxBufferedBytes / workers)),
+    },
+    feedbackRate: {
+      perSecond: feedbackRate.perSecond / workers,
+      burst: Math.max(1, Math.floor(feedbackRate.burst / workers)),
+    },
+  };
+}
+
+/**
+ * The primary of `hscode serve --workers N`: registers the champion and checks it loads (so a bad
+ * store fails once, before any worker starts), runs the background work once (jobs, watchers,
+ * batch folder: the only writer of the registry), and starts N workers that each load the models
+ * from the same store and answer HTTP on the same port. It answers the workers' questions (the
+ * dashboard from its one audit trail, the metrics of every process, a flush of every audit
+ * buffer) and restarts a worker that dies, unless it keeps dying at start.
+ */
+export async function startClusterPrimary(options: ClusterOptions): Promise<EmbeddedServer> {
+  const { log } = options;
+  const { service, store, state } = await openLocalService({
+    home: options.home,
+    log,
+    recordText: options.recordText,
+  });
+  const own = ownDashboard(options.home, store);
+  const background = startBackground(options, { store, service, audit: own.audit });
+  const aggregator = new AggregatorRegistry();
+  let stopping = false;
+  let earlyExits = 0;
+  let nextId = 0;
+  const flushes = new Map<number, { waiting: Set<Worker>; done: () => void }>();
+
+  const flushEveryWorker = (): Promise<void> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      const waiting = new Set(
+        Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w?.isConnected()),
+      );
+      if (waiting.size === 0) return resolve();
+      const timer = setTimeout(() => finish(), ASK_TIMEOUT_MS).unref();
+      const finish = () => {
+        clearTimeout(timer);
+        flushes.delete(id);
+        resolve();
+      };
+      flushes.set(id, { waiting, done: finish });
+      for (const worker of waiting) worker.send({ hscode: 'flush-audit', id } satisfies Message);
+    });
+
+  const answer = async (kind: 'dashboard' | 'metrics' | 'flush-audit'): Promise<unknown> => {
+    if (kind === 'dashboard') return own.dashboard();
+    if (kind === 'metrics')
+      return { contentType: aggregator.contentType, text: await aggregator.clusterMetrics() };
+    return flushEveryWorker();
+  };
+
+  const onMessage = (worker: Worker, message: unknown) => {
+    if (!isMessage(message)) return;
+    if (message.hscode === 'ask') {
+      answer(message.kind).then(
+        (value) =>
+          worker.isConnected() && worker.send({ hscode: 'answer', id: message.id, value } satisfies Message),
+        (err: unknown) =>
+          worker.isConnected() &&
+          worker.send({ hscode: 'answer', id: message.id, error: String(err) } satisfies Message),
+      );
+    } else if (message.hscode === 'flushed') {
+      const flush = flushes.get(message.id);
+      flush?.waiting.delete(worker);
+      if (flush && flush.waiting.size === 0) flush.done();
+    }
+  };
+
+  const fork = (): Promise<{ url: string; port: number }> => {
+    const worker = cluster.fork();
+    const started = Date.now();
+    worker.on('message', (message: unknown) => onMessage(worker, message));
+    worker.once('exit', (code, signal) => {
+      for (const flush of flushes.values()) {
+        flush.waiting.delete(worker);
+        if (flush.waiting.size === 0) flush.done();
+      }
+      if (stopping) return;
+      earlyExits = Date.now() - started < EARLY_EXIT_MS ? earlyExits + 1 : 0;
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      if (earlyExits >= MAX_EARLY_EXITS) {
+        log(
+          `worker ${worker.process.pid} stopped (${how}); workers keep failing at start, so none is started again`,
+        );
+        return;
+      }
+      log(`worker ${worker.process.pid} stopped (${how}); starting another`);
+      void fork().catch(() => undefined);
+    });
+    return new Promise((resolve, reject) => {
+      worker.on('message', (message: unknown) => {
+        if (isMessage(message) && message.hscode === 'listening') resolve(message);
+      });
+      worker.once('exit', (code) =>
+        reject(new Error(`a worker exited with code ${code} before it listened`)),
+      );
+    });
+  };
+
+  let first: { url: string; port: number };
+  try {
+    // All listen on the same port, a free one picked once when it is 0.
+    [first] = (await Promise.all(Array.from({ length: options.workers }, () => fork()))) as [
+      { url: string; port: number },
+    ];
+  } catch (err) {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+    await background.stop();
+    await service.close();
+    throw err;
+  }
+  return {
+    url: first.url,
+    port: first.port,
+    state,
+    close: async () => {
+      stopping = true;
+      await background.stop();
+      const exits = Object.values(cluster.workers ?? {}).map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (!worker || worker.isDead()) return resolve();
+            const force = setTimeout(() => worker.kill('SIGKILL'), SHUTDOWN_GRACE_MS).unref();
+            worker.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            if (worker.isConnected()) worker.send({ hscode: 'shutdown' } satisfies Message);
+          }),
+      );
+      await Promise.all(exits);
+      await service.close();
+    },
+  };
+}
+
+/**
+ * One worker of `hscode serve --workers N`: the predict service and the HTTP API, with its share of
+ * the limits; what only one process may hold it asks the primary for. Stops (finishing requests in
+ * flight and flushing its audit records) when the primary says so or on SIGTERM/SIGINT.
+ */
+export async function startClusterWorker(options: ClusterOptions): Promise<void> {
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  let nextId = 0;
+  const ask = (kind: 'dashboard' | 'metrics' | 'flush-audit') =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`the primary process did not answer (${kind}) within ${ASK_TIMEOUT_MS / 1000} s`));
+      }, ASK_TIMEOUT_MS).unref();
+      pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+      process.send?.({ hscode: 'ask', id, kind } satisfies Message);
+    });
+
+  const share = workerShare(options.workers, options.connectionLimits, options.httpLimits?.feedbackRate);
+  // Workers answer the primary's requests for their metrics (prom-client's cluster protocol).
+  new AggregatorRegistry();
+  const serving = await startServing(
+    {
+      ...options,
+      connectionLimits: share.connection,
+      httpLimits: { ...options.httpLimits, feedbackRate: share.feedbackRate },
+    },
+    () => ({
+      dashboard: () => ask('dashboard'),
+      metrics: () => ask('metrics') as Promise<{ contentType: string; text: string }>,
+      flushAudit: () => ask('flush-audit').then(() => undefined),
+    }),
+  );
+  AggregatorRegistry.setRegistries([serving.metrics.registry]);
+
+  let closing: Promise<void> | undefined;
+  const stop = () => {
+    closing ??= serving
+      .close()
+      .catch((err: unknown) => options.log(`worker ${process.pid}: stopping failed: ${String(err)}`))
+      .finally(() => process.exit(0));
+    return closing;
+  };
+  process.on('message', (message: unknown) => {
+    if (!isMessage(message)) return;
+    if (message.hscode === 'answer') {
+      const waiting = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.error !== undefined) waiting?.reject(new Error(message.error));
+      else waiting?.resolve(message.value);
+    } else if (message.hscode === 'flush-audit') {
+      void serving.service
+        .drain()
+        .catch(() => undefined)
+        .then(() => process.send?.({ hscode: 'flushed', id: message.id } satisfies Message));
+    } else if (message.hscode === 'shutdown') {
+      void stop();
+    }
+  });
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  // The primary is gone (killed): nobody will say when to stop, so stop now.
+  process.once('disconnect', () => void stop());
+  process.send?.({ hscode: 'listening', url: serving.url, port: serving.port } satisfies Message);
+}

@@ -1,0 +1,158 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { startServeProcess, type ServeProcess } from './helpers/serve-process';
+import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
+
+/** POST on a connection of its own, so that the primary hands each request to the next worker. */
+function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const { hostname, port } = new URL(url);
+  const text = JSON.stringify(body);
+  return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const req = request(
+      {
+        host: hostname,
+        port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+const predictionIds = async (url: string, count: number, tag: string) => {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { status, body } = await post(url, '/v1/predict', { descriptions: [`${tag} cotton shirt ${i}`] });
+    expect(status).toBe(200);
+    ids.push((body.predictions as Array<{ predictionId: string }>)[0]?.predictionId as string);
+  }
+  return ids;
+};
+
+/** Every served prediction id in the store's audit files. */
+const auditedIds = (home: string) =>
+  new Set(
+    readdirSync(join(home, 'audit'))
+      .flatMap((file) => readFileSync(join(home, 'audit', file), 'utf8').split('\n'))
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { predictionId: string }).predictionId),
+  );
+
+/** The `hscode serve` processes a process started (Linux `ps`; tsx's esbuild helper is left out). */
+const childrenOf = (pid: number) =>
+  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes('main.ts serve'))
+    .map((line) => Number(line.trim().split(/\s+/, 1)[0]))
+    .filter((n) => n > 0);
+
+/** The process tree `hscode serve` runs as: tsx's node, the primary it starts, and the workers. */
+const serveTree = (served: ServeProcess) => {
+  const [primary] = childrenOf(served.child.pid as number);
+  return { primary: primary as number, workers: childrenOf(primary as number) };
+};
+
+const exited = (served: ServeProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (served.child.exitCode !== null) resolve(served.child.exitCode);
+    else served.child.once('exit', (code) => resolve(code));
+  });
+
+describe('hscode serve --workers 2', () => {
+  let model: TrainedModel;
+  let served: ServeProcess;
+
+  beforeAll(async () => {
+    model = await trainTinyModel({ seed: 11 });
+    served = await startServeProcess(model.home, ['--workers', '2', '--no-jobs', '--no-batch']);
+  }, 120_000);
+  afterAll(() => {
+    served?.child.kill('SIGTERM');
+  });
+
+  it('answers from two worker processes on one port, with the metrics of both at /metrics', async () => {
+    expect(serveTree(served).workers).toHaveLength(2);
+    await predictionIds(served.url, 10, 'metrics');
+    const text = await (await fetch(`${served.url}/metrics`)).text();
+    const answered =
+      /hscode_http_requests_total\{route="\/v1\/predict",method="POST",status="200"\} (\d+)/.exec(text);
+    expect(Number(answered?.[1])).toBeGreaterThanOrEqual(10);
+    expect((await fetch(`${served.url}/v1/dashboard`)).status).toBe(200);
+  });
+
+  it('finds a prediction another worker answered a moment ago when feedback names it', async () => {
+    const ids = await predictionIds(served.url, 6, 'feedback');
+    // Within the audit buffer's second: half of these reach the other worker first.
+    const answers = await Promise.all(
+      ids.map((predictionId) => post(served.url, '/v1/feedback', { predictionId, hs6: '610910' })),
+    );
+    expect(answers.map((a) => [a.status, a.body.predictionFound])).toEqual(ids.map(() => [201, true]));
+  });
+
+  it('starts another worker when one dies', async () => {
+    const { workers } = serveTree(served);
+    process.kill(workers[0] as number, 'SIGKILL');
+    const replaced = () => {
+      const now = serveTree(served).workers;
+      return now.length === 2 && !now.includes(workers[0] as number);
+    };
+    const logged = () => /worker \d+ stopped \(signal SIGKILL\); starting another/.test(served.stderr());
+    const deadline = Date.now() + 30_000;
+    while (!(replaced() && logged()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(replaced()).toBe(true);
+    expect(logged()).toBe(true);
+    await predictionIds(served.url, 4, 'after');
+  }, 40_000);
+});
+
+describe('audit records of hscode serve', () => {
+  let model: TrainedModel;
+  beforeAll(async () => {
+    model = await trainTinyModel({ seed: 12 });
+  }, 120_000);
+
+  it.each([['1'], ['2']])(
+    'with %s worker(s), are all on disk once the server stops on SIGTERM, however recent',
+    async (workers) => {
+      const served = await startServeProcess(model.home, ['--workers', workers, '--no-jobs', '--no-batch']);
+      const ids = await predictionIds(served.url, 20, `term${workers}`);
+      served.child.kill('SIGTERM');
+      expect(await exited(served)).toBe(0);
+      const audited = auditedIds(model.home);
+      expect(ids.filter((id) => !audited.has(id))).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('are all on disk 1 s after they were answered, even if every process is then killed', async () => {
+    const served = await startServeProcess(model.home, ['--workers', '2', '--no-jobs', '--no-batch']);
+    const tree = serveTree(served);
+    const ids = await predictionIds(served.url, 20, 'kill');
+    // The stated bound: a record is durable at most 1 s after its prediction was answered.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const pid of [...tree.workers, tree.primary]) process.kill(pid, 'SIGKILL');
+    served.child.kill('SIGKILL');
+    await exited(served);
+    const audited = auditedIds(model.home);
+    expect(ids.filter((id) => !audited.has(id))).toEqual([]);
+  }, 60_000);
+});
