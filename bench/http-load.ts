@@ -11,40 +11,10 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { modelRefKey } from '../models/model-ref';
 
-interface AutocannonOptions {
-  url: string;
-  method: 'POST';
-  headers: Record<string, string>;
-  body: string;
-  connections: number;
-  duration: number;
-}
-
-interface Percentiles {
-  average: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-interface AutocannonResult {
-  requests: Percentiles & { total: number };
-  latency: Percentiles;
-  throughput: Percentiles;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-}
-
-// autocannon ships no type declarations; this is the slice of its API the benchmark uses.
-const autocannon = createRequire(__filename)('autocannon') as (
-  options: AutocannonOptions,
-) => Promise<AutocannonResult>;
+import { autocannon } from './autocannon';
 
 const DESCRIPTIONS = [
   "men's cotton t-shirt, knitted",

