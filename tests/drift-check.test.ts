@@ -4,7 +4,7 @@ import { runDriftCheck } from '../runtime/jobs/drift-check';
 import { readLocalAudit } from '../runtime/jobs/live-outcomes';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
-import { ensureChampion } from '../runtime/registry/registry-state';
+import { ensureChampion } from '../runtime/registry/ensure-champion';
 import { verifyRegistry } from '../runtime/registry/verify';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { seededRandom, shuffleInPlace } from '../training/rng';

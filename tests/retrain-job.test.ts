@@ -6,7 +6,7 @@ import { retrainFromIncoming, type RetrainStep } from '../runtime/jobs/retrain';
 import type { RetrainConfig } from '../runtime/jobs/retrain-config';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
-import { ensureChampion } from '../runtime/registry/registry-state';
+import { ensureChampion } from '../runtime/registry/ensure-champion';
 import { verifyRegistry } from '../runtime/registry/verify';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { feedbackRecord, storeFeedback } from './helpers/feedback-fixture';

@@ -3,7 +3,8 @@ import { LocalAuditSink } from '../core/local-audit-sink';
 import { PredictService } from '../core/predict-service';
 import type { ModelRef } from '../../models/model-ref';
 import type { RoutingState } from '../core/router';
-import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
+import { cachedRoutingState, type RegistryState } from '../registry/registry-state';
+import { ensureChampion } from '../registry/ensure-champion';
 import { LocalObjectStore } from '../store/local-store';
 import { latestLocalModel } from './local-models';
 
@@ -21,6 +22,8 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Keep description texts in audit and feedback records (off: only their sha256). */
   recordText?: boolean;
+  /** Recorded as the actor when this registers the first champion ("hscode serve", …). */
+  actor?: string;
 }
 
 export class NoLocalModelError extends Error {
@@ -41,7 +44,9 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
   const latest = latestLocalModel(options.home);
   const existing = await store.get(storeKeys.registryState);
   if (!existing && !latest) throw new NoLocalModelError(options.home);
-  const { state } = await ensureChampion(store, latest as ModelRef);
+  const { state } = await ensureChampion(store, latest as ModelRef, {
+    actor: options.actor ?? 'local-service',
+  });
   const audit = new LocalAuditSink(options.home, { log: options.log });
   const routing = cachedRoutingState(store);
   const service = new PredictService({

@@ -12,7 +12,7 @@ import { LocalAuditSink } from '../core/local-audit-sink';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { readLocalAudit } from '../jobs/live-outcomes';
 import { Registry } from '../registry/registry';
-import { ensureChampion } from '../registry/registry-state';
+import { ensureChampion } from '../registry/ensure-champion';
 import type { DriftBaseline } from '../stats/drift';
 import { LocalObjectStore } from '../store/local-store';
 import { buildDashboard, type DashboardDocument, type ModelPanel } from './dashboard-data';

@@ -51,22 +51,32 @@ export const modelsOf = (state: RegistryState): ModelRef[] => [
 ];
 
 /**
- * The ONNX sha256 each routed model's manifest names (see HistoryEntry.artifacts). Manifests
- * only, not the ONNX itself: cheap enough for every decision. A model whose manifest cannot be
- * read is left out rather than blocking the decision; verify reports it.
+ * The ONNX sha256 of each routed model (see HistoryEntry.artifacts): what the previous entry
+ * pinned, carried forward, so a model's approved bytes never change after it entered the registry
+ * (a manifest rewritten later cannot re-pin itself); a model new to the state is pinned from its
+ * manifest (the registration itself verified its files). Manifests only, not the ONNX: cheap
+ * enough for every decision. A model whose manifest cannot be read is left out rather than
+ * blocking the decision; verify reports it, and it is never loaded without a pin.
  */
 export async function pinArtifacts(
   store: ObjectStore,
   state: RegistryState,
+  previous: Record<string, string> = {},
 ): Promise<Record<string, string>> {
   const pins: Record<string, string> = {};
   for (const ref of modelsOf(state)) {
+    const key = modelRefKey(ref);
+    const carried = previous[key];
+    if (carried) {
+      pins[key] = carried;
+      continue;
+    }
     const object = await store.get(storeKeys.modelFile(ref.variant, ref.version, ARTIFACT_FILES.manifest));
     if (!object) continue;
     try {
       const sha = (JSON.parse(Buffer.from(object.body).toString('utf8')) as { onnx?: { sha256?: unknown } })
         .onnx?.sha256;
-      if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) pins[modelRefKey(ref)] = sha;
+      if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) pins[key] = sha;
     } catch {
       // Unreadable manifest: not pinned, and verify names the artifact.
     }

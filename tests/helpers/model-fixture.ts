@@ -10,7 +10,7 @@ import { VARIANTS, type Variant, type VariantName } from '../../models/variants'
 import { artifactContents } from '../../training/artifact-contents';
 import { buildManifest } from '../../training/manifest-builder';
 import { sha256 } from '../../training/hashing';
-import { ensureChampion } from '../../runtime/registry/registry-state';
+import { ensureChampion } from '../../runtime/registry/ensure-champion';
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { exportToOnnx } from '../../training/export/onnx-exporter';
 import { buildModel } from '../../training/model/build';

@@ -7,7 +7,8 @@ import { HttpMetrics } from '../../runtime/http/metrics';
 import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
 import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
 import { Registry } from '../../runtime/registry/registry';
-import { cachedRoutingState, ensureChampion } from '../../runtime/registry/registry-state';
+import { cachedRoutingState } from '../../runtime/registry/registry-state';
+import { ensureChampion } from '../../runtime/registry/ensure-champion';
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { trainTinyModel, type TrainedModel } from './trained-model';
 
