@@ -5,6 +5,7 @@ import { inputSha256, type AuditRecord, type AuditSink, type PredictionLookup } 
 import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from './classifier';
 import { ModelUnavailableError, errorMessage } from './errors';
 import { FeedbackService, type FeedbackInput, type FeedbackRecord } from './feedback';
+import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
 import { ModelPool } from './model-pool';
 import { OnnxClassifier } from './onnx-classifier';
 import {
@@ -46,8 +47,13 @@ export interface PredictServiceOptions {
   predictionLookup?: PredictionLookup;
   /** ONNX Runtime intra-op threads per model (default 1). */
   intraOpThreads?: number;
-  /** How models are loaded; default: verified ONNX artifacts from `store`. */
+  /** How models are loaded; default: ONNX artifacts from `store` that verify and that the registry approved. */
   loadClassifier?: (ref: ModelRef) => Promise<Classifier>;
+  /**
+   * Called once per refused load of a model whose files are not the ones the registry approved
+   * (the default loader only), so the host can record an alarm where it may write the registry.
+   */
+  onUnapprovedModel?: (error: UnapprovedModelError) => void | Promise<void>;
   log?: (line: string) => void;
   /** Served predictions remembered for feedback. */
   recentPredictions?: number;
@@ -83,8 +89,22 @@ export class PredictService {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     const load =
       options.loadClassifier ??
-      ((ref: ModelRef) =>
-        OnnxClassifier.load(options.store, ref, { intraOpThreads: options.intraOpThreads ?? 1 }));
+      (async (ref: ModelRef) => {
+        let artifact;
+        try {
+          artifact = await loadApprovedArtifact(options.store, ref);
+        } catch (err) {
+          if (err instanceof UnapprovedModelError) {
+            await Promise.resolve(options.onUnapprovedModel?.(err)).catch((alarmError: unknown) =>
+              this.log(
+                `the alarm for ${modelRefKey(ref)} could not be recorded: ${errorMessage(alarmError)}`,
+              ),
+            );
+          }
+          throw err;
+        }
+        return OnnxClassifier.fromArtifact(artifact, { intraOpThreads: options.intraOpThreads ?? 1 });
+      });
     this.pool = new ModelPool({ load, log: this.log });
     this.recent = new RecentPredictions(options.recentPredictions);
     const lookups = options.predictionLookup ? [this.recent, options.predictionLookup] : [this.recent];

@@ -1,4 +1,6 @@
 import type { LiveRecord } from '../core/audit';
+import { modelRefKey } from '../../models/model-ref';
+import { checkApprovals } from '../registry/integrity-alarm';
 import { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { runDriftCheck, type DriftCheckResult } from './drift-check';
@@ -6,6 +8,8 @@ import { applyPendingRegistrations, type PendingOutcome } from './pending-regist
 import { runPromoteJob, type ChallengerEvaluation } from './promote';
 
 export interface ScheduledJobsResult {
+  /** Routed models whose manifest is not what the registry approved (each alarmed once in the history). */
+  refused: string[];
   /** Registrations a deployment asked for, applied before anything is decided. */
   pending: PendingOutcome[];
   evaluations: ChallengerEvaluation[];
@@ -14,7 +18,8 @@ export interface ScheduledJobsResult {
 
 /**
  * What runs on the schedule, on every host: registrations a deployment requested are applied,
- * the promote job decides each challenger, then the drift check compares the champion's live traffic with its training baseline (and may queue the
+ * every routed model's manifest is checked against the sha256 the registry approved (an alarm for
+ * each that differs), the promote job decides each challenger, then the drift check compares the champion's live traffic with its training baseline (and may queue the
  * feedback collected so far for retraining).
  */
 export async function runScheduledJobs(input: {
@@ -26,7 +31,8 @@ export async function runScheduledJobs(input: {
   const { store, audit, log } = input;
   const registry = input.registry ?? new Registry(store, { actor: 'scheduled-jobs' });
   const pending = await applyPendingRegistrations(store, registry, log);
+  const refused = (await checkApprovals(store, registry, log)).map((err) => modelRefKey(err.ref));
   const evaluations = await runPromoteJob({ store, registry, audit, log });
   const drift = await runDriftCheck({ store, registry, audit, retrainOnAlarm: true, log });
-  return { pending, evaluations, drift };
+  return { refused, pending, evaluations, drift };
 }

@@ -6,6 +6,8 @@ import type { RoutingState } from '../core/router';
 import { cachedRoutingState, type RegistryState } from '../registry/registry-state';
 import { ensureChampion } from '../registry/ensure-champion';
 import { LocalObjectStore } from '../store/local-store';
+import { recordUnapproved } from '../registry/integrity-alarm';
+import { Registry } from '../registry/registry';
 import { latestLocalModel } from './local-models';
 
 export interface LocalService {
@@ -49,6 +51,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
   });
   const audit = new LocalAuditSink(options.home, { log: options.log });
   const routing = cachedRoutingState(store);
+  const alarms = new Registry(store, { actor: options.actor ?? 'local-service' });
   const service = new PredictService({
     store,
     audit,
@@ -56,6 +59,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
     registry: routing,
     recordText: options.recordText ?? false,
     log: options.log,
+    onUnapprovedModel: (err) => recordUnapproved(alarms, err),
   });
   await service.preload();
   return { service, store, state, routing };

@@ -1,6 +1,6 @@
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
-import { loadVerifiedArtifact } from '../core/artifact-loader';
+import { loadApprovedArtifact } from '../core/model-approval';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import type { RegistryState } from './registry-state';
@@ -16,9 +16,12 @@ export interface CandidateDetails {
   lineage: { parentVersion: string | null; dataSha256: string; codeVersion: string };
 }
 
-/** Loads and verifies the artifact from the store (throws when it is missing or does not verify). */
+/**
+ * Loads and verifies the artifact from the store: its files against its manifest, and the ONNX
+ * against what the registry already approved for it (throws when it is missing or does not verify).
+ */
 export async function describeCandidate(store: ObjectStore, ref: ModelRef): Promise<CandidateDetails> {
-  const { manifest } = await loadVerifiedArtifact(store, ref);
+  const { manifest } = await loadApprovedArtifact(store, ref, { unpinned: 'allow' });
   return {
     onnxSha256: manifest.onnx.sha256,
     createdAt: manifest.createdAt,
