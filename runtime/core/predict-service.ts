@@ -15,7 +15,7 @@ import {
   type PredictRequest,
 } from './predict-request';
 import { firstFound, RecentPredictions } from './recent-predictions';
-import { modelRefKey, sameModel, type ModelRef } from '../../models/model-ref';
+import { bareModelRef, modelRefKey, sameModel, type ModelRef } from '../../models/model-ref';
 import { assertValidRoutingState, routeRequest, type Route, type RoutingState } from './router';
 
 /** One description's answer (the public response's shape: keep the names). */
@@ -122,6 +122,7 @@ export class PredictService {
     const time = new Date().toISOString();
     for (const { route, indices } of groups.values()) {
       const classifier = await this.pool.serving(route.serve, state.champion);
+      const fallbackFrom = sameModel(classifier.info, route.serve) ? undefined : bareModelRef(route.serve);
       const texts = indices.map((i) => descriptions[i] as string);
       const modelStarted = performance.now();
       const predictions = await classifier.predict(texts, { topK, explain });
@@ -137,6 +138,8 @@ export class PredictService {
           texts[j] as string,
           prediction,
           latencyMs,
+          false,
+          fallbackFrom,
         );
         this.options.audit.write(record);
         this.recent.remember(record);
@@ -234,6 +237,7 @@ export class PredictService {
     prediction: Prediction,
     latencyMs: number,
     shadow = false,
+    fallbackFrom?: ModelRef,
   ): AuditRecord {
     return {
       predictionId,
@@ -246,6 +250,7 @@ export class PredictService {
       topK: toAuditTopK(prediction),
       latencyMs,
       ...(shadow ? { shadow: true } : {}),
+      ...(fallbackFrom ? { fallbackFrom } : {}),
       needsReview: prediction.needsReview,
       words: prediction.words,
       unknownWords: prediction.unknownWords,

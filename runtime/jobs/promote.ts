@@ -2,6 +2,7 @@ import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { modelRefKey, type ModelRef, sameModel } from '../../models/model-ref';
 import type { WeightedModelRef } from '../core/router';
+import { withNullForNonFinite } from '../registry/canonical-json';
 import { readHistory, type HistoryEntry } from '../registry/history';
 import type { Registry } from '../registry/registry';
 import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
@@ -64,13 +65,20 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
   return { n, successes };
 }
 
+/**
+ * An arm's requests since `since`: those it answered, and those routed to it that it could not
+ * answer (it failed to load or was refused; the champion answered them instead and the audit
+ * record names it in `fallbackFrom`), which are its errors.
+ */
 function operations(audit: readonly LiveRecord[], ref: ModelRef, since: string) {
-  const latencies = audit
-    .filter((r) => !r.shadow && r.time >= since && sameModel(r, ref))
-    .map((r) => r.latencyMs);
-  // A challenger that fails never answers (its traffic falls back to the champion), so the audit
-  // trail holds no failed requests; errors stay 0 and the latency guardrail does the work.
-  return { requests: latencies.length, errors: 0, latencyP99Ms: p99(latencies) ?? 0 };
+  const latencies: number[] = [];
+  let errors = 0;
+  for (const r of audit) {
+    if (r.shadow || r.time < since) continue;
+    if (sameModel(r, ref)) latencies.push(r.latencyMs);
+    if (r.fallbackFrom && sameModel(r.fallbackFrom, ref)) errors++;
+  }
+  return { requests: latencies.length + errors, errors, latencyP99Ms: p99(latencies) ?? 0 };
 }
 
 /**
@@ -113,7 +121,11 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
       },
       config.ramp,
     );
-    const details = { reason: decision.reason, ...decision.stats, champion: state.champion };
+    const details = withNullForNonFinite({
+      reason: decision.reason,
+      ...decision.stats,
+      champion: state.champion,
+    });
     let applied = false;
     if (decision.action === 'promote') applied = (await registry.promote(ref, details)).applied;
     else if (decision.action === 'rollback') applied = (await registry.rollback(ref, details)).applied;

@@ -161,8 +161,10 @@ describe('buildDashboard', () => {
       'rejected',
       'challenger-added',
       'registered',
+      'registered',
     ]);
-    expect(doc.decisions.map((d) => d.seq)).toEqual([5, 4, 3, 2, 1]);
+    // The last is the first champion's own entry.
+    expect(doc.decisions.map((d) => d.seq)).toEqual([6, 5, 4, 3, 2, 1]);
     const [rampedBack, ramped, rejection, added, registered] = doc.decisions;
     expect(rampedBack?.reason).toBe(`${modelRefKey(challenger)} traffic share 25.0% → 20.0%`);
     expect(rampedBack?.stats).toEqual({ from: 0.25, to: 0.2 });

@@ -136,8 +136,11 @@ export interface FixtureModelSet {
   models: FixtureModel[];
   /** Copies every model's folder into the store rooted at `root` (`<root>/models/…`). */
   copyInto(root: string): void;
-  /** A fresh store holding every model, the first as champion (as `hscode serve` leaves it). */
-  storeWithChampion(): Promise<LocalObjectStore>;
+  /**
+   * A fresh store holding every model, the first as champion (as `hscode serve` leaves it), in a
+   * new folder under `parent` (default: the system's temporary folder).
+   */
+  storeWithChampion(parent?: string): Promise<LocalObjectStore>;
 }
 
 /** Fixture models with seeds 1..count, built once into a template folder that stores copy. */
@@ -150,8 +153,8 @@ export async function fixtureModelSet(count = 3): Promise<FixtureModelSet> {
   return {
     models,
     copyInto,
-    storeWithChampion: async () => {
-      const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-fixture-store-')));
+    storeWithChampion: async (parent = tmpdir()) => {
+      const store = new LocalObjectStore(mkdtempSync(join(parent, 'hscode-fixture-store-')));
       copyInto(store.root);
       await ensureChampion(store, (models[0] as FixtureModel).ref);
       return store;

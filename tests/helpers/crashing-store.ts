@@ -1,0 +1,36 @@
+import type { ObjectStore, PutOptions, StoredObject } from '../../runtime/store/object-store';
+
+/**
+ * A store that dies before its `crashAt`-th write (counting from 1): the write does not happen
+ * and the caller gets the error, as when a job's process is killed between two writes. Without
+ * `crashAt` it only counts, so a clean run tells how many steps there are to crash at.
+ */
+export class CrashingStore implements ObjectStore {
+  writes = 0;
+
+  constructor(
+    private readonly inner: ObjectStore,
+    private readonly crashAt?: number,
+  ) {}
+
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.inner.get(key);
+  }
+
+  list(prefix: string): Promise<string[]> {
+    return this.inner.list(prefix);
+  }
+
+  async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ version: string }> {
+    this.writes++;
+    if (this.writes === this.crashAt) throw new Error(`injected crash before write ${this.writes} (${key})`);
+    return this.inner.put(key, body, options);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.writes++;
+    if (this.writes === this.crashAt)
+      throw new Error(`injected crash before write ${this.writes} (delete ${key})`);
+    return this.inner.delete(key);
+  }
+}
