@@ -8,9 +8,11 @@ import type { ObjectStore, PutOptions, StoredObject } from '../../runtime/store/
 export class CrashingStore implements ObjectStore {
   writes = 0;
 
+  /** Only writes to keys under `prefix` count (default: every write). */
   constructor(
     private readonly inner: ObjectStore,
     private readonly crashAt?: number,
+    private readonly prefix = '',
   ) {}
 
   get(key: string): Promise<StoredObject | undefined> {
@@ -22,12 +24,14 @@ export class CrashingStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ version: string }> {
+    if (!key.startsWith(this.prefix)) return this.inner.put(key, body, options);
     this.writes++;
     if (this.writes === this.crashAt) throw new Error(`injected crash before write ${this.writes} (${key})`);
     return this.inner.put(key, body, options);
   }
 
   async delete(key: string): Promise<void> {
+    if (!key.startsWith(this.prefix)) return this.inner.delete(key);
     this.writes++;
     if (this.writes === this.crashAt)
       throw new Error(`injected crash before write ${this.writes} (delete ${key})`);
