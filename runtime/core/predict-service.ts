@@ -4,7 +4,7 @@ import type { ObjectStore } from '../store/object-store';
 import { inputSha256, type AuditRecord, type AuditSink, type PredictionLookup } from './audit';
 import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from './classifier';
 import { ModelUnavailableError, errorMessage } from './errors';
-import { FeedbackService, type FeedbackInput, type FeedbackRecord } from './feedback';
+import { FeedbackService, type FeedbackGiver, type FeedbackInput, type FeedbackRecord } from './feedback';
 import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
 import { ModelPool } from './model-pool';
 import { OnnxClassifier } from './onnx-classifier';
@@ -57,6 +57,8 @@ export interface PredictServiceOptions {
   log?: (line: string) => void;
   /** Served predictions remembered for feedback. */
   recentPredictions?: number;
+  /** Feedback for a prediction id nobody here knows: refused (default) or parked (see FeedbackService). */
+  unknownPrediction?: 'reject' | 'park';
 }
 
 interface Group {
@@ -108,7 +110,11 @@ export class PredictService {
     this.pool = new ModelPool({ load, log: this.log });
     this.recent = new RecentPredictions(options.recentPredictions);
     const lookups = options.predictionLookup ? [this.recent, options.predictionLookup] : [this.recent];
-    this.feedback = new FeedbackService({ store: options.store, lookup: firstFound(...lookups) });
+    this.feedback = new FeedbackService({
+      store: options.store,
+      lookup: firstFound(...lookups),
+      unknownPrediction: options.unknownPrediction ?? 'reject',
+    });
   }
 
   async predict(request: PredictRequest): Promise<PredictResponse> {
@@ -156,8 +162,12 @@ export class PredictService {
     return { predictions: results, latencyMs: performance.now() - started };
   }
 
-  submitFeedback(input: FeedbackInput): Promise<{ key: string; record: FeedbackRecord }> {
-    return this.feedback.submit(input);
+  /** Stores feedback from `givenBy` (see FeedbackService for unknown ids and held corrections). */
+  submitFeedback(
+    input: FeedbackInput,
+    givenBy?: FeedbackGiver,
+  ): Promise<{ key: string; record: FeedbackRecord }> {
+    return this.feedback.submit(input, givenBy);
   }
 
   /** Loads the current champion, challengers and shadows now, so the first request does not wait. */

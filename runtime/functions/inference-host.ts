@@ -3,6 +3,7 @@ import { TRIGGER_PREFIXES } from '../../models/deployment';
 import { errorMessage } from '../core/errors';
 import { PredictService } from '../core/predict-service';
 import { StoreAuditSink } from '../core/store-audit-sink';
+import { platformCaller } from '../http/caller';
 import { createHttpHandler, type HttpHandler } from '../http/handler';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { HttpMetrics } from '../http/metrics';
@@ -62,6 +63,8 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
       registry: routing,
       recordText: env.recordText,
       log: metrics.countingModelLoadFailures(log),
+      // Another instance may have answered it: parked until the jobs match it with the audit trail.
+      unknownPrediction: 'park',
     });
     const handler = createHttpHandler({
       service,
@@ -69,6 +72,7 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
       metrics,
       registry: routing,
       dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: () => trail.read() }),
+      identifyCaller: platformCaller(),
     });
     if (env.pinned) log(`deployment pinned ${modelRefKey(env.pinned)} (onnx sha256 ${env.pinned.sha256})`);
     instance = { service, handler };

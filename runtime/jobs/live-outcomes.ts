@@ -1,5 +1,6 @@
 import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
+import { countsAsEvidence, holdReason } from '../core/feedback-review';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import { LocalAuditTrail } from './local-audit-trail';
@@ -52,8 +53,21 @@ export function matchPredictions(
   return feedback.map((f) => {
     const record = f.prediction ? undefined : served.get(f.predictionId);
     if (!record) return f;
-    const { variant, version, time, topK } = record;
-    return { ...f, prediction: { variant, version, time, topK } };
+    const { variant, version, time, topK, needsReview } = record;
+    const prediction = {
+      variant,
+      version,
+      time,
+      topK,
+      ...(needsReview === undefined ? {} : { needsReview }),
+    };
+    // The hold rule applies on matching as it does on arrival (see feedback-review.ts).
+    const held = f.review ? undefined : holdReason(prediction, f.hs6);
+    return {
+      ...f,
+      prediction,
+      ...(held ? { review: { status: 'held' as const, rule: held, heldAt: f.receivedAt } } : {}),
+    };
   });
 }
 
@@ -85,7 +99,7 @@ export function liveOutcomes(
     return outcomes;
   };
   for (const record of feedback) {
-    if (!record.prediction) continue;
+    if (!record.prediction || !countsAsEvidence(record)) continue;
     const outcomes = of(record.prediction);
     const hit = record.prediction.topK[0]?.hs6 === record.hs6 ? 1 : 0;
     const day = record.receivedAt.slice(0, 10);

@@ -1,5 +1,6 @@
 import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
+import { countsAsEvidence } from '../core/feedback-review';
 import { modelRefKey, type ModelRef, sameModel } from '../../models/model-ref';
 import type { WeightedModelRef } from '../core/router';
 import { withNullForNonFinite } from '../registry/canonical-json';
@@ -58,7 +59,8 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
   let successes = 0;
   for (const record of feedback) {
     const prediction = record.prediction;
-    if (!prediction || prediction.time < since || !sameModel(prediction, ref)) continue;
+    if (!prediction || prediction.time < since || !sameModel(prediction, ref) || !countsAsEvidence(record))
+      continue;
     n++;
     if (prediction.topK[0]?.hs6 === record.hs6) successes++;
   }

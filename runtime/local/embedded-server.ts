@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { storeKeys } from '../../models/store-layout';
+import { apiKeyCaller } from '../http/caller';
 import { createHttpHandler } from '../http/handler';
 import { startHttpServer } from '../http/local-server';
 import { HttpMetrics } from '../http/metrics';
@@ -64,6 +65,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     metrics,
     registry: routing,
     dashboard: () => buildDashboard({ store, registry: new Registry(store), audit }),
+    identifyCaller: apiKeyCaller(home),
   });
   const server = await startHttpServer({ handler, port: options.port, host: options.host, log });
   const watcher = options.retrainCommand
