@@ -176,11 +176,22 @@ export const feedbackResponseSchema: SchemaObject = {
     hs6: { type: 'string', pattern: '^\\d{6}$' },
     receivedAt: { type: 'string' },
     predictionFound: {
-      description: 'The prediction is still known, so the record names the model that made it.',
+      description:
+        'The prediction is known, so the record names the model that made it (false only where unknown ids are parked: the clouds).',
       type: 'boolean',
     },
+    givenBy: {
+      description:
+        "Who the record names as the giver: an analyst's key id (key:<id>) or the cloud's verified caller.",
+      type: 'string',
+    },
+    heldForReview: {
+      description:
+        'Why the correction is held for an analyst to release before it scores or trains (a confident model corrected to another chapter).',
+      type: 'string',
+    },
   },
-  required: ['key', 'predictionId', 'hs6', 'receivedAt', 'predictionFound'],
+  required: ['key', 'predictionId', 'hs6', 'receivedAt', 'predictionFound', 'givenBy'],
   additionalProperties: false,
 };
 

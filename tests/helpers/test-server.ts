@@ -1,6 +1,8 @@
 import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService } from '../../runtime/core/predict-service';
 import type { RoutingState } from '../../runtime/core/router';
+import { addApiKey } from '../../runtime/core/api-keys';
+import { apiKeyCaller } from '../../runtime/http/caller';
 import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
@@ -38,6 +40,8 @@ export interface TestServer {
   /** Every line the service and the handler logged. */
   logs: string[];
   close(): Promise<void>;
+  /** An analyst's API key for feedback (`Authorization: Bearer <key>`). */
+  analystKey: string;
 }
 
 /**
@@ -76,7 +80,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(home) }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    identifyCaller: apiKeyCaller(home),
   });
+  const { key: analystKey } = await addApiKey(home, 'test analyst');
   const server = await startHttpServer({
     handler,
     port: 0,
@@ -90,6 +96,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     model,
     metrics,
     logs,
+    analystKey,
     close: async () => {
       await server.close();
       await service.close();
