@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
+import { addApiKey } from '../runtime/core/api-keys';
 import { parseRegistryState, type RegistryState } from '../runtime/registry/registry-state';
 import { runCli } from './helpers/run-cli';
 import { startServeProcess, type ServeProcess } from './helpers/serve-process';
@@ -25,17 +26,23 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs: num
   }
 }
 
-const post = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown, key?: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(body),
+  });
 
 describe('the MLOps loop on the embedded default', () => {
   let champion: TrainedModel;
   let served: ServeProcess;
+  let analystKey: string;
   const state = (): RegistryState =>
     parseRegistryState(readFileSync(join(champion.home, storeKeys.registryState)));
 
   beforeAll(async () => {
     champion = await trainTinyModel({ seed: 31 });
+    analystKey = (await addApiKey(champion.home, 'loop analyst')).key;
     served = await startServeProcess(champion.home, JOB_OPTIONS);
   }, 120_000);
 
@@ -67,7 +74,8 @@ describe('the MLOps loop on the embedded default', () => {
       const right = prediction.modelVersion === challenger.version ? i % 10 !== 0 : i % 10 < 5;
       const hs6 = right ? top : top === '610910' ? '610990' : '610910';
       expect(
-        (await post(`${served.url}/v1/feedback`, { predictionId: prediction.predictionId, hs6 })).status,
+        (await post(`${served.url}/v1/feedback`, { predictionId: prediction.predictionId, hs6 }, analystKey))
+          .status,
       ).toBe(201);
       sent++;
     }
