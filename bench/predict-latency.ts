@@ -4,28 +4,25 @@
  * full-size Text-CNN (default-corpus vocabulary, every HS 2022 subheading as a class). The weights
  * are seeded random: inference costs the same as for trained weights of the same shape.
  *
- *   npx tsx bench/predict-latency.ts [--model-home DIR [--variant V --version X]]
+ *   npx tsx bench/predict-latency.ts [--model-home DIR [--variant V --version X]] [--texts-file FILE]
  *
  * With --model-home it measures that store's champion (or the model named).
  */
-import { mkdtempSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '@tensorflow/tfjs';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { DescriptionEncoder } from '../models/encoder';
-import { loadNomenclature } from '../models/hs/nomenclature';
-import { modelRefKey, type ModelRef } from '../models/model-ref';
+import { modelRefKey } from '../models/model-ref';
 import { storeKeys } from '../models/store-layout';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import { PredictService } from '../runtime/core/predict-service';
 import { LocalObjectStore } from '../runtime/store/local-store';
-import { writeFixtureModel } from '../tests/helpers/model-fixture';
 import { buildDefaultCorpus } from '../training/corpus';
-import { benchModelRef } from './bench-model';
+import { servingBenchModel } from './bench-model';
 import { buildModel } from '../training/model/build';
 import { loadTensorflow } from '../training/tf/load';
 
@@ -56,23 +53,23 @@ async function main(): Promise<void> {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
+  // --texts-file: one description per line (e.g. short trader phrases); default: corpus texts.
+  const textsFile = flag('--texts-file');
   const corpus = buildDefaultCorpus().rows;
-  const texts = corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
+  const texts = textsFile
+    ? readFileSync(textsFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim())
+    : corpus.filter((_, i) => i % 7 === 0).map((r) => r.text);
 
-  let home = flag('--model-home');
-  const trainedModel = home !== undefined;
-  let ref: ModelRef;
-  if (home) {
-    ref = await benchModelRef(home, { variant: flag('--variant'), version: flag('--version') });
-  } else {
-    home = mkdtempSync(join(tmpdir(), 'hscode-bench-predict-'));
-    const fixture = await writeFixtureModel(home, {
-      shrink: false,
-      labels: [...loadNomenclature().subheadings.keys()].sort(),
-      texts: corpus.map((r) => r.text),
-    });
-    ref = fixture.ref;
-  }
+  const {
+    home,
+    ref,
+    trained: trainedModel,
+  } = await servingBenchModel(
+    flag,
+    corpus.map((r) => r.text),
+  );
   const store = new LocalObjectStore(home);
   const classifier = await OnnxClassifier.load(store, ref);
   const { manifest } = classifier.info;

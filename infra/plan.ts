@@ -14,6 +14,8 @@ export interface PlannedResource {
   type: string;
   name: string;
   urn: string;
+  /** The id the mocks gave it: what other resources' inputs refer to it by (e.g. `bucket: b.id`). */
+  id?: string;
   /** The inputs the program gave, as the engine would see them in a preview. */
   props: Record<string, unknown>;
   parent?: string;
@@ -169,6 +171,7 @@ export async function planProgram(
   const stack = options.stack ?? 'plan';
   const region = options.region ?? 'us-east-1';
   const inputs = new Map<string, Record<string, unknown>>();
+  const ids = new Map<string, string>();
   const registered: Array<Omit<PlannedResource, 'props'>> = [];
   const invokes: string[] = [];
 
@@ -179,6 +182,7 @@ export async function planProgram(
         if (inputs.has(key)) throw new Error(`two resources of type ${args.type} are named ${args.name}`);
         inputs.set(key, args.inputs as Record<string, unknown>);
         const id = args.type.startsWith('azure-native:') ? azureId(args) : `${args.name}-id`;
+        ids.set(key, id);
         return { id, state: { ...args.inputs, ...fabricate(args, region), id } };
       },
       call(args: MockCallArgs) {
@@ -227,7 +231,11 @@ export async function planProgram(
   // Resources no output depends on may still be registering: wait until the queue is empty.
   const waitForRPCs = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
   if (waitForRPCs) await waitForRPCs();
-  const resources = registered.map((r) => ({ ...r, props: inputs.get(`${r.type}::${r.name}`) ?? {} }));
+  const resources = registered.map((r) => {
+    const key = `${r.type}::${r.name}`;
+    const id = ids.get(key);
+    return { ...r, ...(id === undefined ? {} : { id }), props: inputs.get(key) ?? {} };
+  });
   return { resources, invokes, outputs };
 }
 

@@ -8,6 +8,7 @@ import {
   TRIGGER_PREFIXES,
   type BundleRole,
   type FunctionRole,
+  OPTIONAL_FUNCTION_ENV,
 } from '../models/deployment';
 import { storeKeys } from '../models/store-layout';
 import type { FunctionSla, StackConfig } from './config';
@@ -104,7 +105,7 @@ export function scheduleExpressions(everyMinutes: number) {
  * Azure timer triggers read their schedule from this app setting (`%HSCODE_JOBS_SCHEDULE%` in the
  * trigger), so the interval is still decided by JOB_SCHEDULE alone.
  */
-export const AZURE_SCHEDULE_SETTING = FUNCTION_ENV.jobsSchedule;
+export const AZURE_SCHEDULE_SETTING = OPTIONAL_FUNCTION_ENV.jobsSchedule;
 
 /** The model every function pins: what the deployment published or named. */
 export interface PinnedModel {

@@ -19,6 +19,7 @@ const PUBLISH_ORDER = [
   ARTIFACT_FILES.onnx,
   ARTIFACT_FILES.encoder,
   ARTIFACT_FILES.labels,
+  ARTIFACT_FILES.lexicalIndex,
   ARTIFACT_FILES.report,
   ARTIFACT_FILES.manifest,
 ] as const;

@@ -9,6 +9,7 @@ export const ARTIFACT_FILES = {
   onnx: 'model.onnx',
   encoder: 'encoder.json',
   labels: 'labels.json',
+  lexicalIndex: 'lexical-index.json',
   report: 'report.html',
 } as const;
 
@@ -17,6 +18,8 @@ export interface ArtifactBytes {
   onnx: Uint8Array;
   encoder: Uint8Array;
   labels: Uint8Array;
+  /** Required when the manifest declares a lexical index, ignored otherwise. */
+  lexicalIndex?: Uint8Array;
 }
 
 export interface VerifiedArtifact {
@@ -24,6 +27,8 @@ export interface VerifiedArtifact {
   onnx: Uint8Array;
   encoder: EncoderConfig;
   labels: string[];
+  /** The lexical index's JSON text, when the model serves one (see models/retrieval). */
+  lexicalIndex?: string;
 }
 
 export class ArtifactIntegrityError extends Error {}
@@ -42,6 +47,14 @@ export function verifyArtifact(bytes: ArtifactBytes): VerifiedArtifact {
     [manifest.encoder.file, bytes.encoder, manifest.encoder.sha256],
     [manifest.labels.file, bytes.labels, manifest.labels.sha256],
   ];
+  if (manifest.lexicalIndex) {
+    if (!bytes.lexicalIndex) {
+      throw new ArtifactIntegrityError(
+        `${manifest.variant}/${manifest.version}: the manifest declares ${manifest.lexicalIndex.file} but it was not found: publish the whole artifact folder`,
+      );
+    }
+    checks.push([manifest.lexicalIndex.file, bytes.lexicalIndex, manifest.lexicalIndex.sha256]);
+  }
   for (const [file, data, expected] of checks) {
     const actual = sha256(data);
     if (actual !== expected) {
@@ -57,5 +70,13 @@ export function verifyArtifact(bytes: ArtifactBytes): VerifiedArtifact {
       `${manifest.version}: labels.json has ${labels.length} labels, the manifest says ${manifest.labels.count}`,
     );
   }
-  return { manifest, onnx: bytes.onnx, encoder, labels };
+  return {
+    manifest,
+    onnx: bytes.onnx,
+    encoder,
+    labels,
+    ...(manifest.lexicalIndex && {
+      lexicalIndex: Buffer.from(bytes.lexicalIndex as Uint8Array).toString('utf8'),
+    }),
+  };
 }

@@ -31,7 +31,7 @@ export const TRIGGER_PREFIXES = {
 /** Where batch predictions land: `batch/out/<same name>.csv`. */
 export const BATCH_OUTPUT_PREFIX = 'batch/out/';
 
-/** The environment every function reads; nothing else configures it. */
+/** The environment every deployed function is given, the same names on every cloud. */
 export const FUNCTION_ENV = {
   /** The object store: `s3://bucket`, `gs://bucket`, `https://<account>.blob.core.windows.net/<container>`, or a local folder. */
   store: 'HSCODE_STORE',
@@ -43,6 +43,18 @@ export const FUNCTION_ENV = {
   auth: 'HSCODE_AUTH',
   /** `1` keeps description texts in audit and feedback records; otherwise only their sha256. */
   recordText: 'HSCODE_RECORD_TEXT',
+} as const;
+
+/**
+ * Settings a function reads only when they are set: build-time values, test stand-ins and
+ * per-function overrides. A deployment leaves most of them unset.
+ */
+export const OPTIONAL_FUNCTION_ENV = {
+  /**
+   * Only for S3- or Cloud Storage–compatible servers other than the cloud's own (the test
+   * stand-ins): their URL. Unset in a deployment.
+   */
+  storeEndpoint: 'HSCODE_STORE_ENDPOINT',
   /** The code the bundle was built from (git commit), recorded in the manifests the retrain job writes. */
   codeVersion: 'HSCODE_CODE_VERSION',
   /** Retrain function only: override the variant's epoch count (small deployments, smoke tests). */

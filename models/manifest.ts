@@ -25,6 +25,9 @@ export interface ScoreSummary {
  */
 export type StoppedBy = 'epochs' | 'early-stopping' | 'time-budget' | 'external';
 
+/** The level whose precision the review threshold guarantees. */
+export type AbstainLevel = 'hs2' | 'hs6';
+
 /** One epoch of training as the progress display shows it and the manifest records it. */
 export interface EpochRecord {
   epoch: number;
@@ -80,13 +83,45 @@ export interface ModelManifest {
     stoppedBy: StoppedBy;
     history: EpochRecord[];
   };
+  /** The lexical retrieval served beside the network (absent: the network alone is served). */
+  lexicalIndex?: {
+    file: string;
+    sha256: string;
+    bytes: number;
+    tokenizerVersion: number;
+    documents: { nomenclature: number; rows: number };
+  };
+  /** Weights of network and retrieval in the served scores (see models/fusion.ts). */
+  fusion?: { network: number; nomenclature: number; rows: number; fittedOnRows: number };
+  /**
+   * Scores on held-out rows of what is served (`validation`), of the network alone, and of the
+   * two baselines every model must beat: BM25 over the nomenclature and a linear n-gram model.
+   */
   metrics: {
     validation: ScoreSummary;
+    network?: ScoreSummary;
     baseline?: ScoreSummary;
+    linearBaseline?: ScoreSummary;
     development?: ScoreSummary;
+    developmentNetwork?: ScoreSummary;
     developmentBaseline?: ScoreSummary;
+    developmentLinearBaseline?: ScoreSummary;
   };
-  abstain: { targetPrecision: number; threshold: number; coverage: number; precision: number };
+  /**
+   * The review rule: an answer whose confidence (at `level`: the top candidate's chapter mass for
+   * hs2, its own probability for hs6) is below `threshold` needs review. Chosen on held-out rows
+   * shortened to trader phrases (training/trader-phrase.ts)
+   * so that the answers not flagged reach `targetPrecision` at that level.
+   */
+  abstain: {
+    targetPrecision: number;
+    threshold: number;
+    coverage: number;
+    precision: number;
+    level?: AbstainLevel;
+    /** Held-out rows the threshold was chosen on. */
+    rows?: number;
+  };
   driftBaseline: {
     n: number;
     chapterDistribution: Record<string, number>;

@@ -40,7 +40,7 @@ async function getJson<T>(path: string): Promise<T> {
 async function post(path: string, body: unknown): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.analystKey}` },
     body: JSON.stringify(body),
   });
 }
@@ -79,7 +79,12 @@ describe('the monitoring view', () => {
 
     expect(await page.locator('.legend-item').count()).toBe(1);
     expect(await page.locator('.legend-item[data-role="champion"] .legend-share').textContent()).toBe('100%');
-    expect(await page.locator('#decisions-body').textContent()).toBe('No decisions recorded yet.');
+    // The first champion's registration is the history's first entry, so even a fresh registry has one decision.
+    const decisions = page.locator('.decisions-table tr.decision');
+    expect(await decisions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual([
+      'registered',
+    ]);
+    expect(await decisions.first().locator('.model-name').textContent()).toBe(nameOf(champion.ref));
     const card = page.locator(`.model-card[data-model="${nameOf(champion.ref)}"]`);
     expect(await card.locator('.model-summary').textContent()).toBe('No feedback yet');
     expect(await card.locator('svg.chart').count()).toBe(0);
@@ -138,6 +143,7 @@ describe('the monitoring view', () => {
     const decisions = page.locator('.decisions-table tr.decision');
     expect(await decisions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual([
       'challenger-added',
+      'registered',
       'registered',
     ]);
     const registered = decisions.nth(1);

@@ -70,9 +70,10 @@ describe('the MLOps loop on the embedded default', () => {
         }
       ).predictions;
       if (!prediction) throw new Error('no prediction');
-      const top = prediction.candidates[0]?.hs6 as string;
       const right = prediction.modelVersion === challenger.version ? i % 10 !== 0 : i % 10 < 5;
-      const hs6 = right ? top : top === '610910' ? '610990' : '610910';
+      // A correction picks another of the offered codes, as an analyst on the page does: one to a
+      // code outside them, in another chapter, would be held for review instead of scoring the arms.
+      const hs6 = prediction.candidates[right ? 0 : 1]?.hs6 as string;
       expect(
         (await post(`${served.url}/v1/feedback`, { predictionId: prediction.predictionId, hs6 }, analystKey))
           .status,

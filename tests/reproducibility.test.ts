@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -7,31 +7,40 @@ import { tinyDataset, writeCsv } from './helpers/tiny-dataset';
 
 const root = join(__dirname, '..');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+// Pinning both processes to one core makes the busy loop take half of the training's CPU.
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
 
-function trainInFreshProcess(data: string, out: string, seed: number): string {
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(root, 'cli', 'main.ts'),
-      'train',
-      '--data',
-      data,
-      '--out',
-      out,
-      '--seed',
-      String(seed),
-      '--epochs',
-      '2',
-      '--quiet',
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HSCODE_HOME: join(out, '..', 'home') },
-    },
-  );
-  return sha256(join(out, 'model.onnx'));
+function pinned(command: string, args: string[]): [string, string[]] {
+  return TASKSET ? [TASKSET, ['-c', '0', command, ...args]] : [command, args];
+}
+
+function trainInFreshProcess(data: string, out: string, seed: number): { onnx: string; index: string } {
+  const [command, args] = pinned(process.execPath, [
+    join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+    join(root, 'cli', 'main.ts'),
+    'train',
+    '--data',
+    data,
+    '--out',
+    out,
+    '--seed',
+    String(seed),
+    '--epochs',
+    '2',
+    '--quiet',
+  ]);
+  execFileSync(command, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HSCODE_HOME: join(out, '..', 'home') },
+  });
+  return { onnx: sha256(join(out, 'model.onnx')), index: sha256(join(out, 'lexical-index.json')) };
+}
+
+/** A process that does nothing but spin, on the same core as the training beside it. */
+function busyLoop(): ChildProcess {
+  const [command, args] = pinned(process.execPath, ['-e', 'for (;;) {}']);
+  return spawn(command, args, { stdio: 'ignore' });
 }
 
 describe('reproducible training', () => {
@@ -39,11 +48,23 @@ describe('reproducible training', () => {
   const data = join(dir, 'tiny.csv');
   writeCsv(data, tinyDataset(16, 8));
 
-  it('gives the same ONNX sha256 for the same data, seed and code in separate processes', () => {
+  it('gives the same ONNX and index sha256 in separate processes, one of them sharing its core with a busy loop', () => {
     const first = trainInFreshProcess(data, join(dir, 'a'), 11);
-    const second = trainInFreshProcess(data, join(dir, 'b'), 11);
-    expect(second).toBe(first);
+    const spinner = busyLoop();
+    let loaded: { onnx: string; index: string };
+    try {
+      loaded = trainInFreshProcess(data, join(dir, 'b'), 11);
+    } finally {
+      spinner.kill('SIGKILL');
+    }
+    expect(loaded).toEqual(first);
     const otherSeed = trainInFreshProcess(data, join(dir, 'c'), 12);
-    expect(otherSeed).not.toBe(first);
+    expect(otherSeed.onnx).not.toBe(first.onnx);
+  });
+
+  it('records a fixed amount of work, not a time budget, by default', () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'b', 'manifest.json'), 'utf8'));
+    expect(manifest.hyperParameters.training.timeBudgetSeconds).toBe(0);
+    expect(manifest.training.stoppedBy).not.toBe('time-budget');
   });
 });

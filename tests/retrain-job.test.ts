@@ -8,7 +8,6 @@ import {
   sweepTemporaryFolders,
   type RetrainStep,
 } from '../runtime/jobs/retrain';
-import { claimContent, claimKey } from '../runtime/jobs/retrain-claim';
 import type { RetrainConfig } from '../runtime/jobs/retrain-config';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
@@ -159,79 +158,6 @@ describe('the retrain job', () => {
     },
     120_000,
   );
-});
-
-describe('retrain claims', () => {
-  const store = () => new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-claims-')));
-  const input = { key: 'data/incoming/a.csv', sha256: 'a'.repeat(64) };
-  const options = { staleMs: 60_000, heartbeatMs: 10 };
-
-  it('records its owner and renews its heartbeat while the job runs', async () => {
-    const s = store();
-    const claim = await claimContent(s, input, { ...options, owner: { host: 'h1', pid: 4242 } });
-    if (!claim.claimed) throw new Error(claim.reason);
-    const first = JSON.parse(Buffer.from((await s.get(claimKey(input.sha256)))!.body).toString('utf8'));
-    expect(first).toMatchObject({ status: 'started', owner: { host: 'h1', pid: 4242 } });
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    const later = JSON.parse(Buffer.from((await s.get(claimKey(input.sha256)))!.body).toString('utf8'));
-    expect(Date.parse(later.heartbeatAt)).toBeGreaterThan(Date.parse(first.heartbeatAt));
-    await claim.finish({ done: true });
-  });
-
-  it('is taken over at once when its owner process is gone from this host, not while it lives', async () => {
-    const s = store();
-    const owner = { host: 'h1', pid: 4242 };
-    const first = await claimContent(s, input, { ...options, owner, isAlive: () => true });
-    if (!first.claimed) throw new Error('not claimed');
-    first.stop();
-    const busy = await claimContent(s, input, {
-      ...options,
-      owner: { host: 'h1', pid: 7 },
-      isAlive: () => true,
-    });
-    expect(busy).toMatchObject({
-      claimed: false,
-      reason: expect.stringMatching(/process 4242 on h1 is still running/),
-    });
-    const elsewhere = await claimContent(s, input, {
-      ...options,
-      owner: { host: 'h2', pid: 7 },
-      isAlive: () => false,
-    });
-    expect(elsewhere.claimed).toBe(false);
-    const takeover = await claimContent(s, input, {
-      ...options,
-      owner: { host: 'h1', pid: 7 },
-      isAlive: () => false,
-    });
-    expect(takeover).toMatchObject({
-      claimed: true,
-      tookOver: expect.stringMatching(/process 4242 on h1 .* is gone/),
-    });
-    // The first owner, were it still running, can no longer finish what it lost.
-    await expect(first.finish({})).rejects.toThrow();
-  });
-
-  it('is taken over from another host once its heartbeat is stale', async () => {
-    const s = store();
-    let now = Date.UTC(2030, 0, 1);
-    const first = await claimContent(s, input, {
-      ...options,
-      heartbeatMs: 3_600_000,
-      owner: { host: 'h1', pid: 1 },
-      now: () => now,
-    });
-    if (!first.claimed) throw new Error('not claimed');
-    first.stop();
-    const other = { ...options, owner: { host: 'h2', pid: 2 }, isAlive: () => false, now: () => now };
-    now += 59_000;
-    expect((await claimContent(s, input, other)).claimed).toBe(false);
-    now += 1_000;
-    expect(await claimContent(s, input, other)).toMatchObject({
-      claimed: true,
-      tookOver: expect.stringMatching(/no sign of life/),
-    });
-  });
 });
 
 describe('temporary folders of killed runs', () => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactIntegrityError } from '../models/artifact';
 import { readArtifactDir } from '../training/artifact-reader';
-import { stratifiedSplit } from '../training/split';
+import { calibrationHalves, stratifiedSplit } from '../training/split';
 import { publishLocalModel } from '../runtime/local/local-models';
 import { trainModel, type TrainedArtifact } from '../training/train';
 import { tinyDataset } from './helpers/tiny-dataset';
@@ -44,13 +44,37 @@ describe('trainModel end to end', () => {
     expect(manifest.data.validationRows).toBe(validation.length);
     expect(manifest.seed).toBe(3);
     expect(manifest.training.history.length).toBeGreaterThan(0);
-    expect(manifest.metrics.validation.n).toBe(validation.length);
+    // Fusion weights and the review threshold are fitted on one half; the scores come from the other.
+    const { calibration, evaluation } = calibrationHalves(validation, 3);
+    expect(manifest.metrics.validation.n).toBe(evaluation.length);
+    // Fusion learns from each calibration row and its trader phrase.
+    expect(manifest.fusion?.fittedOnRows).toBe(2 * calibration.length);
+    expect(manifest.abstain).toMatchObject({ level: 'hs2', rows: calibration.length, targetPrecision: 0.95 });
+    expect(manifest.metrics.network?.n).toBe(evaluation.length);
+    expect(manifest.metrics.linearBaseline?.n).toBe(evaluation.length);
+    expect(manifest.driftBaseline.n).toBe(validation.length);
     // 24 classes: chance is about 4%; word overlap between subheading texts makes this learnable.
     expect(manifest.metrics.validation.top5.hs6).toBeGreaterThan(0.3);
     expect(manifest.metrics.development?.n).toBe(20);
     expect(manifest.abstain.threshold).toBeGreaterThan(0);
     const distribution = Object.values(manifest.driftBaseline.chapterDistribution);
     expect(distribution.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('ships the lexical index its manifest declares, and refuses one that does not match', () => {
+    const { lexicalIndex } = result.manifest;
+    expect(lexicalIndex).toMatchObject({ file: 'lexical-index.json', documents: { nomenclature: 24 } });
+    expect(readArtifactDir(result.dir).lexicalIndex).toBeDefined();
+    const path = join(result.dir, 'lexical-index.json');
+    const original = readFileSync(path);
+    writeFileSync(path, original.toString('utf8').replace('"k1":1.2', '"k1":1.3'));
+    expect(() => readArtifactDir(result.dir)).toThrow(
+      /lexical-index\.json has sha256 .* refusing to load it/,
+    );
+    unlinkSync(path);
+    expect(() => readArtifactDir(result.dir)).toThrow(/declares lexical-index\.json but it was not found/);
+    writeFileSync(path, original);
+    expect(readArtifactDir(result.dir).lexicalIndex).toBe(original.toString('utf8'));
   });
 
   it('refuses a model file that does not match its manifest', () => {

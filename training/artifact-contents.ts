@@ -2,6 +2,8 @@ import { ARTIFACT_FILES } from '../models/artifact';
 import type { EncoderConfig } from '../models/encoder';
 import type { ModelManifest } from '../models/manifest';
 import { onnxIoSpec } from '../models/onnx-contract';
+import { BM25_TOKENIZER_VERSION } from '../models/retrieval/bm25-tokenizer';
+import type { LexicalIndex } from '../models/retrieval/lexical-index';
 import { sha256 } from './hashing';
 
 export interface ArtifactContents {
@@ -9,8 +11,9 @@ export interface ArtifactContents {
   version: string;
   encoderJson: string;
   labelsJson: string;
-  /** The manifest's description of the three files it vouches for. */
-  files: Pick<ModelManifest, 'encoder' | 'labels' | 'onnx'>;
+  lexicalIndexJson?: string;
+  /** The manifest's description of the files it vouches for. */
+  files: Pick<ModelManifest, 'encoder' | 'labels' | 'onnx' | 'lexicalIndex'>;
 }
 
 /**
@@ -25,8 +28,10 @@ export function artifactContents(input: {
   /** Embedding rows the model was built with (the encoder's inputDim). */
   inputDim: number;
   labels: readonly string[];
+  lexicalIndex?: LexicalIndex;
 }): ArtifactContents {
-  const { onnx, encoderConfig, labels } = input;
+  const { onnx, encoderConfig, labels, lexicalIndex } = input;
+  const lexicalIndexJson = lexicalIndex?.toJson();
   const onnxSha = sha256(onnx);
   const encoderJson = JSON.stringify(encoderConfig);
   const labelsJson = JSON.stringify(labels);
@@ -34,6 +39,7 @@ export function artifactContents(input: {
     version: `${input.variant}-${onnxSha.slice(0, 12)}`,
     encoderJson,
     labelsJson,
+    ...(lexicalIndexJson !== undefined && { lexicalIndexJson }),
     files: {
       encoder: {
         file: ARTIFACT_FILES.encoder,
@@ -52,6 +58,16 @@ export function artifactContents(input: {
         bytes: onnx.byteLength,
         ...onnxIoSpec(encoderConfig.maxLength, labels.length),
       },
+      ...(lexicalIndex &&
+        lexicalIndexJson !== undefined && {
+          lexicalIndex: {
+            file: ARTIFACT_FILES.lexicalIndex,
+            sha256: sha256(lexicalIndexJson),
+            bytes: Buffer.byteLength(lexicalIndexJson),
+            tokenizerVersion: BM25_TOKENIZER_VERSION,
+            documents: lexicalIndex.documents,
+          },
+        }),
     },
   };
 }

@@ -11,10 +11,13 @@ export function readArtifactDir(dir: string): VerifiedArtifact {
     }
     return readFileSync(path);
   };
+  const lexicalIndex = join(dir, ARTIFACT_FILES.lexicalIndex);
   return verifyArtifact({
     manifest: read(ARTIFACT_FILES.manifest),
     onnx: read(ARTIFACT_FILES.onnx),
     encoder: read(ARTIFACT_FILES.encoder),
     labels: read(ARTIFACT_FILES.labels),
+    // verifyArtifact refuses a model whose manifest declares the index when it is missing.
+    ...(existsSync(lexicalIndex) && { lexicalIndex: readFileSync(lexicalIndex) }),
   });
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { FUNCTION_ENV } from '../models/deployment';
+import { OPTIONAL_FUNCTION_ENV } from '../models/deployment';
 import { projectRoot } from '../models/paths';
 
 /**
@@ -7,7 +7,7 @@ import { projectRoot } from '../models/paths';
  * names the code that trained it. Deployed bundles set HSCODE_CODE_VERSION instead.
  */
 export function codeVersion(): string {
-  const deployed = process.env[FUNCTION_ENV.codeVersion];
+  const deployed = process.env[OPTIONAL_FUNCTION_ENV.codeVersion];
   if (deployed) return deployed;
   try {
     const git = (...args: string[]) =>

@@ -75,9 +75,10 @@ export function scoreExamples(
 }
 
 /**
- * Mini-batch training with a seeded shuffle and seeded word dropout, early stopping on
- * validation accuracy (the best epoch's weights are restored) and a wall-clock budget that is
- * checked between epochs, so a run that fits its budget is reproducible to the bit.
+ * Mini-batch training with a seeded shuffle and seeded word dropout and early stopping on
+ * validation accuracy (the best epoch's weights are restored): the amount of work depends only
+ * on data and seed. An explicit wall-clock budget (`timeBudgetSeconds` > 0) is checked between
+ * epochs; when it stops a run, `stoppedBy` says so, since another machine would train longer.
  */
 export async function fit(
   tf: Tf,
@@ -88,6 +89,8 @@ export async function fit(
   params: TrainingHyperParams,
   seed: number,
   progress: TrainingProgress = silentProgress,
+  /** Milliseconds since some origin; only the time budget and the reported seconds read it. */
+  now: () => number = Date.now,
 ): Promise<FitResult> {
   model.compile({
     optimizer: tf.train.adam(params.learningRate),
@@ -98,19 +101,19 @@ export async function fit(
   const order = Int32Array.from({ length: train.texts.length }, (_, i) => i);
   const batches = Math.ceil(order.length / params.batchSize);
   const length = encoder.config.maxLength;
-  const started = Date.now();
+  const started = now();
   const history: EpochRecord[] = [];
   let best = { acc: -1, epoch: 0, weights: [] as tfType.Tensor[] };
   let stoppedBy: FitResult['stoppedBy'] = 'epochs';
 
   for (let epoch = 1; epoch <= params.epochs; epoch++) {
-    const elapsed = (Date.now() - started) / 1000;
+    const elapsed = (now() - started) / 1000;
     const perEpoch = history.length ? elapsed / history.length : 0;
-    if (history.length && elapsed + perEpoch > params.timeBudgetSeconds) {
+    if (params.timeBudgetSeconds > 0 && history.length && elapsed + perEpoch > params.timeBudgetSeconds) {
       stoppedBy = 'time-budget';
       break;
     }
-    const epochStarted = Date.now();
+    const epochStarted = now();
     progress.epochStart(epoch, params.epochs, batches);
     shuffleInPlace(order, random);
     let lossSum = 0;
@@ -142,7 +145,7 @@ export async function fit(
       acc: accSum / batches,
       valLoss: val.loss,
       valAcc: val.acc,
-      seconds: (Date.now() - epochStarted) / 1000,
+      seconds: (now() - epochStarted) / 1000,
     };
     history.push(record);
     progress.epochEnd(record);
@@ -159,5 +162,5 @@ export async function fit(
   model.setWeights(best.weights);
   best.weights.forEach((w) => w.dispose());
   progress.done();
-  return { history, bestEpoch: best.epoch, stoppedBy, seconds: (Date.now() - started) / 1000 };
+  return { history, bestEpoch: best.epoch, stoppedBy, seconds: (now() - started) / 1000 };
 }

@@ -12,6 +12,7 @@ export interface ManifestInput {
   data: ModelManifest['data'];
   training: ModelManifest['training'];
   metrics: ModelManifest['metrics'];
+  fusion?: ModelManifest['fusion'];
   abstain: ModelManifest['abstain'];
   driftBaseline: ModelManifest['driftBaseline'];
   parentVersion: string | null;
@@ -37,6 +38,7 @@ export function buildManifest(input: ManifestInput): ModelManifest {
     ...input.contents.files,
     training: input.training,
     metrics: input.metrics,
+    ...(input.fusion && { fusion: input.fusion }),
     abstain: input.abstain,
     driftBaseline: input.driftBaseline,
     parentVersion: input.parentVersion,

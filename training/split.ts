@@ -61,3 +61,19 @@ export function upsampleMinorityClasses(
   }
   return out;
 }
+
+/**
+ * The held-out rows in two halves by a seeded hash of each text: fusion weights and the review
+ * threshold are chosen on `calibration`, and `evaluation` scores the result with rows none of
+ * it was fitted on. Like the split itself, a row keeps its half when data grows.
+ */
+export function calibrationHalves(
+  rows: readonly LabelledRow[],
+  seed: number,
+): { calibration: LabelledRow[]; evaluation: LabelledRow[] } {
+  const calibration: LabelledRow[] = [];
+  const evaluation: LabelledRow[] = [];
+  for (const row of rows)
+    (fnv1a(`${seed}:calibration:${row.text}`) % 2 === 0 ? calibration : evaluation).push(row);
+  return { calibration, evaluation };
+}

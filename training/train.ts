@@ -2,6 +2,8 @@ import { ARTIFACT_FILES } from '../models/artifact';
 import type { ArtifactFiles } from '../models/artifact-publish';
 import { DescriptionEncoder, buildEncoderConfig, type EncoderConfig } from '../models/encoder';
 import type { ModelManifest } from '../models/manifest';
+import { NETWORK_ONLY } from '../models/fusion';
+import { LexicalIndex } from '../models/retrieval/lexical-index';
 import { getVariant, type Variant, type VariantName } from '../models/variants';
 import { artifactContents } from './artifact-contents';
 import { DEFAULT_SEED, DEFAULT_TARGET_PRECISION } from './defaults';
@@ -15,7 +17,8 @@ import { datasetSha256 } from './hashing';
 import { buildManifest } from './manifest-builder';
 import { buildModel } from './model/build';
 import { silentProgress, type TrainingProgress } from './progress';
-import { stratifiedSplit, upsampleMinorityClasses } from './split';
+import { LinearBaseline } from './linear/linear-baseline';
+import { calibrationHalves, stratifiedSplit, upsampleMinorityClasses } from './split';
 import { loadTensorflow } from './tf/load';
 
 export { DEFAULT_SEED, DEFAULT_TARGET_PRECISION };
@@ -48,6 +51,10 @@ interface PreparedData {
   variant: Variant;
   train: LabelledRow[];
   validation: LabelledRow[];
+  /** The held-out half that fusion weights and the review threshold are chosen on. */
+  calibration: LabelledRow[];
+  /** The held-out half nothing is fitted on: the reported scores come from it. */
+  evaluation: LabelledRow[];
   upsampled: LabelledRow[];
   labels: string[];
   encoderConfig: EncoderConfig;
@@ -67,20 +74,35 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
       `${data.validation.length} held out; ${data.labels.length} classes; vocabulary ${data.encoderConfig.vocabulary.length}`,
   );
   const { onnx, fitted, backend } = await fitAndExport(data, options, seed, log);
+  // Retrieval over the rows the network learned from, served beside it; never the held-out rows.
+  const lexicalIndex = LexicalIndex.build(data.labels, data.train);
+  const linear = LinearBaseline.train(data.train, data.labels);
   const scores = await scoreHeldOut({
-    onnx,
-    encoder: data.encoder,
-    labels: data.labels,
-    validation: data.validation,
+    served: {
+      onnx,
+      encoder: data.encoder,
+      labels: data.labels,
+      lexical: lexicalIndex,
+      fusion: NETWORK_ONLY,
+    },
+    calibration: data.calibration,
+    validation: data.evaluation,
     development: options.development ?? [],
     targetPrecision: options.targetPrecision ?? DEFAULT_TARGET_PRECISION,
+    seed,
+    linear,
   });
+  log(
+    `fusion: network ${scores.fusion?.network} · nomenclature ${scores.fusion?.nomenclature} · rows ${scores.fusion?.rows}; ` +
+      `review below ${scores.abstain.threshold.toFixed(3)} chapter confidence`,
+  );
   const contents = artifactContents({
     variant: data.variant.name,
     onnx,
     encoderConfig: data.encoderConfig,
     inputDim: data.encoder.inputDim,
     labels: data.labels,
+    lexicalIndex,
   });
   const manifest = buildManifest({
     variant: data.variant,
@@ -105,6 +127,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
       history: fitted.history,
     },
     metrics: scores.metrics,
+    ...(scores.fusion && { fusion: scores.fusion }),
     abstain: scores.abstain,
     driftBaseline: scores.driftBaseline,
     parentVersion: options.parentVersion ?? null,
@@ -115,6 +138,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
       [ARTIFACT_FILES.onnx]: onnx,
       [ARTIFACT_FILES.encoder]: contents.encoderJson,
       [ARTIFACT_FILES.labels]: contents.labelsJson,
+      ...(contents.lexicalIndexJson !== undefined && {
+        [ARTIFACT_FILES.lexicalIndex]: contents.lexicalIndexJson,
+      }),
       [ARTIFACT_FILES.report]: scores.renderReport(manifest),
       [ARTIFACT_FILES.manifest]: `${JSON.stringify(manifest, null, 2)}\n`,
     },
@@ -136,7 +162,8 @@ function prepareData(options: TrainOptions, seed: number): PreparedData {
     variant.encoder,
   );
   const encoder = new DescriptionEncoder(encoderConfig);
-  return { variant, train, validation, upsampled, labels, encoderConfig, encoder };
+  const { calibration, evaluation } = calibrationHalves(validation, seed);
+  return { variant, train, validation, calibration, evaluation, upsampled, labels, encoderConfig, encoder };
 }
 
 /** Builds the network, trains it and exports it to ONNX. */

@@ -12,10 +12,21 @@ const fraction = (value: string) => {
   return x;
 };
 
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** The model's own review rule and what it does on these rows. */
+function reviewLine(
+  abstain: { threshold: number; targetPrecision: number; coverage: number; precision: number },
+  observed: { coverage: number; precision: number } | undefined,
+): string {
+  const claim = `review below ${abstain.threshold.toFixed(3)} (chosen for ${pct(abstain.targetPrecision)} chapter precision: ${pct(abstain.coverage)} answered at ${pct(abstain.precision)} on held-out rows)`;
+  return observed ? `${claim}; here ${pct(observed.coverage)} answered at ${pct(observed.precision)}` : claim;
+}
+
 export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description(
-      'Score a model and the BM25 baseline on labelled data; print the table and write an HTML report',
+      'Score a model (as served, and its network alone) beside the BM25 and linear n-gram baselines on labelled data; print the table and write an HTML report',
     )
     .option('--model <dir>', 'artifact folder (default: the newest model of --variant in $HSCODE_HOME)')
     .addOption(
@@ -27,7 +38,19 @@ export function evaluateCommand(): Command {
       '--data <files...>',
       `labelled CSV/TSV/JSONL files (default: the development set, ${DEVELOPMENT_SET})`,
     )
-    .option('--target-precision <x>', 'precision the abstain threshold must reach', fraction)
+    .option(
+      '--target-precision <x>',
+      'chapter precision the abstain threshold must reach on these rows (shown beside the model’s own threshold)',
+      fraction,
+    )
+    .option(
+      '--no-linear',
+      'skip the linear n-gram baseline (trained on the default corpus’ training split, about a minute)',
+    )
+    .option(
+      '--noisy [seed]',
+      'also score a seeded noisy copy of the data (typos, casing, trader abbreviations, invoice suffixes)',
+    )
     .option('--json', 'print one JSON object to stdout instead of the table')
     .option('--no-report', 'do not write evaluation.html next to the model')
     .addHelpText(
@@ -44,16 +67,19 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
       // Loaded here rather than at the top so that other commands, above all a server's cold
       // start, do not pay for the evaluation code.
       const [
-        { DescriptionEncoder },
+        { servedModelOf },
+        { linearBaselineFor },
         { loadNomenclature },
         { readArtifactDir },
         { evaluateRows, headline },
-        { formatEvaluationTable },
+        { formatComparisonTable },
         { renderReport },
         { ingestFiles },
         { resolveModelDir },
+        { noisyCopies },
       ] = await Promise.all([
-        import('../../models/encoder'),
+        import('../../training/served-model'),
+        import('../../training/linear/baseline-for-model'),
         import('../../models/hs/nomenclature'),
         import('../../training/artifact-reader'),
         import('../../training/evaluate-artifact'),
@@ -61,6 +87,7 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
         import('../../training/evaluate/report'),
         import('../../training/ingest'),
         import('../model-location'),
+        import('../../training/evaluate/noise'),
       ]);
       const dir = resolveModelDir(hscodeHome(), opts.variant, opts.model);
       const artifact = readArtifactDir(dir);
@@ -69,8 +96,36 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
       if (rows.length === 0)
         throw new Error(`no usable rows in ${files.join(', ')}: run "hscode data check" on it`);
       const targetPrecision = opts.targetPrecision ?? artifact.manifest.abstain.targetPrecision;
-      const encoder = new DescriptionEncoder(artifact.encoder);
-      const scores = await evaluateRows(artifact.onnx, encoder, artifact.labels, rows, targetPrecision);
+      const { linear, reason } = opts.linear
+        ? linearBaselineFor(artifact.manifest, artifact.labels)
+        : { linear: undefined, reason: undefined };
+      if (reason) process.stderr.write(`no linear baseline: ${reason}\n`);
+      const served = servedModelOf(artifact);
+      const evaluate = (on: typeof rows) =>
+        evaluateRows(served, on, {
+          targetPrecision,
+          reviewThreshold: artifact.manifest.abstain.threshold,
+          ...(linear && { linear }),
+        });
+      const scores = await evaluate(rows);
+      const noiseSeed = opts.noisy === true ? 'evaluate-noisy' : opts.noisy;
+      const noisy =
+        typeof noiseSeed === 'string'
+          ? await evaluate(
+              noisyCopies(
+                rows.map((r, i) => ({ ...r, id: String(i), description: r.text })),
+                noiseSeed,
+              ).map((r) => ({ text: r.description, hs6: r.hs6 })),
+            )
+          : undefined;
+      const columnsOf = (evaluation: typeof scores) => [
+        { name: 'served', scores: headline(evaluation.model) },
+        { name: 'network alone', scores: headline(evaluation.network) },
+        { name: 'BM25', scores: headline(evaluation.baseline), baseline: true },
+        ...(evaluation.linear
+          ? [{ name: 'linear n-gram', scores: headline(evaluation.linear), baseline: true }]
+          : []),
+      ];
       const rejected = report.total.rejected;
 
       let reportPath: string | undefined;
@@ -89,6 +144,11 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
             dataset: `${files.map((f) => relative(process.cwd(), f)).join(', ')} (${rows.length} rows)`,
             model: scores.model,
             baseline: headline(scores.baseline),
+            sets: [
+              { name: `${rows.length} rows`, evaluation: scores },
+              ...(noisy ? [{ name: `their noisy copy (seed ${String(noiseSeed)})`, evaluation: noisy }] : []),
+            ],
+            review: { level: 'hs6', rows: 0, ...artifact.manifest.abstain },
             history: artifact.manifest.training.history,
             chapterNames,
           }),
@@ -101,7 +161,18 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
           data: files,
           rejectedRows: rejected,
           ...scores.model,
+          network: headline(scores.network),
           baseline: headline(scores.baseline),
+          linearBaseline: scores.linear ? headline(scores.linear) : null,
+          noisy: noisy
+            ? {
+                seed: noiseSeed,
+                model: headline(noisy.model),
+                network: headline(noisy.network),
+                baseline: headline(noisy.baseline),
+                linearBaseline: noisy.linear ? headline(noisy.linear) : null,
+              }
+            : null,
           report: reportPath ?? null,
         };
         process.stdout.write(`${JSON.stringify(output)}\n`);
@@ -110,8 +181,12 @@ probability is the sum of its subheadings'. Fractions in --json output are 0..1.
       process.stdout.write(
         [
           `model ${artifact.manifest.version} on ${rows.length} rows${rejected ? ` (${rejected} rejected: run "hscode data check" on the file to see why)` : ''}`,
-          formatEvaluationTable(headline(scores.model), headline(scores.baseline)),
-          `abstain below ${scores.model.abstain.threshold.toFixed(3)} confidence → ${(100 * scores.model.abstain.coverage).toFixed(1)}% answered at ${(100 * scores.model.abstain.precision).toFixed(1)}% precision (target ${(100 * targetPrecision).toFixed(0)}%)`,
+          formatComparisonTable(columnsOf(scores)),
+          ...(noisy
+            ? [`noisy copy (seed ${String(noiseSeed)}):`, formatComparisonTable(columnsOf(noisy))]
+            : []),
+          reviewLine(artifact.manifest.abstain, scores.model.review),
+          `a threshold chosen on these rows for ${(100 * targetPrecision).toFixed(0)}% chapter precision: ${scores.model.abstain.threshold.toFixed(3)} → ${(100 * scores.model.abstain.coverage).toFixed(1)}% answered at ${(100 * scores.model.abstain.precision).toFixed(1)}%`,
           ...(reportPath ? [`report ${relative(process.cwd(), reportPath)}`] : []),
           '',
         ].join('\n'),

@@ -184,7 +184,8 @@ Examples:
   $ hscode models verify --json
 
 Exits with status 1 and names the first broken link: an edited or missing history entry, a
-state.json changed outside the registry, or an artifact whose files no longer match.`,
+state.json changed outside the registry, or an artifact whose files no longer match. A model
+whose training a --time-budget cut short gets a warning line: it cannot be reproduced elsewhere.`,
     )
     .action(async (opts: { json?: boolean }) => {
       const result = await verifyRegistry(openStore());
@@ -206,6 +207,7 @@ state.json changed outside the registry, or an artifact whose files no longer ma
       process.stdout.write(
         `ok: ${result.entries} history entries chained${head}, state.json at revision ${result.revision ?? '—'}, ${result.artifacts} artifacts verified${pending}\n`,
       );
+      for (const warning of result.warnings) process.stdout.write(`warning: ${warning}\n`);
     });
 }
 

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { BATCH_OUTPUT_PREFIX, TRIGGER_PREFIXES } from '../../models/deployment';
 import { modelRefKey } from '../../models/model-ref';
 import { hscodeHome, storeKeys } from '../../models/store-layout';
 import { MAX_INTERVAL_MS } from '../../runtime/local/interval';
@@ -46,6 +47,7 @@ export function serveCommand(): Command {
       '--no-jobs',
       'neither retrain on files dropped into $HSCODE_HOME/data/incoming/ nor run the promote job',
     )
+    .option('--no-batch', 'do not predict files dropped into $HSCODE_HOME/batch/in/')
     .option(
       '--promote-every <seconds>',
       'how often the promote job and the drift check run (0 = never)',
@@ -67,6 +69,8 @@ export function serveCommand(): Command {
       'after',
       `
 The store folder is $HSCODE_HOME (default ./var): models, registry/state.json, audit/ and feedback/.
+CSV, TSV or JSONL files of descriptions dropped into $HSCODE_HOME/batch/in/ are predicted into
+$HSCODE_HOME/batch/out/ (see "hscode predict --help" for the formats).
 
 Examples:
   $ hscode serve
@@ -81,6 +85,7 @@ Examples:
         train: boolean;
         recordText?: boolean;
         jobs: boolean;
+        batch: boolean;
         retrainOptions: string;
         promoteEvery: number;
         retrainEvery: number;
@@ -119,6 +124,7 @@ Examples:
             : undefined,
           jobsEveryMs: opts.jobs ? opts.promoteEvery * 1000 : 0,
           retrainEveryMs: opts.jobs ? opts.retrainEvery * 3600 * 1000 : 0,
+          batchEveryMs: opts.batch ? 1000 : 0,
           log,
         });
         const { champion } = server.state;
@@ -129,6 +135,11 @@ Examples:
         }
         log(`champion ${modelRefKey(champion)}, store ${home}, ready in ${Date.now() - started} ms`);
         if (opts.jobs) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
+        if (opts.batch) {
+          log(
+            `predicting files dropped into ${join(home, TRIGGER_PREFIXES.batch)} into ${join(home, BATCH_OUTPUT_PREFIX)}`,
+          );
+        }
         // Loopback reads better as localhost, and it is the address a browser on this machine uses.
         const url = LOOPBACK.has(opts.host) ? `http://localhost:${server.port}/` : server.url;
         process.stdout.write(`${url}\n`);

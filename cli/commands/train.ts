@@ -36,7 +36,11 @@ export function trainCommand(): Command {
       DEFAULT_SEED,
     )
     .option('--epochs <n>', 'override the catalogue’s epoch count', wholeNumber)
-    .option('--time-budget <seconds>', 'stop starting new epochs after this many seconds', wholeNumber)
+    .option(
+      '--time-budget <seconds>',
+      'opt-in: stop starting new epochs after this many seconds (the model then depends on the machine; the manifest records stoppedBy: time-budget)',
+      wholeNumber,
+    )
     .addOption(
       new Option('--backend <name>', 'tensorflow backend').choices(['auto', 'wasm', 'cpu']).default('auto'),
     )

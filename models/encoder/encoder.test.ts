@@ -3,15 +3,28 @@ import { VARIANTS } from '../variants';
 
 describe('tokenize', () => {
   it('folds case, possessives, plurals, hyphenated short prefixes and spelling variants', () => {
-    expect(tokenize("Men's 100% Cotton knitted T-Shirts")).toEqual([
-      'men',
-      '<num3>',
-      'percent',
-      'cotton',
-      'knitted',
-      'tshirt',
-    ]);
+    expect(tokenize("Men's 100% Cotton knitted T-Shirts")).toEqual(['men', 'cotton', 'knitted', 'tshirt']);
     expect(tokenize('Aluminium tyres, grey colour')).toEqual(['aluminum', 'tire', 'gray', 'color']);
+  });
+
+  it('leaves percentages out, so an invoice share reads like the goods alone', () => {
+    expect(tokenize('mens 100% cotton knitted t-shirt')).toEqual(tokenize("men's cotton knitted t-shirt"));
+    expect(tokenize('containing 85 percent or more by weight of cotton')).toEqual([
+      'containing',
+      'more',
+      'weight',
+      'cotton',
+    ]);
+    // Only a share is left out: PCTs (polychlorinated terphenyls) and a lone "percent" stay.
+    expect(tokenize('PCTs, percent')).toEqual(['pct', 'percent']);
+    expect(tokenize('hand sanitizer gel 70 % alcohol, 500 ml')).toEqual([
+      'hand',
+      'sanitizer',
+      'gel',
+      'alcohol',
+      '<num3>',
+      'ml',
+    ]);
   });
 
   it('separates numbers from units and folds unit spellings', () => {

@@ -8,9 +8,7 @@ const typed = (text: string) => tokenizeWithSpans(text).map((t) => [t.word, text
 describe('tokenizeWithSpans', () => {
   it('traces a word made by each normalisation rule back to the characters typed', () => {
     expect(typed(`Men's 100% cotton T-Shirts, 15" 500g Colour Kgs`)).toEqual([
-      ['men', 'Men'], // possessive
-      ['<num3>', '100'], // number
-      ['percent', '%'], // percentage
+      ['men', 'Men'], // possessive; "100%" states a share and is left out, number and all
       ['cotton', 'cotton'],
       ['tshirt', 'T-Shirts'], // hyphenated short prefix and plural
       ['<num2>', '15'],
@@ -19,6 +17,15 @@ describe('tokenizeWithSpans', () => {
       ['g', 'g'], // a unit glued to its number
       ['color', 'Colour'], // spelling variant
       ['kg', 'Kgs'], // unit spelling
+    ]);
+  });
+
+  it('keeps a percent sign that follows no number, from the character typed', () => {
+    expect(typed('margin % 12 pcs')).toEqual([
+      ['margin', 'margin'],
+      ['percent', '%'],
+      ['<num2>', '12'],
+      ['pcs', 'pcs'],
     ]);
   });
 

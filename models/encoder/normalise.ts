@@ -4,7 +4,7 @@ import { foldGraphemes, replaceMapped, type MappedText } from './mapped-text';
  * Text normalisation shared by training and serving. Any change here changes what a model
  * sees, so it is versioned: bump NORMALISER_VERSION and the manifest records it.
  */
-export const NORMALISER_VERSION = 1;
+export const NORMALISER_VERSION = 2;
 
 /** British and other spelling variants folded onto one form, so both spellings share a token. */
 const SPELLING: Readonly<Record<string, string>> = {
@@ -174,39 +174,53 @@ export interface TokenWithSpan {
   end: number;
 }
 
+/** Words that, with the number before them, state a share: "100% cotton", "85 percent or more by weight". */
+const PERCENT_WORDS = new Set(['percent', 'pct']);
+const isNumber = (token: string | undefined) => token !== undefined && /^\d/.test(token);
+
+/**
+ * The model's words from the raw tokens of normalised text, each with the index of the token it
+ * came from. Percentages are left out, number and all: invoices write "100% cotton" where the
+ * tariff writes "containing 85 percent or more by weight of cotton", and the material word carries
+ * what either means; kept, the tariff's many "percent" lines pulled short descriptions towards
+ * woven garments.
+ */
+function modelWords(tokens: readonly string[]): Array<{ word: string; token: number }> {
+  const words: Array<{ word: string; token: number }> = [];
+  tokens.forEach((token, i) => {
+    if (PERCENT_WORDS.has(token) && isNumber(tokens[i - 1])) return;
+    if (isNumber(token)) {
+      if (!PERCENT_WORDS.has(tokens[i + 1] ?? '')) words.push({ word: numberToken(token), token: i });
+      return;
+    }
+    const word = wordOf(token);
+    if (word !== undefined) words.push({ word, token: i });
+  });
+  return words;
+}
+
 /**
  * The words of a description, in order, after normalisation, stop-word removal and folding, each
- * with the span of the original text it came from ("Men's" → men at 0–5, "500g" → <num3> and g).
+ * with the span of the original text it came from ("Men's" → men at 0–3, "500g" → <num3> and g).
  */
 export function tokenizeWithSpans(raw: string): TokenWithSpan[] {
   const normalised = normaliseMapped(raw);
-  const tokens: TokenWithSpan[] = [];
-  for (const match of normalised.text.matchAll(RAW_TOKEN)) {
-    const word = wordOf(match[0]);
-    if (word === undefined) continue;
+  const matches = [...normalised.text.matchAll(RAW_TOKEN)];
+  return modelWords(matches.map((m) => m[0])).map(({ word, token }) => {
+    const match = matches[token] as RegExpExecArray;
     const last = match.index + match[0].length - 1;
-    tokens.push({
-      word,
-      start: normalised.start[match.index] as number,
-      end: normalised.end[last] as number,
-    });
-  }
-  return tokens;
+    return { word, start: normalised.start[match.index] as number, end: normalised.end[last] as number };
+  });
 }
 
 /** The words of a description, in order, after normalisation, stop-word removal and folding. */
 export function tokenize(raw: string): string[] {
-  const words: string[] = [];
-  for (const match of normaliseText(raw).matchAll(RAW_TOKEN)) {
-    const word = wordOf(match[0]);
-    if (word !== undefined) words.push(word);
-  }
-  return words;
+  const tokens = Array.from(normaliseText(raw).matchAll(RAW_TOKEN), (m) => m[0]);
+  return modelWords(tokens).map((w) => w.word);
 }
 
-/** What one raw token becomes for the model; undefined for a stop word. */
+/** What one word token becomes for the model; undefined for a stop word. */
 function wordOf(token: string): string | undefined {
-  if (/^\d/.test(token)) return numberToken(token);
   if (STOP_WORDS.has(token)) return undefined;
   const unit = UNITS[token];
   if (unit) return unit;

@@ -1,5 +1,5 @@
 import { app, type EventGridEvent, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { FUNCTION_ENV } from '../../models/deployment';
+import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { readFunctionEnv } from '../functions/function-env';
 import { createInferenceHost, type InferenceHost } from '../functions/inference-host';
 import { keyOfBlobSubject, requestOf, responseOf } from './http-request';
@@ -46,4 +46,4 @@ app.http('api', {
   handler: api,
 });
 app.eventGrid('batch', { handler: batch });
-app.timer('jobs', { schedule: `%${FUNCTION_ENV.jobsSchedule}%`, handler: jobs });
+app.timer('jobs', { schedule: `%${OPTIONAL_FUNCTION_ENV.jobsSchedule}%`, handler: jobs });

@@ -17,13 +17,19 @@ export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): P
     if (!found) throw new ModelLoadError(name, `${key} is not in the store: was the model published?`);
     return found.body;
   };
-  const [manifest, onnx, encoder, labels] = await Promise.all([
-    read(ARTIFACT_FILES.manifest),
+  // The manifest first: it is written last, so its absence is the one answer to "was it published?",
+  // whichever other file a racing read would have missed first.
+  const manifest = await read(ARTIFACT_FILES.manifest);
+  const [onnx, encoder, labels] = await Promise.all([
     read(ARTIFACT_FILES.onnx),
     read(ARTIFACT_FILES.encoder),
     read(ARTIFACT_FILES.labels),
   ]);
-  const artifact = verifyArtifact({ manifest, onnx, encoder, labels });
+  // Read only when the manifest declares it; verifyArtifact refuses a declared file that is missing.
+  const declared = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { lexicalIndex?: unknown })
+    .lexicalIndex;
+  const lexicalIndex = declared ? await read(ARTIFACT_FILES.lexicalIndex) : undefined;
+  const artifact = verifyArtifact({ manifest, onnx, encoder, labels, ...(lexicalIndex && { lexicalIndex }) });
   if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
     throw new ModelLoadError(
       name,

@@ -1,6 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import type { VerifiedArtifact } from '../../models/artifact';
 import { DescriptionEncoder, type EncodedText } from '../../models/encoder';
+import { ChapterConfidence, NETWORK_ONLY, fuse, type FusionWeights } from '../../models/fusion';
+import type { AbstainLevel } from '../../models/manifest';
+import { LexicalIndex, type LexicalScores } from '../../models/retrieval/lexical-index';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../../models/onnx-contract';
 import type { ObjectStore } from '../store/object-store';
 import { loadVerifiedArtifact } from './artifact-loader';
@@ -54,22 +57,36 @@ function checkContract(artifact: VerifiedArtifact, encoder: DescriptionEncoder):
   return undefined;
 }
 
-/** Serves one verified artifact through ONNX Runtime; see `occlusion.ts` for explanations. */
+/** What the network's probabilities are fused with, and how (see models/fusion.ts). */
+interface Retrieval {
+  index: LexicalIndex;
+  weights: FusionWeights;
+}
+
+/**
+ * Serves one verified artifact: the ONNX network through ONNX Runtime, fused with the lexical
+ * index when the artifact ships one; see `occlusion.ts` for explanations.
+ */
 export class OnnxClassifier implements Classifier {
   private readonly sequenceLength: number;
   private readonly numClasses: number;
   private readonly maxRowsPerRun: number;
+  /** Set when the review flag reads the top candidate's chapter mass (abstain level hs2). */
+  private readonly chapterConfidence: ChapterConfidence | undefined;
 
   private constructor(
     readonly info: ModelInfo,
     private readonly session: ort.InferenceSession,
     private readonly encoder: DescriptionEncoder,
     private readonly codes: readonly CodeDescription[],
+    private readonly retrieval: Retrieval | undefined,
     options: OnnxClassifierOptions,
   ) {
     this.sequenceLength = encoder.config.maxLength;
     this.numClasses = codes.length;
     this.maxRowsPerRun = Math.max(1, options.maxRowsPerRun ?? 512);
+    const level: AbstainLevel = info.manifest.abstain.level ?? 'hs6';
+    this.chapterConfidence = level === 'hs2' ? new ChapterConfidence(codes.map((c) => c.hs6)) : undefined;
   }
 
   /** Reads, verifies and opens `models/<variant>/<version>/`; refuses anything that fails a check. */
@@ -95,6 +112,20 @@ export class OnnxClassifier implements Classifier {
     }
     const broken = checkContract(artifact, encoder);
     if (broken) throw new ModelLoadError(name, broken);
+    let retrieval: Retrieval | undefined;
+    if (artifact.lexicalIndex !== undefined) {
+      try {
+        retrieval = {
+          index: LexicalIndex.fromJson(artifact.lexicalIndex, artifact.labels.length),
+          weights: manifest.fusion ?? NETWORK_ONLY,
+        };
+      } catch (err) {
+        throw new ModelLoadError(
+          name,
+          `its lexical index: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    }
     const { described, unknown } = describeLabels(artifact.labels);
     if (unknown.length > 0) {
       throw new ModelLoadError(
@@ -131,7 +162,7 @@ export class OnnxClassifier implements Classifier {
       parentVersion: manifest.parentVersion,
       manifest,
     };
-    return new OnnxClassifier(info, session, encoder, described, options);
+    return new OnnxClassifier(info, session, encoder, described, retrieval, options);
   }
 
   async predict(texts: readonly string[], options: PredictOptions): Promise<Prediction[]> {
@@ -140,6 +171,9 @@ export class OnnxClassifier implements Classifier {
       throw new RangeError(`topK must be an integer from 1 to ${MAX_TOP_K}, got ${topK}`);
     }
     const encoded = texts.map((text) => this.encoder.encode(text));
+    // Occlusion rows reuse their description's retrieval scores: the explanation weighs the
+    // words through the network, with the lexical evidence held fixed.
+    const lexical = this.retrieval ? texts.map((text) => this.retrieval?.index.scores(text)) : [];
     const plan: RowPlan = { text: encoded.map((_, i) => i), word: encoded.map(() => undefined) };
     const rows: Int32Array[] = encoded.map((e) => e.ids);
     if (explain) {
@@ -157,9 +191,13 @@ export class OnnxClassifier implements Classifier {
     const topProbability = new Float32Array(texts.length);
     const explanations: Array<Array<Omit<WordWeight, 'spans'>>> = explain ? encoded.map(() => []) : [];
     // Descriptions come first, so every occlusion row is read after its description's top code is known.
-    await this.score(rows, (probabilities, row) => {
+    const fused = new Float32Array(this.numClasses);
+    await this.score(rows, (network, row) => {
       const i = plan.text[row] as number;
       const word = plan.word[row];
+      const probabilities = this.retrieval
+        ? fuse(network, lexical[i] as LexicalScores, this.retrieval.weights, fused)
+        : network;
       if (word === undefined) {
         const best = topKIndices(probabilities, topK);
         predictions[i] = this.toPrediction(best, probabilities, encoded[i] as EncodedText);
@@ -198,9 +236,12 @@ export class OnnxClassifier implements Classifier {
         chapterDescription: code.chapterDescription,
       };
     });
+    const confidence = this.chapterConfidence
+      ? this.chapterConfidence.of(probabilities)
+      : (candidates[0]?.probability ?? 0);
     return {
       candidates,
-      needsReview: (candidates[0]?.probability ?? 0) < this.info.abstainThreshold,
+      needsReview: confidence < this.info.abstainThreshold,
       words: encoded.words.length,
       unknownWords: encoded.unknownWords,
     };

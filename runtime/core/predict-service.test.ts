@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeKeys } from '../../models/store-layout';
+import { auditRecordsIn } from '../../tests/helpers/audit-records';
 import { writeFixtureModel, type FixtureModel } from '../../tests/helpers/model-fixture';
 import { LocalObjectStore } from '../store/local-store';
-import type { AuditRecord } from './audit';
 import { ModelUnavailableError, RequestValidationError } from './errors';
 import { LocalAuditSink } from './local-audit-sink';
 import { PredictService, type PredictServiceOptions } from './predict-service';
@@ -14,16 +14,6 @@ import { releaseSharedSessions } from './session-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-function auditRecords(home: string): AuditRecord[] {
-  const folder = join(home, 'audit');
-  return readdirSync(folder).flatMap((file) =>
-    readFileSync(join(folder, file), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as AuditRecord),
-  );
-}
 
 describe('PredictService', () => {
   const home = mkdtempSync(join(tmpdir(), 'hscode-service-'));
@@ -167,7 +157,7 @@ describe('PredictService', () => {
     const descriptions = ['live ornamental fish', 'Frozen  fish fillets'];
     const response = await svc.predict({ descriptions, topK: 3 });
     await svc.drain();
-    const records = auditRecords(join(audit.folder, '..'));
+    const records = auditRecordsIn(join(audit.folder, '..'));
     const served = records.filter((r) => !r.shadow);
     const shadows = records.filter((r) => r.shadow);
     expect(served).toHaveLength(2);
@@ -197,7 +187,7 @@ describe('PredictService', () => {
     const { service: svc } = service(only(champion.ref), { audit, recordText: true });
     await svc.predict({ descriptions: ['live ornamental fish'] });
     await svc.drain();
-    expect(auditRecords(join(audit.folder, '..'))[0]?.text).toBe('live ornamental fish');
+    expect(auditRecordsIn(join(audit.folder, '..'))[0]?.text).toBe('live ornamental fish');
   });
 
   it('sends a challenger that cannot be loaded back to the champion, and says so once', async () => {

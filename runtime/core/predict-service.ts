@@ -78,7 +78,8 @@ const toAuditTopK = (prediction: Prediction) =>
  * the fallbacks that keep a bad model from ever answering.
  */
 export class PredictService {
-  private readonly limits: PredictLimits;
+  /** The per-request limits this service enforces (batch runs chunk and reject by them). */
+  readonly limits: PredictLimits;
   private readonly pool: ModelPool;
   private readonly recent: RecentPredictions;
   private readonly feedback: FeedbackService;

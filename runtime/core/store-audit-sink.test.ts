@@ -54,15 +54,10 @@ describe('StoreAuditSink and StoreAuditTrail', () => {
   it('keeps records a failed write could not store and writes them with the next flush', async () => {
     const store = freshStore();
     let fail = true;
-    const flaky: ObjectStore = {
-      get: (key) => store.get(key),
-      list: (prefix) => store.list(prefix),
-      delete: (key) => store.delete(key),
-      put: (key: string, body: Uint8Array | string, options?: PutOptions) => {
-        if (fail) return Promise.reject(new Error('service unavailable'));
-        return store.put(key, body, options);
-      },
-    };
+    // The real store, with writes failing while `fail` holds.
+    const flaky: ObjectStore = Object.create(store);
+    flaky.put = (key: string, body: Uint8Array | string, options?: PutOptions) =>
+      fail ? Promise.reject(new Error('service unavailable')) : store.put(key, body, options);
     const sink = new StoreAuditSink(flaky, { instanceId: 'x', now });
     sink.write(record(1));
     await expect(sink.flush()).rejects.toThrow(/unavailable/);
@@ -80,13 +75,8 @@ describe('StoreAuditSink and StoreAuditTrail', () => {
     sink.write(record(2));
     await sink.flush();
     let gets = 0;
-    const counting: ObjectStore = {
-      ...store,
-      get: (key) => (gets++, store.get(key)),
-      list: (p) => store.list(p),
-      put: (k, b, o) => store.put(k, b, o),
-      delete: (k) => store.delete(k),
-    };
+    const counting: ObjectStore = Object.create(store);
+    counting.get = (key) => (gets++, store.get(key));
     const trail = new StoreAuditTrail(counting, { days: 7, now });
     expect((await trail.read()).map((r) => r.predictionId)).toEqual(['p-2']);
     await trail.read();

@@ -4,6 +4,7 @@ import type { Request } from '@google-cloud/functions-framework';
 import { requestOfEvent } from '../aws/http-event';
 import { requestOf as azureRequestOf } from '../azure/http-request';
 import { requestOf as gcpRequestOf } from '../gcp/http-request';
+import { identityToken } from '../../tests/helpers/identity-token';
 import { CALLER_HEADER, platformCaller } from '../http/caller';
 
 /** Each cloud's entry module names the caller its platform verified, and only that. */
@@ -26,8 +27,6 @@ describe("the clouds' verified callers", () => {
     expect(requestOfEvent(lambdaEvent()).headers[CALLER_HEADER]).toBeUndefined();
   });
 
-  const token = (payload: object) =>
-    `Bearer ${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.signature`;
   const gcpRequest = (headers: Record<string, string>) =>
     ({
       method: 'POST',
@@ -38,13 +37,13 @@ describe("the clouds' verified callers", () => {
 
   it('GCP: the identity token Cloud Run accepted (X-Serverless-Authorization first), never the IAP header', () => {
     const request = gcpRequestOf(
-      gcpRequest({ ...spoofed, authorization: token({ email: 'ana@example.com', sub: '42' }) }),
+      gcpRequest({ ...spoofed, authorization: identityToken({ email: 'ana@example.com', sub: '42' }) }),
     );
     expect(request.headers[CALLER_HEADER]).toBe('ana@example.com');
     const serverless = gcpRequestOf(
       gcpRequest({
-        authorization: token({ email: 'app@example.com' }),
-        'x-serverless-authorization': token({ sub: '1234567890' }),
+        authorization: identityToken({ email: 'app@example.com' }),
+        'x-serverless-authorization': identityToken({ sub: '1234567890' }),
       }),
     );
     expect(serverless.headers[CALLER_HEADER]).toBe('1234567890');

@@ -1,4 +1,4 @@
-import { FUNCTION_ENV } from '../../models/deployment';
+import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { readFunctionEnv } from './function-env';
 
 const sha = 'a'.repeat(64);
@@ -11,7 +11,7 @@ describe('readFunctionEnv', () => {
         [FUNCTION_ENV.modelVariant]: 'textcnn',
         [FUNCTION_ENV.modelVersion]: 'textcnn-aaaaaaaaaaaa',
         [FUNCTION_ENV.modelSha256]: sha,
-        [FUNCTION_ENV.retrainEpochs]: '3',
+        [OPTIONAL_FUNCTION_ENV.retrainEpochs]: '3',
       }),
     ).toEqual({
       store: 's3://bucket',
@@ -27,7 +27,7 @@ describe('readFunctionEnv', () => {
     [{ [FUNCTION_ENV.auth]: 'anyone' }, /HSCODE_AUTH is "anyone"; use iam or public/],
     [{ [FUNCTION_ENV.recordText]: 'yes' }, /HSCODE_RECORD_TEXT is "yes"; use 1 or 0/],
     [{ [FUNCTION_ENV.modelSha256]: 'ABC' }, /HSCODE_MODEL_SHA256 must be 64 lower-case hex/],
-    [{ [FUNCTION_ENV.retrainEpochs]: '0' }, /HSCODE_RETRAIN_EPOCHS is "0"; use a whole number/],
+    [{ [OPTIONAL_FUNCTION_ENV.retrainEpochs]: '0' }, /HSCODE_RETRAIN_EPOCHS is "0"; use a whole number/],
   ])('names a wrong value and what is allowed: %j', (wrong, message) => {
     const env =
       'HSCODE_STORE' in wrong || Object.keys(wrong).length === 0

@@ -1,4 +1,4 @@
-import { FUNCTION_ENV, type AuthMode } from '../../models/deployment';
+import { FUNCTION_ENV, type AuthMode, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 
 /** What a function instance is told by its environment (see FUNCTION_ENV). */
 export interface FunctionEnv {
@@ -43,11 +43,11 @@ export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionE
   if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) {
     throw new FunctionEnvError(`${FUNCTION_ENV.modelSha256} must be 64 lower-case hex characters`);
   }
-  const epochsText = env[FUNCTION_ENV.retrainEpochs];
+  const epochsText = env[OPTIONAL_FUNCTION_ENV.retrainEpochs];
   const epochs = epochsText === undefined || epochsText === '' ? undefined : Number(epochsText);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) {
     throw new FunctionEnvError(
-      `${FUNCTION_ENV.retrainEpochs} is ${JSON.stringify(epochsText)}; use a whole number ≥ 1`,
+      `${OPTIONAL_FUNCTION_ENV.retrainEpochs} is ${JSON.stringify(epochsText)}; use a whole number ≥ 1`,
     );
   }
   return {
@@ -58,8 +58,8 @@ export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionE
     retrain: {
       ...(epochs === undefined ? {} : { epochs }),
       withDefaultCorpus: flag(
-        env[FUNCTION_ENV.retrainWithDefaultCorpus],
-        FUNCTION_ENV.retrainWithDefaultCorpus,
+        env[OPTIONAL_FUNCTION_ENV.retrainWithDefaultCorpus],
+        OPTIONAL_FUNCTION_ENV.retrainWithDefaultCorpus,
         true,
       ),
     },

@@ -1,5 +1,6 @@
 import { modelRefKey } from '../../models/model-ref';
 import { TRIGGER_PREFIXES } from '../../models/deployment';
+import { runBatchForObject, type BatchObjectResult } from '../batch/store-batch';
 import { errorMessage } from '../core/errors';
 import { PredictService } from '../core/predict-service';
 import { StoreAuditSink } from '../core/store-audit-sink';
@@ -17,8 +18,7 @@ import type { ObjectStore } from '../store/object-store';
 import type { FunctionEnv } from './function-env';
 import { settle } from './settle';
 
-export type ObjectCreatedOutcome =
-  { status: 'skipped'; reason: string } | { status: 'done'; key: string; details: unknown };
+export type ObjectCreatedOutcome = BatchObjectResult;
 
 /**
  * What the inference bundle's functions do, whatever cloud runs them: the cloud's entry module
@@ -38,8 +38,6 @@ export interface InferenceHostOptions {
   store: ObjectStore;
   env: FunctionEnv;
   log?: (line: string) => void;
-  /** Batch predictions for an object under batch/in/ (see runtime/batch). */
-  batch?: (service: PredictService, key: string) => Promise<unknown>;
 }
 
 /**
@@ -96,15 +94,15 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
     },
 
     async objectCreated(key) {
+      // Every cloud delivers storage events for the whole bucket or container: others are skipped.
       if (!key.startsWith(TRIGGER_PREFIXES.batch)) {
-        return { status: 'skipped', reason: `${key} is not under ${TRIGGER_PREFIXES.batch}` };
+        return { status: 'skipped', key, reason: `${key} is not under ${TRIGGER_PREFIXES.batch}` };
       }
-      if (!options.batch) return { status: 'skipped', reason: 'this host has no batch predictor' };
       const { service } = open();
-      const batch = options.batch;
-      const settled = await settle(service, () => batch(service, key));
+      const settled = await settle(service, () => runBatchForObject({ store, key, service, log }));
+      // Every row is audited like an online prediction: an unrecorded batch is a failed one.
       if (!settled.ok) throw settled.error;
-      return { status: 'done', key, details: settled.value };
+      return settled.value;
     },
 
     async scheduled() {

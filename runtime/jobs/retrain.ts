@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { publishArtifact } from '../../models/artifact-publish';
-import { DescriptionEncoder } from '../../models/encoder';
 import type { ModelRef } from '../../models/model-ref';
 import type { ScoreSummary } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
@@ -11,6 +10,7 @@ import { getVariant } from '../../models/variants';
 import { buildDefaultCorpus } from '../../training/corpus';
 import type { LabelledRow } from '../../training/dataset';
 import { evaluateRows, headline } from '../../training/evaluate-artifact';
+import { servedModelOf } from '../../training/served-model';
 import { LabelIndex, ingestFiles } from '../../training/ingest';
 import { stratifiedSplit } from '../../training/split';
 import { trainModel, type TrainOptions } from '../../training/train';
@@ -19,7 +19,7 @@ import { errorMessage } from '../core/errors';
 import type { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { feedbackTrainingRows } from './feedback-rows';
-import { claimContent, processIsAlive } from './retrain-claim';
+import { claimContent, processIsAlive } from './content-claim';
 import { DEFAULT_RETRAIN, type RetrainConfig } from './retrain-config';
 import { applyGate, type GateResult } from './retrain-gate';
 
@@ -56,6 +56,9 @@ export interface RetrainInput {
   /** Epoch-by-epoch progress of the training run (the CLI's bar; the server logs its lines). */
   progress?: TrainOptions['progress'];
 }
+
+/** Where the claim on one content is kept: the same bytes never train twice, whatever their name. */
+export const retrainClaimKey = (sha256: string) => `jobs/retrain/${sha256}.json`;
 
 /** The job's temporary folders: `hscode-retrain-<pid>-…`, so a later run can tell whose they were. */
 const TEMPORARY_PREFIX = 'hscode-retrain-';
@@ -115,8 +118,10 @@ async function scoreOn(
   rows: readonly LabelledRow[],
 ): Promise<ScoreSummary> {
   const artifact = await loadVerifiedArtifact(store, ref);
-  const encoder = new DescriptionEncoder(artifact.encoder);
-  const { model } = await evaluateRows(artifact.onnx, encoder, artifact.labels, rows, 0.9);
+  // What each model serves (the network fused with its retrieval index) is what is compared.
+  const { model } = await evaluateRows(servedModelOf(artifact), rows, {
+    targetPrecision: artifact.manifest.abstain.targetPrecision,
+  });
   return headline(model);
 }
 
@@ -148,11 +153,13 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
   const swept = sweepTemporaryFolders();
   if (swept.length) log(`removed ${swept.length} temporary folder(s) of retrain runs that were killed`);
   const sha = createHash('sha256').update(object.body).digest('hex');
-  const claim = await claimContent<RetrainOutcome>(
-    store,
-    { key: input.key, sha256: sha },
-    { staleMs: config.staleClaimMs, heartbeatMs: config.heartbeatMs, now },
-  );
+  const claim = await claimContent<RetrainOutcome>(store, {
+    claimKey: retrainClaimKey(sha),
+    input: { key: input.key, sha256: sha },
+    staleMs: config.staleClaimMs,
+    heartbeatMs: config.heartbeatMs,
+    now,
+  });
   if (!claim.claimed) return { status: 'skipped', reason: claim.reason };
   if (claim.tookOver) log(`${input.key}: took over its claim: ${claim.tookOver}`);
   try {

@@ -8,6 +8,7 @@ import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
 import { Registry } from '../registry/registry';
 import type { RegistryState } from '../registry/registry-state';
+import { watchBatchFolder } from './batch-watcher';
 import { watchIncoming } from './incoming-watcher';
 import { scheduleJobs } from './job-schedule';
 import { scheduleFeedbackRetraining } from './retrain-schedule';
@@ -30,6 +31,11 @@ export interface EmbeddedServerOptions {
    * retrain command); 0 or absent: only dropped files and drift alarms retrain.
    */
   retrainEveryMs?: number;
+  /**
+   * How often `batch/in/` is looked at for files to predict into `batch/out/` (default 1000);
+   * 0 turns batch predictions off.
+   */
+  batchEveryMs?: number;
   log: (line: string) => void;
 }
 
@@ -44,8 +50,9 @@ export interface EmbeddedServer {
 
 /**
  * Everything `hscode serve` runs on one machine: the predict service over the local store, the
- * HTTP API with its page and dashboard, the incoming-folder watcher and the scheduled promote
- * and drift jobs. The same handler is what each cloud's function entry wraps.
+ * HTTP API with its page and dashboard, the incoming-folder watcher, the batch folder (files in
+ * batch/in/ predicted into batch/out/) and the scheduled promote and drift jobs. The same handler
+ * is what each cloud's function entry wraps.
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const { home, log } = options;
@@ -76,6 +83,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
         log,
       })
     : undefined;
+  const batchEveryMs = options.batchEveryMs ?? 1000;
+  const batches =
+    batchEveryMs > 0 ? watchBatchFolder({ store, service, intervalMs: batchEveryMs, log }) : undefined;
   const jobs =
     options.jobsEveryMs > 0 ? scheduleJobs({ store, audit, everyMs: options.jobsEveryMs, log }) : undefined;
   const retraining =
@@ -92,6 +102,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       jobs?.stop();
       retraining?.stop();
       watcher?.stop();
+      batches?.stop();
+      await batches?.idle();
       await server.close();
       await service.close();
     },

@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
-import { fixtureModelSet, type FixtureModel, type FixtureModelSet } from '../../tests/helpers/model-fixture';
+import { publishArtifact } from '../../models/artifact-publish';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
+import {
+  buildFixtureModel,
+  fixtureModelSet,
+  type FixtureModel,
+  type FixtureModelSet,
+} from '../../tests/helpers/model-fixture';
 import { LocalObjectStore } from '../store/local-store';
 import {
   appendEntry,
@@ -67,7 +73,22 @@ describe('verifyRegistry', () => {
       revision: 8,
       head: { seq: 8, sha256: last.hash },
       artifacts: 3,
+      warnings: [],
     });
+  });
+
+  it('warns, without failing, about a model whose training a time budget cut short', async () => {
+    const store = await fixtures.storeWithChampion();
+    const cut = await buildFixtureModel({ seed: 41, stoppedBy: 'time-budget' });
+    await publishArtifact(store, storeKeys.modelPrefix(cut.ref.variant, cut.ref.version), cut.files);
+    await new Registry(store, { actor: 'test' }).register(cut.ref, 'challenger', 0.1);
+    const result = await verifyRegistry(store);
+    if (!result.ok) throw new Error(describeBrokenLink(result.broken));
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${cut.ref.variant}/${cut.ref.version}: training stopped on its .* time budget`),
+      ),
+    ]);
   });
 
   it('accepts an empty store, a seed no decision has anchored yet, and a first champion with its entry', async () => {
@@ -78,6 +99,7 @@ describe('verifyRegistry', () => {
       revision: null,
       head: null,
       artifacts: 0,
+      warnings: [],
     });
     fixtures.copyInto(store.root);
     // What a deployment writes before any function runs.
@@ -102,6 +124,7 @@ describe('verifyRegistry', () => {
       revision: 1,
       head: { seq: 1, sha256: genesis!.hash },
       artifacts: 1,
+      warnings: [],
     });
   });
 

@@ -1,3 +1,4 @@
+import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
@@ -21,6 +22,11 @@ export interface VerifyOk {
   /** The history entry state.json names as the chain's head; null for an empty store or a seed. */
   head: HistoryHead | null;
   artifacts: number;
+  /**
+   * Things that are not broken but limit what the registry can promise, one line each: a model
+   * whose training a wall-clock budget cut short cannot be reproduced on another machine.
+   */
+  warnings: string[];
   /**
    * A first state no registry decision has anchored yet (a deployment's seed): revision 1, no
    * history. The next decision records its entry.
@@ -77,7 +83,7 @@ export async function verifyRegistry(store: ObjectStore): Promise<VerifyResult> 
     const read = await readState(store);
     const entries = await verifyChain(store, { legacy: read?.head === null });
     const { state, notApplied, seed } = verifyState(read, entries);
-    const artifacts = await verifyArtifacts(store, entries, state);
+    const { artifacts, warnings } = await verifyArtifacts(store, entries, state);
     const anchoredAt = entries.find((e) => e.type === 'history-anchored')?.seq;
     return {
       ok: true,
@@ -85,6 +91,7 @@ export async function verifyRegistry(store: ObjectStore): Promise<VerifyResult> 
       revision: state?.revision ?? null,
       head: read?.head ?? null,
       artifacts,
+      warnings,
       ...(seed ? { seed } : {}),
       ...(anchoredAt ? { anchoredAt } : {}),
       ...(notApplied ? { notApplied } : {}),
@@ -294,8 +301,9 @@ async function verifyArtifacts(
   store: ObjectStore,
   entries: HistoryEntry[],
   state: RegistryState | undefined,
-): Promise<number> {
+): Promise<{ artifacts: number; warnings: string[] }> {
   const named = new Map<string, ModelRef>();
+  const warnings: string[] = [];
   /** Each distinct sha256 recorded per model, with the first seq that recorded it. */
   const recorded = new Map<string, Array<{ sha256: string; seq: number }>>();
   const add = (ref: ModelRef) => {
@@ -318,11 +326,17 @@ async function verifyArtifacts(
   if (state) modelsOf(state).forEach(add);
 
   for (const [key, ref] of named) {
-    let onnxSha256: string;
+    let manifest: ModelManifest;
     try {
-      onnxSha256 = (await loadVerifiedArtifact(store, ref)).manifest.onnx.sha256;
+      manifest = (await loadVerifiedArtifact(store, ref)).manifest;
     } catch (err) {
       throw new Broken({ kind: 'artifact', ref, reason: errorMessage(err) });
+    }
+    const onnxSha256 = manifest.onnx.sha256;
+    if (manifest.training.stoppedBy === 'time-budget') {
+      warnings.push(
+        `${key}: training stopped on its ${manifest.hyperParameters.training.timeBudgetSeconds} s time budget after ${manifest.training.history.length} epochs; the same data, seed and code give another model on a faster or less loaded machine`,
+      );
     }
     const differing = recorded.get(key)?.find((r) => r.sha256 !== onnxSha256);
     if (differing) {
@@ -333,5 +347,5 @@ async function verifyArtifacts(
       });
     }
   }
-  return named.size;
+  return { artifacts: named.size, warnings };
 }

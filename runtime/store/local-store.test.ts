@@ -1,12 +1,22 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { LockTimeoutError } from './file-lock';
 import { LocalObjectStore } from './local-store';
-import { InvalidKeyError, PreconditionFailedError } from './object-store';
+import { describeObjectStoreContract } from '../../tests/contract/object-store-contract';
+import { describeStreamingContract } from './contract/streaming-contract';
 
 const run = promisify(execFile);
 const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');
@@ -18,6 +28,13 @@ function allFiles(folder: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => e.name);
 }
+
+describeObjectStoreContract('local folder', () => ({
+  open: () => new LocalObjectStore(freshRoot()),
+  // A root below a regular file: any file-system call would fail (or read as missing).
+  unreachable: () => new LocalObjectStore('/dev/null/store'),
+}));
+describeStreamingContract('local folder', () => new LocalObjectStore(freshRoot()));
 
 describe('LocalObjectStore', () => {
   it('stores bytes and strings under content-hash versions that do not depend on the writer', async () => {
@@ -31,23 +48,6 @@ describe('LocalObjectStore', () => {
     expect(read?.version).toBe(written.version);
     expect(await a.get('registry/missing.json')).toBeUndefined();
     expect(await a.get('registry')).toBeUndefined();
-  });
-
-  it('honours ifVersion: null means "must not exist", a version means "must still be that version"', async () => {
-    const store = new LocalObjectStore(freshRoot());
-    const first = await store.put('k/state.json', 'one', { ifVersion: null });
-    await expect(store.put('k/state.json', 'again', { ifVersion: null })).rejects.toThrow(
-      PreconditionFailedError,
-    );
-    const second = await store.put('k/state.json', 'two', { ifVersion: first.version });
-    await expect(store.put('k/state.json', 'three', { ifVersion: first.version })).rejects.toThrow(
-      /k\/state\.json is at version .* the write expected/,
-    );
-    await expect(store.put('k/never.json', 'x', { ifVersion: second.version })).rejects.toThrow(
-      PreconditionFailedError,
-    );
-    const read = await store.get('k/state.json');
-    expect(read && text(read.body)).toBe('two');
   });
 
   it('lists keys by plain prefix, sorted, without its own lock and temporary files', async () => {
@@ -75,40 +75,6 @@ describe('LocalObjectStore', () => {
     expect(await store.list('nothing/here/')).toEqual([]);
   });
 
-  it('deletes, and deleting what is not there is not an error', async () => {
-    const store = new LocalObjectStore(freshRoot());
-    await store.put('feedback/a.json', 'x');
-    await store.delete('feedback/a.json');
-    await store.delete('feedback/a.json');
-    await store.delete('no/such/folder/key');
-    expect(await store.get('feedback/a.json')).toBeUndefined();
-    await store.put('feedback/a.json', 'y', { ifVersion: null });
-  });
-
-  it.each([
-    '../escape',
-    'a/../../escape',
-    '/etc/passwd',
-    'a//b',
-    'a/',
-    '.hidden',
-    'a/./b',
-    'a\\..\\b',
-    'C:/x',
-    '',
-  ])('refuses the key %j', async (key) => {
-    const store = new LocalObjectStore(freshRoot());
-    await expect(store.put(key, 'x')).rejects.toThrow(InvalidKeyError);
-    await expect(store.get(key)).rejects.toThrow(InvalidKeyError);
-    await expect(store.delete(key)).rejects.toThrow(InvalidKeyError);
-  });
-
-  it('refuses list prefixes that climb out of the root', async () => {
-    const store = new LocalObjectStore(freshRoot());
-    await expect(store.list('../')).rejects.toThrow(InvalidKeyError);
-    await expect(store.list('/')).rejects.toThrow(InvalidKeyError);
-  });
-
   it('never lets a reader see a torn write, and leaves no temporary files behind', async () => {
     const root = freshRoot();
     const store = new LocalObjectStore(root);
@@ -130,38 +96,6 @@ describe('LocalObjectStore', () => {
     await writer;
     expect(reads).toBeGreaterThan(0);
     expect(allFiles(root)).toEqual(['blob']);
-  });
-
-  it('lets exactly one of many concurrent creators win', async () => {
-    const store = new LocalObjectStore(freshRoot());
-    const results = await Promise.allSettled(
-      Array.from({ length: 25 }, (_, i) => store.put('race/key', `writer ${i}`, { ifVersion: null })),
-    );
-    const won = results.filter((r) => r.status === 'fulfilled');
-    const lost = results.filter((r) => r.status === 'rejected');
-    expect(won).toHaveLength(1);
-    expect(lost.every((r) => r.status === 'rejected' && r.reason instanceof PreconditionFailedError)).toBe(
-      true,
-    );
-  });
-
-  it('makes read-modify-write with ifVersion a correct counter under concurrency', async () => {
-    const store = new LocalObjectStore(freshRoot());
-    const increment = async () => {
-      for (;;) {
-        const current = await store.get('counter');
-        const n = current ? Number(text(current.body)) : 0;
-        try {
-          await store.put('counter', String(n + 1), { ifVersion: current?.version ?? null });
-          return;
-        } catch (err) {
-          if (!(err instanceof PreconditionFailedError)) throw err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 30 }, increment));
-    const final = await store.get('counter');
-    expect(final && text(final.body)).toBe('30');
   });
 
   describe('between processes', () => {
@@ -230,6 +164,66 @@ describe('LocalObjectStore', () => {
       const store = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 300 });
       await expect(store.put('k/state.json', 'x')).rejects.toThrow(LockTimeoutError);
       expect(await store.get('k/state.json')).toBeUndefined();
+    });
+  });
+
+  describe('streams', () => {
+    const chunk = Buffer.alloc(64 * 1024, 'z');
+
+    it('writes to disk while the source is still producing, instead of holding the body', async () => {
+      const root = freshRoot();
+      const store = new LocalObjectStore(root);
+      const folder = join(root, 'batch', 'out');
+      const onDisk: number[] = [];
+      async function* source() {
+        for (let i = 0; i < 64; i++) {
+          if (i > 0 && i % 16 === 0) {
+            // What the temporary file holds now, while this source has not finished.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            const temporary = readdirSync(folder).find((name) => name.endsWith('.tmp'));
+            onDisk.push(temporary ? statSync(join(folder, temporary)).size : 0);
+          }
+          yield chunk;
+        }
+      }
+      await store.writeStream('batch/out/big.csv', source());
+      expect(onDisk).toHaveLength(3);
+      expect(onDisk[0]).toBeGreaterThan(0);
+      expect(onDisk[2]).toBeGreaterThan(onDisk[0] as number);
+      expect(statSync(join(folder, 'big.csv')).size).toBe(64 * chunk.length);
+    });
+
+    it('leaves no temporary file when the source fails', async () => {
+      const root = freshRoot();
+      const store = new LocalObjectStore(root);
+      await store.put('batch/out/x.csv', 'old');
+      async function* broken() {
+        yield chunk;
+        yield chunk;
+        throw new Error('disconnected');
+      }
+      await expect(store.writeStream('batch/out/x.csv', broken())).rejects.toThrow('disconnected');
+      expect(allFiles(root)).toEqual(['x.csv']);
+    });
+
+    it('commits under the object lock: waits for its holder, and gives up without a trace', async () => {
+      const root = freshRoot();
+      mkdirSync(join(root, 'k'), { recursive: true });
+      const lock = join(root, 'k', '.state.json.lock');
+      writeFileSync(lock, JSON.stringify({ host: 'elsewhere', pid: 1, token: 'busy' }));
+      const store = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 300 });
+      await expect(store.writeStream('k/state.json', Readable.from([chunk]))).rejects.toThrow(
+        LockTimeoutError,
+      );
+      expect(allFiles(root)).toEqual(['.state.json.lock']);
+
+      const patient = new LocalObjectStore(root, { staleMs: 60_000, timeoutMs: 5_000 });
+      const writing = patient.writeStream('k/state.json', Readable.from([chunk]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(allFiles(root).filter((name) => name === 'state.json')).toEqual([]);
+      unlinkSync(lock);
+      await writing;
+      expect(allFiles(root)).toEqual(['state.json']);
     });
   });
 });

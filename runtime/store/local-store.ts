@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { writeFileAtomically } from './atomic-write';
+import type { Readable } from 'node:stream';
+import { stageStream, writeFileAtomically } from './atomic-write';
 import { isErrno } from './errno';
 import { readWholeFile } from './read-whole-file';
 import { withFileLock, type FileLockOptions } from './file-lock';
@@ -13,6 +14,9 @@ import {
   type StoredObject,
 } from './object-store';
 import { assertValidKey, assertValidPrefix } from './store-key';
+
+/** What a read stream asks the disk for at a time. */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /** The content's sha256: deterministic, and equal for equal bytes whatever wrote them or when. */
 const contentVersion = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -70,6 +74,43 @@ export class LocalObjectStore implements ObjectStore {
       },
       this.lockOptions,
     );
+  }
+
+  /**
+   * Opens the file before returning, so the stream reads the object as it was then: a rename over
+   * it (every write here is one) leaves this open file's bytes as they were.
+   */
+  async readStream(key: string): Promise<Readable | undefined> {
+    const path = this.pathOf(key);
+    let handle;
+    try {
+      handle = await open(path, 'r');
+      if ((await handle.stat()).isFile()) return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
+    } catch (err) {
+      await handle?.close();
+      if (isErrno(err, 'ENOENT', 'EISDIR', 'ENOTDIR')) return undefined;
+      throw err;
+    }
+    await handle.close();
+    return undefined;
+  }
+
+  /**
+   * Streams into a temporary file first, outside the lock (a long upload must not hold it, or
+   * outlive its stale age); only the rename takes the lock, so it never lands between the read
+   * and the write of a conditional put.
+   */
+  async writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const file = await stageStream(path, source);
+    try {
+      await withFileLock(this.lockPathOf(path), () => file.commit(), this.lockOptions);
+    } catch (err) {
+      await file.discard();
+      throw err;
+    }
+    return { version: file.sha256 };
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The one storage port the runtime needs: a flat key space of immutable-per-version objects with
  * compare-and-swap writes. S3 (If-Match / If-None-Match), GCS (generation preconditions), Azure
@@ -26,6 +28,18 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   /** Removes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * The object's bytes as a stream, for objects too large to hold (batch inputs); undefined when
+   * the key does not exist. A stream opened before an overwrite delivers the old object whole, or
+   * fails; never a mix of the two.
+   */
+  readStream(key: string): Promise<Readable | undefined>;
+  /**
+   * Writes the object from a stream without holding it in memory: unconditional, and atomic, so
+   * readers see the old object or the whole new one, never a part. A source that fails leaves the
+   * old object (or none) and rejects with the source's error. The version is the one `get` reports.
+   */
+  writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }>;
 }
 
 /** A conditional write lost: someone else changed (or created) the object first. */

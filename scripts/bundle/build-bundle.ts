@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainingCodeFingerprint } from '../../training/code-fingerprint';
 import { codeVersion } from '../../training/code-version';
-import { FUNCTION_ENV } from '../../models/deployment';
+import { OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { bundleJavaScript } from './bundle-javascript';
 import { writeDeterministicZip, type BundleEntry } from './deterministic-zip';
 import { runtimeFiles } from './runtime-files';
@@ -50,7 +50,7 @@ function platformFiles(target: BundleTarget): BundleEntry[] {
  */
 export async function buildBundle(target: BundleTarget, outDir: string): Promise<BundleIndex> {
   const defines: Record<string, string> = {
-    [`process.env.${FUNCTION_ENV.codeVersion}`]: codeVersion(),
+    [`process.env.${OPTIONAL_FUNCTION_ENV.codeVersion}`]: codeVersion(),
   };
   // A retrained model names the training code it came from; a bundle has no sources to hash.
   if (target.role === 'retrain')

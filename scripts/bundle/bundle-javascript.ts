@@ -2,6 +2,8 @@ import { build } from 'esbuild';
 import { projectRoot } from '../../models/paths';
 import type { BundleTarget } from './targets';
 
+const IMPORT_META_URL = '__bundleImportMetaUrl';
+
 /**
  * The entry module and everything it imports as one CommonJS file. Deterministic: paths in the
  * output are relative to the project root, and the only build-time values are the ones passed in.
@@ -22,7 +24,13 @@ export async function bundleJavaScript(
     // onnxruntime-node is shipped beside the bundle (runtime-files.ts); tfjs-node is an optional
     // accelerator that cannot be in a function; the rest the platform provides.
     external: ['onnxruntime-node', '@tensorflow/tfjs-node', ...target.platformProvided],
-    define: Object.fromEntries(Object.entries(defines).map(([name, value]) => [name, JSON.stringify(value)])),
+    define: {
+      ...Object.fromEntries(Object.entries(defines).map(([name, value]) => [name, JSON.stringify(value)])),
+      // ES-module builds of some dependencies (chosen for `import` statements) read import.meta.url,
+      // which CommonJS output lacks: it becomes the bundle file's own URL.
+      'import.meta.url': IMPORT_META_URL,
+    },
+    banner: { js: `const ${IMPORT_META_URL} = require('node:url').pathToFileURL(__filename).href;` },
     legalComments: 'eof',
     logLevel: 'error',
   });

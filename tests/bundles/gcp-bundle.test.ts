@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { describeBundleSmoke } from './bundle-smoke';
+import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
+import { openGcsStoreAt } from '../../runtime/gcp/store';
+import { startGcsStandin } from '../standins/gcs-json-api/server';
+import { identityToken } from '../helpers/identity-token';
+import { describeBundleSmoke, withEnv } from './bundle-smoke';
 
 // The real host: the functions framework's own server, loading the unzipped bundle as Cloud
 // Functions does, started from the test harness's copy of the framework.
@@ -53,37 +57,55 @@ async function serve(
   throw new Error('the functions framework did not start listening');
 }
 
-describeBundleSmoke('gcp', async ({ bundles, env }) => {
+// The Cloud Storage JSON API stand-in, reached by the bundle's own adapter through the real client.
+const gcsStandin = async () => {
+  const standin = await startGcsStandin({ buckets: ['hscode-test'] });
+  const env = {
+    [FUNCTION_ENV.store]: 'gs://hscode-test',
+    [OPTIONAL_FUNCTION_ENV.storeEndpoint]: standin.apiEndpoint,
+  };
+  const store = withEnv(env, () => openGcsStoreAt(env[FUNCTION_ENV.store]));
+  return { store, env, close: () => standin.close() };
+};
+
+describeBundleSmoke('gcp', gcsStandin, async ({ bundles, env }) => {
   const api = await serve(bundles.predict.dir, 'api', 'http', env);
   const retrain = await serve(bundles.retrain.dir, 'retrain', 'cloudevent', env);
+  const batch = await serve(bundles.predict.dir, 'batch', 'cloudevent', env);
+  // A storage "finalized" CloudEvent in binary mode, as Eventarc delivers it.
+  const finalized = async (url: string, key: string) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'ce-id': '1234567890',
+        'ce-specversion': '1.0',
+        'ce-type': 'google.cloud.storage.object.v1.finalized',
+        'ce-source': '//storage.googleapis.com/projects/_/buckets/hscode-store',
+        'ce-subject': `objects/${key}`,
+        'ce-time': '2026-12-01T10:00:00.000Z',
+      },
+      body: JSON.stringify({ bucket: 'hscode-store', name: key, contentType: 'text/csv' }),
+    });
+    if (response.status >= 300) throw new Error(`the function answered ${response.status}`);
+  };
   return {
-    http: async ({ method, path, body }) => {
+    http: async ({ method, path, body, headers, caller }) => {
       const response = await fetch(`${api.url}${path}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...headers,
+          ...(caller ? { authorization: identityToken({ email: caller }) } : {}),
+        },
         ...(body === undefined ? {} : { body }),
       });
       return { status: response.status, body: await response.text() };
     },
-    retrain: async (key) => {
-      // A storage "finalized" CloudEvent in binary mode, as Eventarc delivers it.
-      const response = await fetch(retrain.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'ce-id': '1234567890',
-          'ce-specversion': '1.0',
-          'ce-type': 'google.cloud.storage.object.v1.finalized',
-          'ce-source': '//storage.googleapis.com/projects/_/buckets/hscode-store',
-          'ce-subject': `objects/${key}`,
-          'ce-time': '2026-12-01T10:00:00.000Z',
-        },
-        body: JSON.stringify({ bucket: 'hscode-store', name: key, contentType: 'text/csv' }),
-      });
-      if (response.status >= 300) throw new Error(`the retrain function answered ${response.status}`);
-    },
+    batch: (key) => finalized(batch.url, key),
+    retrain: (key) => finalized(retrain.url, key),
     close: async () => {
-      for (const { child } of [api, retrain]) child.kill();
+      for (const { child } of [api, retrain, batch]) child.kill();
     },
   };
 });

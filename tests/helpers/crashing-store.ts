@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ObjectStore, PutOptions, StoredObject } from '../../runtime/store/object-store';
 
 /**
@@ -21,6 +22,17 @@ export class CrashingStore implements ObjectStore {
 
   list(prefix: string): Promise<string[]> {
     return this.inner.list(prefix);
+  }
+
+  readStream(key: string): Promise<Readable | undefined> {
+    return this.inner.readStream(key);
+  }
+
+  async writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }> {
+    if (!key.startsWith(this.prefix)) return this.inner.writeStream(key, source);
+    this.writes++;
+    if (this.writes === this.crashAt) throw new Error(`injected crash before write ${this.writes} (${key})`);
+    return this.inner.writeStream(key, source);
   }
 
   async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ version: string }> {

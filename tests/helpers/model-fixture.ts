@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { buildEncoderConfig, DescriptionEncoder } from '../../models/encoder';
 import { publishArtifact, type ArtifactFiles } from '../../models/artifact-publish';
-import type { ModelManifest, ScoreSummary } from '../../models/manifest';
+import type { ModelManifest, ScoreSummary, StoppedBy } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
 import { VARIANTS, type Variant, type VariantName } from '../../models/variants';
 import { artifactContents } from '../../training/artifact-contents';
@@ -28,6 +28,8 @@ export interface FixtureModelOptions {
   abstainThreshold?: number;
   /** Smaller than the catalogue by default, so building and scoring take milliseconds. */
   shrink?: boolean;
+  /** Why its (pretended) training ended; a time budget makes verification warn. */
+  stoppedBy?: StoppedBy;
 }
 
 export interface FixtureModel {
@@ -100,7 +102,13 @@ export async function buildFixtureModel(options: FixtureModelOptions = {}): Prom
       splitSeed: seed,
       sources: ['fixture'],
     },
-    training: { backend: 'none', seconds: 0, bestEpoch: 0, stoppedBy: 'epochs', history: [] },
+    training: {
+      backend: 'none',
+      seconds: 0,
+      bestEpoch: 0,
+      stoppedBy: options.stoppedBy ?? 'epochs',
+      history: [],
+    },
     metrics: { validation: noScores() },
     abstain: { targetPrecision: 0.9, threshold: options.abstainThreshold ?? 0.5, coverage: 0, precision: 0 },
     driftBaseline: { n: 0, chapterDistribution: {}, confidenceHistogram: [], unknownWordRate: 0 },

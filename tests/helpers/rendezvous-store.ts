@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { storeKeys } from '../../models/store-layout';
 import type { ObjectStore, PutOptions, StoredObject } from '../../runtime/store/object-store';
 
@@ -32,6 +33,14 @@ export class RendezvousStore implements ObjectStore {
 
   delete(key: string): Promise<void> {
     return this.inner.delete(key);
+  }
+
+  readStream(key: string): Promise<Readable | undefined> {
+    return this.inner.readStream(key);
+  }
+
+  writeStream(key: string, source: AsyncIterable<Uint8Array> | Readable): Promise<{ version: string }> {
+    return this.inner.writeStream(key, source);
   }
 }
 

@@ -124,12 +124,16 @@ describe('MetricsAccumulator abstain threshold and coverage', () => {
       threshold: 0.5,
       coverage: 5 / 8,
       precision: 0.8,
+      level: 'hs6',
+      rows: 8,
     });
     expect(accumulator.thresholdForPrecision(0.9)).toEqual({
       targetPrecision: 0.9,
       threshold: 0.8,
       coverage: 2 / 8,
       precision: 1,
+      level: 'hs6',
+      rows: 8,
     });
     expect(accumulator.thresholdForPrecision(0.6)).toMatchObject({ threshold: 0.2, coverage: 1 });
     expect(accumulator.result().abstain).toEqual(accumulator.thresholdForPrecision(0.8));
@@ -168,7 +172,26 @@ describe('MetricsAccumulator abstain threshold and coverage', () => {
       threshold: 1,
       coverage: 0,
       precision: 0,
+      level: 'hs6',
+      rows: 2,
     });
+  });
+
+  it('at chapter level reads the top candidate chapter mass and counts a right chapter as right', () => {
+    const chapters = new MetricsAccumulator(LABELS, { abstainLevel: 'hs2', targetPrecision: 1 });
+    // Top candidate 010121 at 0.4 with its chapter's other codes at 0.3 each: chapter mass 1.0,
+    // wrong subheading, right chapter.
+    chapters.add('010129', [0.4, 0.3, 0.3, 0, 0, 0]);
+    // Top candidate 020110 at 0.5, chapter mass 0.6, wrong chapter.
+    chapters.add('010121', [0.2, 0.1, 0.1, 0.5, 0.1, 0]);
+    expect(chapters.thresholdForPrecision(1)).toMatchObject({
+      threshold: 1,
+      coverage: 0.5,
+      precision: 1,
+      level: 'hs2',
+    });
+    expect(chapters.acceptedAt(0.6)).toEqual({ coverage: 1, precision: 0.5, accepted: 2 });
+    expect(chapters.acceptedAt(0.99)).toEqual({ coverage: 0.5, precision: 1, accepted: 1 });
   });
 });
 

@@ -29,6 +29,9 @@ export interface AbstainThreshold {
   threshold: number;
   coverage: number;
   precision: number;
+  level: 'hs2' | 'hs6';
+  /** Examples the threshold was chosen on. */
+  rows: number;
 }
 
 export interface ChapterAccuracy {
@@ -55,11 +58,21 @@ export interface EvaluationResult {
   perChapter: ChapterAccuracy[];
   /** How many top-1 predictions fell in each chapter: the drift baseline's distribution. */
   predictedChapters: Record<string, number>;
+  /** What the given review threshold (MetricsOptions.reviewThreshold) accepts on these rows. */
+  review?: { threshold: number; coverage: number; precision: number; accepted: number };
 }
 
 export interface MetricsOptions {
-  /** hs6 top-1 precision the abstain threshold must reach; 0.9 unless told. */
+  /** Precision the abstain threshold must reach at `abstainLevel`; 0.9 unless told. */
   targetPrecision?: number;
+  /**
+   * hs6 (default): confidence is the top candidate's probability and an answer is right when its
+   * subheading is. hs2: confidence is the mass of the top candidate's chapter and an answer is
+   * right when its chapter is (what the served review flag uses, see models/fusion.ts).
+   */
+  abstainLevel?: 'hs2' | 'hs6';
+  /** A review threshold chosen elsewhere, whose coverage and precision here `result().review` reports. */
+  reviewThreshold?: number;
   /** Equal-width confidence bins for ECE and the reliability diagram; 15 unless told. */
   bins?: number;
 }
@@ -125,6 +138,11 @@ export class MetricsAccumulator {
   private readonly hits: Record<Level, number[]> = { hs2: [0, 0, 0], hs4: [0, 0, 0], hs6: [0, 0, 0] };
   private readonly confidences: number[] = [];
   private readonly correct: boolean[] = [];
+  /** Confidence and rightness at the abstain level, which the threshold and coverage curve read. */
+  private readonly reviewConfidences: number[] = [];
+  private readonly reviewCorrect: boolean[] = [];
+  private readonly abstainLevel: 'hs2' | 'hs6';
+  private readonly reviewThreshold: number | undefined;
   private readonly trueCounts = new Map<string, number>();
   private readonly predictedCounts = new Map<string, number>();
   private readonly truePositives = new Map<string, number>();
@@ -144,6 +162,8 @@ export class MetricsAccumulator {
     this.hs4 = groupByPrefix(labels, 4);
     this.hs2 = groupByPrefix(labels, 2);
     this.targetPrecision = options.targetPrecision ?? 0.9;
+    this.abstainLevel = options.abstainLevel ?? 'hs6';
+    this.reviewThreshold = options.reviewThreshold;
     this.binCount = options.bins ?? 15;
   }
 
@@ -167,6 +187,14 @@ export class MetricsAccumulator {
     const isCorrect = predicted === trueIndex;
     this.confidences.push(probs[predicted] as number);
     this.correct.push(isCorrect);
+    if (this.abstainLevel === 'hs2') {
+      // prefixRank has just summed the chapters: the top candidate's chapter mass is among them.
+      this.reviewConfidences.push(this.hs2.sums[this.hs2.groupOfLabel[predicted] as number] as number);
+      this.reviewCorrect.push(predictedHs6.slice(0, 2) === trueHs6.slice(0, 2));
+    } else {
+      this.reviewConfidences.push(probs[predicted] as number);
+      this.reviewCorrect.push(isCorrect);
+    }
     increment(this.trueCounts, trueHs6);
     increment(this.predictedCounts, predictedHs6);
     if (isCorrect) increment(this.truePositives, trueHs6);
@@ -177,9 +205,25 @@ export class MetricsAccumulator {
     this.chapters.set(trueHs6.slice(0, 2), chapter);
   }
 
+  /** What a given threshold accepts here: the share of answers not flagged, and how many are right. */
+  acceptedAt(threshold: number): { coverage: number; precision: number; accepted: number } {
+    let accepted = 0;
+    let right = 0;
+    this.reviewConfidences.forEach((confidence, i) => {
+      if (confidence < threshold) return;
+      accepted++;
+      if (this.reviewCorrect[i]) right++;
+    });
+    return {
+      coverage: ratio(accepted, this.reviewConfidences.length),
+      precision: ratio(right, accepted),
+      accepted,
+    };
+  }
+
   /**
    * The smallest confidence threshold whose accepted predictions (confidence ≥ threshold) reach
-   * `target` hs6 top-1 accuracy — the largest coverage meeting the target. When no threshold
+   * `target` top-1 accuracy at the abstain level — the largest coverage meeting the target. When no threshold
    * reaches it, the threshold is 1 and coverage/precision describe what a threshold of 1 accepts.
    */
   thresholdForPrecision(target: number): AbstainThreshold {
@@ -195,17 +239,21 @@ export class MetricsAccumulator {
           threshold: thresholds[g] as number,
           coverage: end / n,
           precision,
+          level: this.abstainLevel,
+          rows: n,
         };
       }
     });
     if (chosen) return chosen;
-    const accepted = this.confidences.filter((c) => c >= 1).length;
-    const acceptedCorrect = this.confidences.filter((c, i) => c >= 1 && this.correct[i]).length;
+    const accepted = this.reviewConfidences.filter((c) => c >= 1).length;
+    const acceptedCorrect = this.reviewConfidences.filter((c, i) => c >= 1 && this.reviewCorrect[i]).length;
     return {
       targetPrecision: target,
       threshold: 1,
       coverage: ratio(accepted, n),
       precision: ratio(acceptedCorrect, accepted),
+      level: this.abstainLevel,
+      rows: n,
     };
   }
 
@@ -237,6 +285,9 @@ export class MetricsAccumulator {
         return { chapter, n: count, correct, accuracy: correct / count };
       }),
       predictedChapters: Object.fromEntries([...this.predictedChapters.entries()].sort()),
+      ...(this.reviewThreshold !== undefined && {
+        review: { threshold: this.reviewThreshold, ...this.acceptedAt(this.reviewThreshold) },
+      }),
     };
   }
 
@@ -329,13 +380,15 @@ export class MetricsAccumulator {
    * first `ends[g]` examples at threshold `thresholds[g]`, `cumulativeCorrect[g]` of them right.
    */
   private confidenceGroups(): { ends: number[]; thresholds: number[]; cumulativeCorrect: number[] } {
-    const order = this.confidences.map((_, i) => i).sort((a, b) => this.confidence(b) - this.confidence(a));
+    const order = this.reviewConfidences
+      .map((_, i) => i)
+      .sort((a, b) => this.confidence(b) - this.confidence(a));
     const ends: number[] = [];
     const thresholds: number[] = [];
     const cumulativeCorrect: number[] = [];
     let correct = 0;
     order.forEach((example, position) => {
-      if (this.correct[example]) correct++;
+      if (this.reviewCorrect[example]) correct++;
       const next = order[position + 1];
       if (next === undefined || this.confidence(next) !== this.confidence(example)) {
         ends.push(position + 1);
@@ -347,7 +400,7 @@ export class MetricsAccumulator {
   }
 
   private confidence(example: number): number {
-    return this.confidences[example] as number;
+    return this.reviewConfidences[example] as number;
   }
 }
 

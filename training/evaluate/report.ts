@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape';
-import type { EvaluationResult } from './metrics';
+import type { AbstainThreshold, EvaluationResult } from './metrics';
 import { SCORE_ROWS, formatPercent, formatPoints, type HeadlineScores } from './score-rows';
 import { barChart, lineChart, reliabilityDiagram, type LineSeries } from './svg-charts';
 
@@ -9,6 +9,17 @@ export interface TrainingEpoch {
   acc: number;
   valLoss?: number;
   valAcc?: number;
+}
+
+/** One scored set: the served predictor beside the network alone and the two baselines. */
+export interface ReportSet {
+  name: string;
+  evaluation: {
+    model: EvaluationResult;
+    network: EvaluationResult;
+    baseline: EvaluationResult;
+    linear?: EvaluationResult;
+  };
 }
 
 export interface ReportInput {
@@ -24,6 +35,10 @@ export interface ReportInput {
   history: readonly TrainingEpoch[];
   /** Chapter code → description, to name the per-chapter bars. */
   chapterNames?: Readonly<Record<string, string>>;
+  /** Sets scored side by side (held-out, development, realistic…), each in a table of its own. */
+  sets?: readonly ReportSet[];
+  /** The review rule the model ships with, as chosen on its calibration rows. */
+  review?: AbstainThreshold;
 }
 
 const TRAIN_COLOR = '#0969da';
@@ -74,12 +89,14 @@ export function renderReport(input: ReportInput): string {
     '</head>',
     '<body><main>',
     header(input, title),
-    summaryCards(model),
-    metricsTable(model, input.baseline),
+    summaryCards(model, input.review),
+    input.sets?.length
+      ? input.sets.map((set) => comparisonTable(set, input.chapterNames ?? {})).join('\n')
+      : metricsTable(model, input.baseline),
     trainingCurves(input.history),
     perChapter(model, input.chapterNames ?? {}),
     calibration(model),
-    coverage(model),
+    coverage(model, input.review),
     definitions(model.reliability.length),
     '</main></body>',
     '</html>',
@@ -110,8 +127,8 @@ function header(input: ReportInput, title: string): string {
   );
 }
 
-function summaryCards(model: EvaluationResult): string {
-  const { abstain } = model;
+function summaryCards(model: EvaluationResult, review: AbstainThreshold | undefined): string {
+  const abstain = review ?? model.abstain;
   const cards: Array<[string, string]> = [
     [formatPercent(model.top1.hs6), 'HS6 top-1 accuracy'],
     [formatPercent(model.top5.hs6), 'HS6 in the top 5'],
@@ -126,17 +143,33 @@ function summaryCards(model: EvaluationResult): string {
           `<div class="card"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`,
       )
       .join('') +
-    `</div><p class="note">${escapeHtml(abstainSentence(model))}</p></section>`
+    `</div><p class="note">${escapeHtml(abstainSentence(model, review))}</p></section>`
   );
 }
 
-function abstainSentence(model: EvaluationResult): string {
+const LEVEL_NAMES = { hs2: 'chapter', hs6: 'HS6' } as const;
+
+function abstainSentence(model: EvaluationResult, review?: AbstainThreshold): string {
+  if (review) {
+    const observed = model.review;
+    const level = LEVEL_NAMES[review.level];
+    return (
+      `Review rule: an answer whose ${review.level === 'hs2' ? 'top chapter' : 'top code'} has less than ` +
+      `${review.threshold.toFixed(3)} probability is flagged. Chosen on ${review.rows} held-out calibration rows, as 1–3-word trader phrases, for ` +
+      `${formatPercent(review.targetPrecision, 0)} ${level} precision of the answers not flagged: there it answers ` +
+      `${formatPercent(review.coverage)} at ${formatPercent(review.precision)}.` +
+      (observed
+        ? ` On these ${model.n} rows it answers ${formatPercent(observed.coverage)} at ` +
+          `${formatPercent(observed.precision)} ${level} precision and flags the other ${formatPercent(1 - observed.coverage)}.`
+        : '')
+    );
+  }
   const { abstain } = model;
-  const review = formatPercent(1 - abstain.coverage);
+  const flagged = formatPercent(1 - abstain.coverage);
   return (
     `Predictions with confidence ≥ ${abstain.threshold.toFixed(3)} cover ${formatPercent(abstain.coverage)} ` +
-    `of the descriptions at ${formatPercent(abstain.precision)} HS6 precision ` +
-    `(target ${formatPercent(abstain.targetPrecision, 0)}); the other ${review} are flagged for human review.`
+    `of the descriptions at ${formatPercent(abstain.precision)} ${LEVEL_NAMES[abstain.level]} precision ` +
+    `(target ${formatPercent(abstain.targetPrecision, 0)}); the other ${flagged} are flagged for human review.`
   );
 }
 
@@ -167,6 +200,75 @@ function metricsTable(model: HeadlineScores, baseline: HeadlineScores | undefine
     ? '<p class="note">The baseline ranks subheadings by BM25 over the HS 2022 nomenclature texts; it scores the same examples against the same label list.</p>'
     : '';
   return `<section><h2>Scores</h2><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>${note}</section>`;
+}
+
+const PREDICTORS = [
+  ['served', 'served predictor'],
+  ['network', 'network alone'],
+  ['baseline', 'BM25'],
+  ['linear', 'linear n-gram'],
+] as const;
+
+/** A set's scores: served, network alone, BM25 and linear side by side, and the worst chapters. */
+function comparisonTable(set: ReportSet, names: Readonly<Record<string, string>>): string {
+  const scored = PREDICTORS.flatMap(([key, label]) => {
+    const result = key === 'served' ? set.evaluation.model : set.evaluation[key];
+    return result ? [{ key, label, result }] : [];
+  });
+  const baselines = scored.filter((s) => s.key === 'baseline' || s.key === 'linear');
+  const head =
+    '<tr><th>metric</th>' +
+    scored.map((s) => `<th class="num">${escapeHtml(s.label)}</th>`).join('') +
+    '<th class="num">served − best baseline (points)</th></tr>';
+  const rows = SCORE_ROWS.map((row) => {
+    const ours = row.value(set.evaluation.model);
+    const others = baselines.map((b) => row.value(b.result));
+    const best = row.lowerIsBetter ? Math.min(...others) : Math.max(...others);
+    const gain = ours - best;
+    const tone = (row.lowerIsBetter ? gain < 0 : gain > 0) ? ' better' : gain === 0 ? '' : ' worse';
+    return (
+      `<tr><td>${escapeHtml(row.label)}</td>` +
+      scored.map((s) => `<td class="num">${escapeHtml(formatPercent(row.value(s.result)))}</td>`).join('') +
+      `<td class="num${tone}">${escapeHtml(formatPoints(gain))}</td></tr>`
+    );
+  });
+  return (
+    `<section><h2>Scores: ${escapeHtml(set.name)}</h2>` +
+    `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>` +
+    '<p class="note">Served: the network fused with BM25 retrieval over the nomenclature and the training rows. ' +
+    'BM25 ranks subheadings by their nomenclature text; the linear n-gram model is TF-IDF over words, word pairs and ' +
+    'character 3–5-grams with a nearest-centroid linear classifier, trained on the same rows as the network.</p>' +
+    worstChapters(set, scored, names) +
+    '</section>'
+  );
+}
+
+function worstChapters(
+  set: ReportSet,
+  scored: ReadonlyArray<{ key: string; label: string; result: EvaluationResult }>,
+  names: Readonly<Record<string, string>>,
+): string {
+  const worst = [...set.evaluation.model.perChapter]
+    .filter((c) => c.n >= 2)
+    .sort((a, b) => a.accuracy - b.accuracy || b.n - a.n || (a.chapter < b.chapter ? -1 : 1))
+    .slice(0, 8);
+  if (worst.length === 0) return '';
+  const accuracyIn = (result: EvaluationResult, chapter: string) => {
+    const found = result.perChapter.find((c) => c.chapter === chapter);
+    return found ? formatPercent(found.accuracy, 0) : '–';
+  };
+  const rows = worst.map(
+    (c) =>
+      `<tr><td>${escapeHtml(`${c.chapter} ${names[c.chapter] ?? ''}`.trim())}</td><td class="num">${c.n}</td>` +
+      scored.map((s) => `<td class="num">${escapeHtml(accuracyIn(s.result, c.chapter))}</td>`).join('') +
+      '</tr>',
+  );
+  return (
+    '<h3>Worst chapters (HS6 top-1 of the served predictor, chapters with ≥ 2 rows)</h3>' +
+    `<table><thead><tr><th>true chapter</th><th class="num">rows</th>${scored
+      .map((s) => `<th class="num">${escapeHtml(s.label)}</th>`)
+      .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 function trainingCurves(history: readonly TrainingEpoch[]): string {
@@ -252,12 +354,13 @@ function calibration(model: EvaluationResult): string {
   );
 }
 
-function coverage(model: EvaluationResult): string {
-  const { abstain } = model;
+function coverage(model: EvaluationResult, review: AbstainThreshold | undefined): string {
+  const abstain = review && model.review ? { ...model.review } : model.abstain;
+  const level = LEVEL_NAMES[review?.level ?? model.abstain.level];
   const chart = lineChart({
-    title: 'HS6 accuracy against coverage',
-    xLabel: 'coverage (share of descriptions auto-accepted)',
-    yLabel: 'accuracy of accepted (HS6)',
+    title: `${level} precision against coverage`,
+    xLabel: 'coverage (share of descriptions answered without review)',
+    yLabel: `precision of answered (${level})`,
     xFormat: (v) => formatPercent(v, 0),
     yFormat: (v) => formatPercent(v, 0),
     xDomain: [0, 1],
@@ -280,7 +383,7 @@ function coverage(model: EvaluationResult): string {
     width: 640,
     height: 320,
   });
-  return `<section><h2>Accuracy against coverage</h2><p class="note">${escapeHtml(abstainSentence(model))}</p>${chart}</section>`;
+  return `<section><h2>Precision against coverage</h2><p class="note">${escapeHtml(abstainSentence(model, review))}</p>${chart}</section>`;
 }
 
 function definitions(bins: number): string {

@@ -1,5 +1,7 @@
+import type { DataFileFormat } from '../../models/data-files/layout';
+
 /** The layouts `hscode` reads labelled data from. */
-export type LabelledFileFormat = 'csv' | 'tsv' | 'jsonl';
+export type LabelledFileFormat = DataFileFormat;
 
 /** One record as read from a file, before any validation. */
 export interface RawRecord {

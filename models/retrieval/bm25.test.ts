@@ -1,17 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { toHs6 } from '../../models/hs/code';
-import { loadNomenclature } from '../../models/hs/nomenclature';
-import { projectFile } from '../../models/paths';
+import { toHs6 } from '../hs/code';
+import { loadNomenclature } from '../hs/nomenclature';
+import { projectFile } from '../paths';
 import { Bm25Classifier, Bm25Index, nomenclatureDocuments } from './bm25';
 import { bm25Tokens } from './bm25-tokenizer';
-import { MetricsAccumulator } from './metrics';
+import { MetricsAccumulator } from '../../training/evaluate/metrics';
 
 describe('bm25Tokens', () => {
   it('lower-cases, drops stop words and one-letter words, folds plurals and keeps compounds joined', () => {
     expect(bm25Tokens("Men's T-shirts, of COTTON")).toEqual(['men', 'tshirt', 'shirt', 'cotton']);
     expect(bm25Tokens('Lithium batteries; glass bottles')).toEqual(['lithium', 'battery', 'glass', 'bottle']);
-    expect(bm25Tokens('Café crème 250g')).toEqual(['cafe', 'creme', '250g']);
+    expect(bm25Tokens('Café crème 250g, 100% arabica')).toEqual(['cafe', 'creme', 'arabica']);
+  });
+
+  it('reads unspaced scripts as overlapping character pairs', () => {
+    expect(bm25Tokens('冷冻虾')).toEqual(['冷冻', '冻虾']);
+    expect(bm25Tokens('棉质T恤')).toEqual(['棉质', '质t', 't恤']);
+    expect(bm25Tokens('原油')).toEqual(['原油']);
   });
 });
 

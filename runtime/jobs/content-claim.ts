@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
 import { errorMessage } from '../core/errors';
 
-/** Who is training an input: enough to tell, from another process, whether it is still alive. */
+/** Who works on an input: enough to tell, from another process, whether it is still alive. */
 export interface ClaimOwner {
   host: string;
   pid: number;
@@ -10,16 +10,16 @@ export interface ClaimOwner {
   startedAt: string;
 }
 
-/** What the retrain job records about one input's content while it trains, and after. */
+/** What a job records about one input's content while it works on it, and after. */
 interface ClaimRecord<Outcome> {
   input: string;
   sha256: string;
-  /** `failed`: the owner stopped on an error and let go; the next run takes it at once. */
+  /** `failed`: the owner stopped on an error and let go; the next attempt takes it at once. */
   status: 'started' | 'done' | 'failed';
   startedAt: string;
   /** Absent in claims written by older versions. */
   owner?: ClaimOwner;
-  /** Renewed while the owner trains; a claim whose heartbeat is older than the stale limit is taken over. */
+  /** Renewed while the owner works; a claim whose heartbeat is older than the stale limit is taken over. */
   heartbeatAt?: string;
   error?: string;
   /** The candidate the owner published, once it did: a run that takes over scores it instead of training again. */
@@ -29,15 +29,15 @@ interface ClaimRecord<Outcome> {
 
 export interface Claim<Outcome> {
   claimed: true;
-  /** Whose claim was taken over, when it was a dead or silent owner's. */
+  /** Whose claim was taken over, when it was a dead, silent or failed owner's. */
   tookOver?: string;
   /** The candidate the previous owner had published before it stopped, if any. */
   publishedBefore?: { variant: string; version: string };
   /** Records the published candidate, so a run that takes over does not train it again. */
   published(candidate: { variant: string; version: string }): Promise<void>;
-  /** Marks the content done, so it is never trained again. */
+  /** Marks the content done, so it is never worked on again. */
   finish(outcome: Outcome): Promise<void>;
-  /** Lets go after an error: the next run retries at once instead of waiting for the claim to go stale. */
+  /** Lets go after an error: the next attempt (a retry, a redelivered event) takes it at once. */
   fail(error: unknown): Promise<void>;
   /** Stops the heartbeat; call on every way out. */
   stop(): void;
@@ -45,11 +45,15 @@ export interface Claim<Outcome> {
 
 export type ClaimResult<Outcome> = Claim<Outcome> | { claimed: false; reason: string };
 
-export interface ClaimOptions {
-  /** A claim whose heartbeat (or start, for older claims) is older than this is taken over. */
+export interface ContentClaim {
+  /** Where the claim is kept, e.g. `jobs/retrain/<sha256>.json`: what it names is done once. */
+  claimKey: string;
+  /** The input's key and the sha256 of its content. */
+  input: { key: string; sha256: string };
+  /** A claim whose heartbeat (or start, without one) is older than this is taken over. */
   staleMs: number;
-  /** How often the owner renews its heartbeat. */
-  heartbeatMs: number;
+  /** How often the owner renews its heartbeat; without, a claim goes stale `staleMs` after it started. */
+  heartbeatMs?: number;
   now?: () => number;
   /** This process, as the claim records it. */
   owner?: { host: string; pid: number };
@@ -57,7 +61,6 @@ export interface ClaimOptions {
   isAlive?: (pid: number) => boolean;
 }
 
-export const claimKey = (sha: string) => `jobs/retrain/${sha}.json`;
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Signal 0 checks that a process exists without touching it; EPERM means it exists under another user. */
@@ -70,8 +73,10 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
+type Settings = Required<Omit<ContentClaim, 'heartbeatMs'>> & Pick<ContentClaim, 'heartbeatMs'>;
+
 /** Why an existing claim may be taken over, or undefined when its owner is presumably at work. */
-function takeOverReason(previous: ClaimRecord<unknown>, options: Required<ClaimOptions>, now: number) {
+function takeOverReason(previous: ClaimRecord<unknown>, options: Settings, now: number) {
   if (previous.status === 'failed')
     return `the run that started at ${previous.startedAt} failed (${previous.error ?? 'no reason recorded'})`;
   const { owner } = previous;
@@ -86,24 +91,25 @@ function takeOverReason(previous: ClaimRecord<unknown>, options: Required<ClaimO
 }
 
 /**
- * Claims an input by its content: the same bytes never train twice, whatever their name. The
- * claim names its owner (host, pid, start) and carries a heartbeat renewed while it trains, so a
- * claim left by a run that died is taken over at once when its process is gone from this host,
- * and otherwise once its heartbeat is stale (another machine, or a frozen process). Every write is
- * conditional, so two jobs racing for the same content cannot both win, and an owner whose claim
- * was taken over cannot finish it.
+ * Claims an input by its content, so the same work is never done twice, whatever the input's
+ * name. A claim that is done stays done; one that failed is taken again at once (a retry). The
+ * claim names its owner (host, pid, start) and, when asked, carries a heartbeat renewed while it
+ * works, so a claim left by a run that died is taken over at once when its process is gone from
+ * this host, and otherwise once its heartbeat (or start) is stale: another machine, or a frozen
+ * process. Every write is conditional, so two jobs racing for the same claim cannot both win, and
+ * an owner whose claim was taken over cannot settle it.
  */
 export async function claimContent<Outcome>(
   store: ObjectStore,
-  input: { key: string; sha256: string },
-  claimOptions: ClaimOptions,
+  claim: ContentClaim,
 ): Promise<ClaimResult<Outcome>> {
-  const options: Required<ClaimOptions> = {
+  const options: Settings = {
     now: Date.now,
     owner: { host: hostname(), pid: process.pid },
     isAlive: processIsAlive,
-    ...claimOptions,
+    ...claim,
   };
+  const { claimKey, input } = options;
   const startedAt = new Date(options.now()).toISOString();
   const record: ClaimRecord<Outcome> = {
     input: input.key,
@@ -113,12 +119,11 @@ export async function claimContent<Outcome>(
     owner: { ...options.owner, startedAt },
     heartbeatAt: startedAt,
   };
-  const key = claimKey(input.sha256);
   let version: string;
   let tookOver: string | undefined;
   let publishedBefore: ClaimRecord<Outcome>['candidate'];
   try {
-    const existing = await store.get(key);
+    const existing = await store.get(claimKey);
     if (existing) {
       const previous = JSON.parse(Buffer.from(existing.body).toString('utf8')) as ClaimRecord<Outcome>;
       if (previous.status === 'done')
@@ -129,11 +134,11 @@ export async function claimContent<Outcome>(
         const owner = previous.owner ? ` by process ${previous.owner.pid} on ${previous.owner.host}` : '';
         return {
           claimed: false,
-          reason: `a retrain of this content started at ${previous.startedAt}${owner} is still running (last heartbeat ${previous.heartbeatAt ?? previous.startedAt})`,
+          reason: `work on this content started at ${previous.startedAt}${owner} is still running (last heartbeat ${previous.heartbeatAt ?? previous.startedAt})`,
         };
       }
     }
-    version = (await store.put(key, json(record), { ifVersion: existing?.version ?? null })).version;
+    version = (await store.put(claimKey, json(record), { ifVersion: existing?.version ?? null })).version;
   } catch (err) {
     if (err instanceof PreconditionFailedError)
       return { claimed: false, reason: 'another job claimed this content first' };
@@ -145,23 +150,26 @@ export async function claimContent<Outcome>(
   const write = async (next: ClaimRecord<Outcome>) => {
     if (lost) throw new Error(`the claim on ${input.key} was lost: ${lost}`);
     try {
-      version = (await store.put(key, json(next), { ifVersion: version })).version;
+      version = (await store.put(claimKey, json(next), { ifVersion: version })).version;
     } catch (err) {
       if (err instanceof PreconditionFailedError) lost = 'another job took it over';
       throw err;
     }
   };
-  const timer = setInterval(() => {
-    beating = beating
-      .then(() => write({ ...record, heartbeatAt: new Date(options.now()).toISOString() }))
-      .catch(() => undefined);
-  }, options.heartbeatMs);
+  const timer =
+    options.heartbeatMs === undefined
+      ? undefined
+      : setInterval(() => {
+          beating = beating
+            .then(() => write({ ...record, heartbeatAt: new Date(options.now()).toISOString() }))
+            .catch(() => undefined);
+        }, options.heartbeatMs);
+  timer?.unref();
   const update = (change: Partial<ClaimRecord<Outcome>>) => {
     Object.assign(record, change);
     beating = beating.then(() => write(record));
     return beating;
   };
-  timer.unref();
   const stop = () => clearInterval(timer);
   return {
     claimed: true,

@@ -22,10 +22,29 @@ function singular(word: string): string {
   return word;
 }
 
+/** Scripts written without spaces between words: a "word" there is a whole phrase. */
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Overlapping character pairs of an unspaced run ("冷冻虾" → "冷冻", "冻虾"), its whole self when shorter. */
+function characterPairs(run: string): string[] {
+  const chars = [...run];
+  if (chars.length <= 2) return [run];
+  return chars.slice(0, -1).map((c, i) => `${c}${chars[i + 1] as string}`);
+}
+
 /**
- * Lower-case words (letters or digits in any script, accents removed), minus stop words and
- * one-character words, made singular. A hyphenated compound also yields its joined form
- * ("t-shirt" → "tshirt", "shirt"), so it matches both "T-shirts" and "tshirts".
+ * Bumped whenever the tokens of a text change: a stored index (see `lexical-index.ts`) records
+ * the version it was built with and is refused by code that tokenises differently.
+ */
+export const BM25_TOKENIZER_VERSION = 2;
+
+/**
+ * Lower-case words (letters or digits in any script, accents removed), minus stop words,
+ * one-character words and quantities ("500g", "100", "205/55r16": invoices vary them freely), made
+ * singular. A hyphenated compound also yields its joined form ("t-shirt" → "tshirt", "shirt"), so
+ * it matches both "T-shirts" and "tshirts". Text in a script without spaces (Chinese, Thai…)
+ * becomes overlapping character pairs, so "冷冻虾" meets "冷冻南美白虾".
  */
 export function bm25Tokens(text: string): string[] {
   const folded = text
@@ -34,7 +53,8 @@ export function bm25Tokens(text: string): string[] {
     .toLowerCase();
   const tokens: string[] = [];
   const keep = (word: string): void => {
-    if (word.length >= 2 && !STOP_WORDS.has(word)) tokens.push(singular(word));
+    if (UNSPACED.test(word)) tokens.push(...characterPairs(word));
+    else if (word.length >= 2 && !STOP_WORDS.has(word) && !/^\p{N}/u.test(word)) tokens.push(singular(word));
   };
   for (const [compound] of folded.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu)) {
     const parts = compound.split('-');

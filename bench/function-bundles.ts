@@ -1,0 +1,267 @@
+/**
+ * The function bundles: their sizes per cloud, role and architecture; the cold start of each
+ * unzipped inference bundle (a fresh process to the first answered prediction) against
+ * `hscode serve`'s in the same run, alternating; and the warm cost of an entry module (a Lambda
+ * event through the handler) against calling the HTTP core directly.
+ *
+ *   npm run build && npx tsx bench/function-bundles.ts [--home DIR] [--runs 7] [--calls 2000]
+ *
+ * --home names a store whose champion is measured (default: a full-size model with seeded weights,
+ * every HS 2022 subheading as a class: it costs what a trained one costs).
+ */
+import AdmZip from 'adm-zip';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { FUNCTION_ENV, BUNDLE_ROLES } from '../models/deployment';
+import { loadNomenclature } from '../models/hs/nomenclature';
+import { projectFile } from '../models/paths';
+import { createHttpHandler } from '../runtime/http/handler';
+import { PredictService } from '../runtime/core/predict-service';
+import { StoreAuditSink } from '../runtime/core/store-audit-sink';
+import { ensureChampion } from '../runtime/registry/ensure-champion';
+import { LocalObjectStore } from '../runtime/store/local-store';
+import { buildBundle } from '../scripts/bundle/build-bundle';
+import { ARCHES_OF, bundleTarget, CLOUDS, type Cloud } from '../scripts/bundle/targets';
+import { writeFixtureModel } from '../tests/helpers/model-fixture';
+import { buildDefaultCorpus } from '../training/corpus';
+
+const { values } = parseArgs({
+  options: {
+    home: { type: 'string' },
+    runs: { type: 'string', default: '7' },
+    calls: { type: 'string', default: '2000' },
+  },
+});
+const runs = Number(values.runs);
+const calls = Number(values.calls);
+const BODY = JSON.stringify({ descriptions: ["men's cotton knitted t-shirt"] });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+async function storeWithModel(): Promise<string> {
+  if (values.home) return values.home;
+  const home = mkdtempSync(join(tmpdir(), 'hscode-bench-bundles-'));
+  const fixture = await writeFixtureModel(home, {
+    shrink: false,
+    labels: [...loadNomenclature().subheadings.keys()].sort(),
+    texts: buildDefaultCorpus().rows.map((r) => r.text),
+  });
+  await ensureChampion(new LocalObjectStore(home), fixture.ref);
+  return home;
+}
+
+/** Spawns a process and resolves with the time until `ready(output)` first says yes. */
+function timeUntil(
+  command: string[],
+  env: Record<string, string>,
+  cwd: string,
+  ready: (out: string) => Promise<boolean> | boolean,
+): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, command, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const check = async () => {
+      if (await ready(out)) {
+        child.kill('SIGKILL');
+        resolve(performance.now() - started);
+      }
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      void check().catch(reject);
+    });
+    child.on('exit', (code) => {
+      if (code) reject(new Error(`${command.join(' ')} exited with ${code}`));
+    });
+  });
+}
+
+async function predictsAt(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/v1/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+  });
+  return response.status === 200;
+}
+
+async function coldStarts(home: string, dirs: Record<Cloud, string>): Promise<Record<string, number[]>> {
+  const env = { [FUNCTION_ENV.store]: home, HSCODE_HOME: home, NODE_ENV: 'production' };
+  const invocations = join(mkdtempSync(join(tmpdir(), 'hscode-bench-inv-')), 'invocations.json');
+  const event = {
+    version: '2.0',
+    rawPath: '/v1/predict',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { http: { method: 'POST' } },
+    body: BODY,
+    isBase64Encoded: false,
+  };
+  writeFileSync(invocations, JSON.stringify([{ fn: 'api', event }]));
+  const azureInvocations = join(dirname(invocations), 'azure.json');
+  writeFileSync(
+    azureInvocations,
+    JSON.stringify([
+      {
+        fn: 'api',
+        request: {
+          method: 'POST',
+          url: 'https://app/v1/predict',
+          headers: { 'content-type': 'application/json' },
+          body: BODY,
+        },
+      },
+    ]),
+  );
+  const framework = join(dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
+  const port = 18_000 + Math.floor(Math.random() * 1000);
+  const measures: Record<string, () => Promise<number>> = {
+    'hscode serve': () =>
+      timeUntil(
+        [projectFile('dist/cli/main.js'), 'serve', '--port', '0', '--no-train', '--no-jobs'],
+        env,
+        home,
+        async (out) => {
+          const url = /(http:\/\/\S+)/.exec(out)?.[1];
+          return url ? predictsAt(url) : false;
+        },
+      ),
+    aws: () =>
+      timeUntil(
+        [projectFile('tests/bundles/runners/lambda-runner.cjs'), join(dirs.aws, 'index.js'), invocations],
+        env,
+        dirs.aws,
+        (out) => out.includes('"statusCode":200'),
+      ),
+    gcp: () =>
+      timeUntil(
+        [framework, '--target=api', `--source=${dirs.gcp}`, `--port=${port}`],
+        env,
+        dirs.gcp,
+        async () => {
+          for (;;) {
+            if (await predictsAt(`http://127.0.0.1:${port}`).catch(() => false)) return true;
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        },
+      ),
+    azure: () =>
+      timeUntil(
+        [
+          projectFile('tests/bundles/runners/azure-runner.cjs'),
+          join(dirs.azure, 'index.js'),
+          dirname(require.resolve('@azure/functions/package.json')),
+          azureInvocations,
+        ],
+        env,
+        dirs.azure,
+        (out) => out.includes('"status":200'),
+      ),
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(measures).map((k) => [k, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const [name, measure] of Object.entries(measures)) (times[name] as number[]).push(await measure());
+  }
+  return times;
+}
+
+async function warmOverhead(home: string): Promise<{ core: number; lambda: number }> {
+  process.env[FUNCTION_ENV.store] = home;
+  const store = new LocalObjectStore(home);
+  const service = new PredictService({
+    store,
+    audit: new StoreAuditSink(store),
+    registry: async () =>
+      (await import('../runtime/registry/registry-state')).readRegistryState(store).then((s) => s!.state),
+  });
+  const handler = createHttpHandler({ service, log: () => undefined });
+  const lambda = await import('../runtime/aws/handlers');
+  const request = {
+    method: 'POST',
+    path: '/v1/predict',
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(BODY),
+  };
+  const event = {
+    version: '2.0',
+    rawPath: '/v1/predict',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { http: { method: 'POST' } },
+    body: BODY,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const time = async (call: () => Promise<unknown>) => {
+    for (let i = 0; i < 200; i++) await call();
+    const xs: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      await call();
+      xs.push(performance.now() - started);
+    }
+    return median(xs);
+  };
+  // Both settle their audit records before answering, as a function must.
+  const core = await time(async () => {
+    await handler(request);
+    await service.drain();
+  });
+  const viaLambda = await time(() => lambda.api(event));
+  return { core, lambda: viaLambda };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `# ${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model} · node ${process.version}`,
+  );
+  const out = mkdtempSync(join(tmpdir(), 'hscode-bench-zips-'));
+  console.log('\n| bundle | zipped MB | unzipped MB | sha256 |\n|---|---|---|---|');
+  const dirs = {} as Record<Cloud, string>;
+  for (const cloud of CLOUDS) {
+    for (const role of BUNDLE_ROLES) {
+      for (const arch of ARCHES_OF[cloud]) {
+        const index = await buildBundle(bundleTarget(cloud, role, arch), out);
+        console.log(
+          `| ${index.file} | ${mb(index.zippedBytes)} | ${mb(index.unzippedBytes)} | ${index.sha256.slice(0, 12)} |`,
+        );
+        if (role === 'predict' && arch === 'x64') {
+          dirs[cloud] = mkdtempSync(join(tmpdir(), `hscode-bench-${cloud}-`));
+          new AdmZip(join(out, index.file)).extractAllTo(dirs[cloud]);
+        }
+      }
+    }
+  }
+  const home = await storeWithModel();
+  const times = await coldStarts(home, dirs);
+  const serve = median(times['hscode serve'] as number[]);
+  console.log(
+    `\nCold start to the first answered prediction, median of ${runs} alternating runs:\n\n| host | median ms | min ms | against hscode serve |\n|---|---|---|---|`,
+  );
+  for (const [name, xs] of Object.entries(times)) {
+    console.log(
+      `| ${name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${(median(xs) / serve).toFixed(2)}× |`,
+    );
+  }
+  const warm = await warmOverhead(home);
+  console.log(
+    `\nWarm invocation, median of ${calls}: HTTP core ${warm.core.toFixed(3)} ms, through the Lambda entry module ${warm.lambda.toFixed(3)} ms (+${(warm.lambda - warm.core).toFixed(3)} ms)`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

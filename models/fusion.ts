@@ -1,0 +1,79 @@
+import type { LexicalScores } from './retrieval/lexical-index';
+
+/**
+ * How the served predictor weighs its three sources of evidence. Fused score of label c:
+ * network · ln p(c) + nomenclature · BM25(nomenclature, c) + rows · BM25(rows, c), then a
+ * softmax. The weights are learned on held-out rows (they also set the temperature, so the fused
+ * probabilities are calibrated) and stored in the manifest.
+ */
+export interface FusionWeights {
+  network: number;
+  nomenclature: number;
+  rows: number;
+}
+
+/** The network alone: what a model without a lexical index serves. */
+export const NETWORK_ONLY: FusionWeights = { network: 1, nomenclature: 0, rows: 0 };
+
+const FLOOR = 1e-7;
+
+/** Fused probabilities over the labels, in label order; `out` may be the network's own buffer. */
+export function fuse(
+  network: ArrayLike<number>,
+  lexical: LexicalScores | undefined,
+  weights: FusionWeights,
+  out: Float32Array = new Float32Array(network.length),
+): Float32Array {
+  const n = network.length;
+  const logits = new Float64Array(n);
+  let max = -Infinity;
+  for (let c = 0; c < n; c++) {
+    let z = weights.network * Math.log(Math.max(network[c] as number, FLOOR));
+    if (lexical) {
+      z +=
+        weights.nomenclature * (lexical.nomenclature[c] as number) +
+        weights.rows * (lexical.rows[c] as number);
+    }
+    logits[c] = z;
+    if (z > max) max = z;
+  }
+  let total = 0;
+  for (let c = 0; c < n; c++) {
+    const w = Math.exp((logits[c] as number) - max);
+    logits[c] = w;
+    total += w;
+  }
+  for (let c = 0; c < n; c++) out[c] = (logits[c] as number) / total;
+  return out;
+}
+
+/**
+ * The confidence the review flag is decided on: the probability of the top candidate's chapter
+ * (the sum over its subheadings). An answer whose chapter is sure but whose subheading is split
+ * between siblings is still a useful answer; one whose chapter is in doubt is not.
+ */
+export class ChapterConfidence {
+  private readonly chapterOfLabel: Int32Array;
+
+  constructor(labels: readonly string[]) {
+    const chapters = new Map<string, number>();
+    this.chapterOfLabel = Int32Array.from(labels, (label) => {
+      const chapter = label.slice(0, 2);
+      if (!chapters.has(chapter)) chapters.set(chapter, chapters.size);
+      return chapters.get(chapter) as number;
+    });
+  }
+
+  of(probabilities: ArrayLike<number>): number {
+    let best = 0;
+    for (let c = 1; c < probabilities.length; c++) {
+      if ((probabilities[c] as number) > (probabilities[best] as number)) best = c;
+    }
+    const chapter = this.chapterOfLabel[best] as number;
+    let sum = 0;
+    for (let c = 0; c < probabilities.length; c++) {
+      if (this.chapterOfLabel[c] === chapter) sum += probabilities[c] as number;
+    }
+    return sum;
+  }
+}

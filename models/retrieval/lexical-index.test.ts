@@ -1,0 +1,74 @@
+import { BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
+import { LexicalIndex, type LexicalIndexData } from './lexical-index';
+
+const LABELS = ['030617', '610910', '851712'];
+const ROWS = [
+  { hs6: '030617', text: 'frozen shrimp peeled and deveined' },
+  { hs6: '030617', text: '冷冻南美白虾 31/40规格' },
+  { hs6: '610910', text: "men's cotton knitted t-shirt" },
+  { hs6: '851712', text: 'smartphone 128 GB dual sim' },
+  { hs6: '999999', text: 'a code the model has no output for' },
+];
+const NOMENCLATURE = [
+  { hs6: '030617', text: 'Crustaceans; frozen, shrimps and prawns' },
+  { hs6: '610910', text: 'T-shirts, singlets and other vests; knitted or crocheted, of cotton' },
+  { hs6: '851712', text: 'Telephones for cellular networks or for other wireless networks' },
+];
+
+const build = () => LexicalIndex.build(LABELS, ROWS, NOMENCLATURE);
+
+describe('LexicalIndex', () => {
+  it('scores each label by its best nomenclature text and its best labelled row', () => {
+    const { nomenclature, rows } = build().scores('frozen shrimp');
+    expect(rows[0]).toBeGreaterThan(0);
+    expect(rows[1]).toBe(0);
+    expect(nomenclature[0]).toBeGreaterThan(0);
+    expect(nomenclature[2]).toBe(0);
+  });
+
+  it('matches unspaced scripts by character pairs', () => {
+    expect(build().scores('冷冻虾').rows[0]).toBeGreaterThan(0);
+  });
+
+  it('leaves out documents of codes the model has no output for', () => {
+    expect(build().documents).toEqual({ nomenclature: 3, rows: 4 });
+  });
+
+  it('round-trips through its JSON to the same scores and the same bytes', () => {
+    const index = build();
+    const json = index.toJson();
+    expect(build().toJson()).toBe(json);
+    const loaded = LexicalIndex.fromJson(json, LABELS.length);
+    for (const query of ['frozen shrimp', 'cotton tee', 'mobile phone smartphone', '冷冻虾']) {
+      expect(loaded.scores(query)).toEqual(index.scores(query));
+    }
+    expect(loaded.toJson()).toBe(json);
+  });
+
+  it('refuses an index for another label list, tokenizer or format', () => {
+    const json = build().toJson();
+    expect(() => LexicalIndex.fromJson(json, 4)).toThrow(/covers 3 labels, the model has 4/);
+    const data = JSON.parse(json) as LexicalIndexData;
+    expect(() =>
+      LexicalIndex.fromJson(JSON.stringify({ ...data, tokenizerVersion: BM25_TOKENIZER_VERSION + 1 }), 3),
+    ).toThrow(/tokenizer v\d+, this code has v\d+: retrain/);
+    expect(() => LexicalIndex.fromJson(JSON.stringify({ ...data, formatVersion: 2 }), 3)).toThrow(
+      /format version 1/,
+    );
+  });
+
+  it('refuses documents that name a label or a document outside the model', () => {
+    const data = JSON.parse(build().toJson()) as LexicalIndexData;
+    const badLabel = structuredClone(data);
+    badLabel.rows.classOfDocument[0] = 3;
+    expect(() => LexicalIndex.fromJson(JSON.stringify(badLabel), 3)).toThrow(
+      /names label 3, the model has 3/,
+    );
+    const badDocument = structuredClone(data);
+    const [token] = Object.keys(badDocument.rows.postings.postings);
+    badDocument.rows.postings.postings[token as string] = [99, 1];
+    expect(() => LexicalIndex.fromJson(JSON.stringify(badDocument), 3)).toThrow(
+      /document 99, the index has 4/,
+    );
+  });
+});

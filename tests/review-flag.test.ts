@@ -1,0 +1,108 @@
+import { loadNomenclature } from '../models/hs/nomenclature';
+import { verifyArtifact } from '../models/artifact';
+import { OnnxClassifier } from '../runtime/core/onnx-classifier';
+import type { LabelledRow } from '../training/dataset';
+import { evaluateRows } from '../training/evaluate-artifact';
+import { seededRandom, shuffleInPlace } from '../training/rng';
+import { servedModelOf } from '../training/served-model';
+import { calibrationHalves, stratifiedSplit } from '../training/split';
+import { trainModel, type TrainedArtifact } from '../training/train';
+import { traderPhrase } from '../training/trader-phrase';
+
+/**
+ * One to three shuffled words of each subheading's and heading's texts, in chapters that share
+ * much of their wording (knitted and woven apparel, machines and electrical machines, fish and
+ * fish preparations), so that a small model is often unsure of the chapter.
+ */
+function multiChapterRows(perClass: number): LabelledRow[] {
+  const hs = loadNomenclature();
+  const random = seededRandom(5);
+  const codes = ['03', '16', '61', '62', '84', '85'].flatMap((chapter) =>
+    [...hs.subheadings.keys()].filter((code) => code.startsWith(chapter)).slice(0, 5),
+  );
+  return codes.flatMap((hs6) => {
+    const { heading, subheading } = hs.hierarchy(hs6);
+    const words = [subheading, heading]
+      .map((node) => node?.description ?? '')
+      .join(' ')
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .filter((w) => w.length > 2);
+    return Array.from({ length: perClass }, (_, i) => {
+      const picked = [...words];
+      shuffleInPlace(picked, random);
+      return { text: picked.slice(0, 1 + (i % 3)).join(' '), hs6 };
+    });
+  });
+}
+
+const bytes = (body: Uint8Array | string | undefined) =>
+  typeof body === 'string' ? Buffer.from(body) : (body as Uint8Array);
+
+/** Three standard errors of the difference of two proportions measured on independent samples. */
+const tolerance = (p: number, n1: number, n2: number) =>
+  3 * Math.sqrt(Math.max(p * (1 - p), 0.01) * (1 / n1 + 1 / n2));
+
+describe('the needs-review flag', () => {
+  const rows = multiChapterRows(16);
+  const seed = 9;
+  const validationFraction = 0.4;
+  let trained: TrainedArtifact;
+
+  beforeAll(async () => {
+    trained = await trainModel({
+      variant: 'textcnn',
+      rows,
+      sources: ['multi-chapter'],
+      seed,
+      overrides: { epochs: 3, batchSize: 32, learningRate: 0.01, validationFraction },
+    });
+  }, 120_000);
+
+  it('flags as many answers, and lets through answers as precise, on unseen held-out rows as its manifest claims', async () => {
+    const { manifest, files } = trained;
+    const { validation } = stratifiedSplit(rows, validationFraction, seed);
+    const { calibration, evaluation: heldOut } = calibrationHalves(validation, seed);
+    // The threshold was chosen on the calibration half's trader phrases: score the other half's.
+    const evaluation = heldOut.map((r) => ({ ...r, text: traderPhrase(r.text, seed) }));
+    expect(manifest.abstain).toMatchObject({ level: 'hs2', rows: calibration.length, targetPrecision: 0.95 });
+
+    const artifact = verifyArtifact({
+      manifest: bytes(files['manifest.json']),
+      onnx: bytes(files['model.onnx']),
+      encoder: bytes(files['encoder.json']),
+      labels: bytes(files['labels.json']),
+      lexicalIndex: bytes(files['lexical-index.json']),
+    });
+    const classifier = await OnnxClassifier.fromArtifact(artifact);
+    const predictions = await classifier.predict(
+      evaluation.map((r) => r.text),
+      { topK: 1, explain: false },
+    );
+    const answered = predictions
+      .map((p, i) => ({ p, truth: (evaluation[i] as LabelledRow).hs6 }))
+      .filter(({ p }) => !p.needsReview);
+    const coverage = answered.length / evaluation.length;
+    const precision =
+      answered.filter(({ p, truth }) => p.candidates[0]?.hs2 === truth.slice(0, 2)).length / answered.length;
+
+    // The served flag is the one training measured: same rows, same answers, to the row.
+    const measured = await evaluateRows(servedModelOf(artifact), evaluation, {
+      targetPrecision: manifest.abstain.targetPrecision,
+      reviewThreshold: manifest.abstain.threshold,
+    });
+    expect(measured.model.review).toMatchObject({ coverage, precision, accepted: answered.length });
+
+    // And it keeps its promise on rows it was not chosen on, within sampling error.
+    const claimed = manifest.abstain;
+    expect(claimed.coverage).toBeGreaterThan(0.2);
+    expect(Math.abs(coverage - claimed.coverage)).toBeLessThanOrEqual(
+      tolerance(claimed.coverage, calibration.length, evaluation.length),
+    );
+    const claimedAnswered = Math.round(claimed.coverage * calibration.length);
+    expect(Math.abs(precision - claimed.precision)).toBeLessThanOrEqual(
+      tolerance(claimed.precision, claimedAnswered, answered.length),
+    );
+    expect(claimed.precision).toBeGreaterThanOrEqual(claimed.targetPrecision);
+  });
+});
