@@ -4,14 +4,17 @@
  * `hscode serve`'s in the same run, alternating; and the warm cost of an entry module (a Lambda
  * event through the handler) against calling the HTTP core directly.
  *
- *   npm run build && npx tsx bench/function-bundles.ts [--home DIR] [--runs 7] [--calls 2000]
+ * Then rows/s of a batch file through the Lambda bundle's batch function against the batch core in
+ * process.
+ *
+ *   npm run build && npx tsx bench/function-bundles.ts [--home DIR] [--runs 7] [--calls 2000] [--batch-rows 20000]
  *
  * --home names a store whose champion is measured (default: a full-size model with seeded weights,
  * every HS 2022 subheading as a class: it costs what a trained one costs).
  */
 import AdmZip from 'adm-zip';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +27,10 @@ import { createHttpHandler } from '../runtime/http/handler';
 import { PredictService } from '../runtime/core/predict-service';
 import { StoreAuditSink } from '../runtime/core/store-audit-sink';
 import { ensureChampion } from '../runtime/registry/ensure-champion';
+import { readRegistryState } from '../runtime/registry/registry-state';
+import { runBatchTo } from '../runtime/batch/batch-destination';
+import { csvCell } from '../runtime/batch/csv-cells';
+import { fileDestination } from '../runtime/batch/file-destination';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { buildBundle } from '../scripts/bundle/build-bundle';
 import { ARCHES_OF, bundleTarget, CLOUDS, type Cloud } from '../scripts/bundle/targets';
@@ -35,11 +42,23 @@ const { values } = parseArgs({
     home: { type: 'string' },
     runs: { type: 'string', default: '7' },
     calls: { type: 'string', default: '2000' },
+    'batch-rows': { type: 'string', default: '20000' },
   },
 });
 const runs = Number(values.runs);
 const calls = Number(values.calls);
+const batchRows = Number(values['batch-rows']);
 const BODY = JSON.stringify({ descriptions: ["men's cotton knitted t-shirt"] });
+/** An HTTP API (payload v2) request for one prediction, as API Gateway delivers it. */
+const PREDICT_EVENT = {
+  version: '2.0',
+  rawPath: '/v1/predict',
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json' },
+  requestContext: { http: { method: 'POST' } },
+  body: BODY,
+  isBase64Encoded: false,
+} as unknown as APIGatewayProxyEventV2;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
@@ -86,6 +105,94 @@ function timeUntil(
   });
 }
 
+/** Spawns a process and resolves with the time until it exits cleanly. */
+function timeToExit(command: string[], env: Record<string, string>, cwd: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, command, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: 'ignore',
+  });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) =>
+      code
+        ? reject(new Error(`${command.join(' ')} exited with ${code}`))
+        : resolve(performance.now() - started),
+    );
+  });
+}
+
+/**
+ * Rows/s of a batch file through the Lambda bundle's batch function (a fresh process per run, its
+ * cold start measured alone and taken off) against the batch core in this process, alternating.
+ */
+async function batchThroughBundle(home: string, awsDir: string): Promise<{ bundle: number; core: number }> {
+  const rows = batchRows;
+  const corpus = buildDefaultCorpus().rows;
+  const csv = `id,description\n${Array.from({ length: rows }, (_, i) => `${i},${csvCell((corpus[(i * 7) % corpus.length] as { text: string }).text)}`).join('\n')}\n`;
+  const env = { [FUNCTION_ENV.store]: home, NODE_ENV: 'production' };
+  const work = mkdtempSync(join(tmpdir(), 'hscode-bench-batch-'));
+  const invoke = (calls: unknown[]) => {
+    const file = join(work, `invocations-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(calls));
+    return timeToExit(
+      [projectFile('tests/bundles/runners/lambda-runner.cjs'), join(awsDir, 'index.js'), file],
+      env,
+      awsDir,
+    );
+  };
+  const store = new LocalObjectStore(home);
+  const service = new PredictService({
+    store,
+    audit: new StoreAuditSink(store),
+    registry: async () => (await readRegistryState(store))!.state,
+  });
+  await service.preload();
+  const bundle: number[] = [];
+  const core: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const key = `batch/in/bench-${run}.csv`;
+    await store.put(key, csv);
+    const cold = await invoke([{ fn: 'api', event: PREDICT_EVENT }]);
+    const whole = await invoke([
+      { fn: 'api', event: PREDICT_EVENT },
+      {
+        fn: 'batch',
+        event: {
+          Records: [
+            {
+              eventSource: 'aws:s3',
+              eventName: 'ObjectCreated:Put',
+              s3: { bucket: { name: 'local' }, object: { key, size: csv.length } },
+            },
+          ],
+        },
+      },
+    ]);
+    bundle.push(rows / ((whole - cold) / 1000));
+    const input = join(work, `in-${run}.csv`);
+    writeFileSync(input, csv);
+    const started = performance.now();
+    await runBatchTo(fileDestination(join(work, `out-${run}.csv`)), {
+      input: createReadStream(input),
+      name: input,
+      service,
+      topK: 3,
+    });
+    core.push(rows / ((performance.now() - started) / 1000));
+  }
+  await service.close();
+  return { bundle: median(bundle), core: median(core) };
+}
+
+/** Polls until a prediction is answered (the server may listen before its model is loaded). */
+async function untilPredicts(url: string): Promise<true> {
+  for (;;) {
+    if (await predictsAt(url).catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 async function predictsAt(url: string): Promise<boolean> {
   const response = await fetch(`${url}/v1/predict`, {
     method: 'POST',
@@ -98,16 +205,7 @@ async function predictsAt(url: string): Promise<boolean> {
 async function coldStarts(home: string, dirs: Record<Cloud, string>): Promise<Record<string, number[]>> {
   const env = { [FUNCTION_ENV.store]: home, HSCODE_HOME: home, NODE_ENV: 'production' };
   const invocations = join(mkdtempSync(join(tmpdir(), 'hscode-bench-inv-')), 'invocations.json');
-  const event = {
-    version: '2.0',
-    rawPath: '/v1/predict',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method: 'POST' } },
-    body: BODY,
-    isBase64Encoded: false,
-  };
-  writeFileSync(invocations, JSON.stringify([{ fn: 'api', event }]));
+  writeFileSync(invocations, JSON.stringify([{ fn: 'api', event: PREDICT_EVENT }]));
   const azureInvocations = join(dirname(invocations), 'azure.json');
   writeFileSync(
     azureInvocations,
@@ -132,8 +230,8 @@ async function coldStarts(home: string, dirs: Record<Cloud, string>): Promise<Re
         env,
         home,
         async (out) => {
-          const url = /(http:\/\/\S+)/.exec(out)?.[1];
-          return url ? predictsAt(url) : false;
+          const url = /(http:\/\/\S+?)\/?\s/.exec(out)?.[1];
+          return url ? untilPredicts(url) : false;
         },
       ),
     aws: () =>
@@ -144,16 +242,8 @@ async function coldStarts(home: string, dirs: Record<Cloud, string>): Promise<Re
         (out) => out.includes('"statusCode":200'),
       ),
     gcp: () =>
-      timeUntil(
-        [framework, '--target=api', `--source=${dirs.gcp}`, `--port=${port}`],
-        env,
-        dirs.gcp,
-        async () => {
-          for (;;) {
-            if (await predictsAt(`http://127.0.0.1:${port}`).catch(() => false)) return true;
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        },
+      timeUntil([framework, '--target=api', `--source=${dirs.gcp}`, `--port=${port}`], env, dirs.gcp, () =>
+        untilPredicts(`http://127.0.0.1:${port}`),
       ),
     azure: () =>
       timeUntil(
@@ -181,8 +271,7 @@ async function warmOverhead(home: string): Promise<{ core: number; lambda: numbe
   const service = new PredictService({
     store,
     audit: new StoreAuditSink(store),
-    registry: async () =>
-      (await import('../runtime/registry/registry-state')).readRegistryState(store).then((s) => s!.state),
+    registry: async () => (await readRegistryState(store))!.state,
   });
   const handler = createHttpHandler({ service, log: () => undefined });
   const lambda = await import('../runtime/aws/handlers');
@@ -192,15 +281,6 @@ async function warmOverhead(home: string): Promise<{ core: number; lambda: numbe
     headers: { 'content-type': 'application/json' },
     body: Buffer.from(BODY),
   };
-  const event = {
-    version: '2.0',
-    rawPath: '/v1/predict',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method: 'POST' } },
-    body: BODY,
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
   const time = async (call: () => Promise<unknown>) => {
     for (let i = 0; i < 200; i++) await call();
     const xs: number[] = [];
@@ -216,7 +296,7 @@ async function warmOverhead(home: string): Promise<{ core: number; lambda: numbe
     await handler(request);
     await service.drain();
   });
-  const viaLambda = await time(() => lambda.api(event));
+  const viaLambda = await time(() => lambda.api(PREDICT_EVENT));
   return { core, lambda: viaLambda };
 }
 
@@ -255,6 +335,11 @@ async function main(): Promise<void> {
   const warm = await warmOverhead(home);
   console.log(
     `\nWarm invocation, median of ${calls}: HTTP core ${warm.core.toFixed(3)} ms, through the Lambda entry module ${warm.lambda.toFixed(3)} ms (+${(warm.lambda - warm.core).toFixed(3)} ms)`,
+  );
+  const batch = await batchThroughBundle(home, dirs.aws);
+  console.log(
+    `\nBatch of ${batchRows.toLocaleString('en')} rows, median of ${runs}: through the Lambda bundle ${batch.bundle.toFixed(0)} rows/s, ` +
+      `batch core in process ${batch.core.toFixed(0)} rows/s (bundle / core = ${(batch.bundle / batch.core).toFixed(2)})`,
   );
 }
 

@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NEW_MODEL_WEIGHT } from '../models/deployment';
 import { loadModelArtifact } from './model-artifact';
-import {
-  objectOptions,
-  pendingKey,
-  registrySeed,
-  storeObjects,
-  type PendingRegistration,
-} from './publication';
+import { pendingKey, type PendingRegistration } from '../models/pending-registration';
+import { objectOptions, registrySeed, storeObjects } from './publication';
 import { writeArtifact } from './test-fixtures';
 
 let dir: string;

@@ -1,5 +1,6 @@
 import { ARTIFACT_FILES } from '../models/artifact';
 import { bundleObjectKey, OBJECT_KINDS, OBJECT_METADATA, type BundleRole } from '../models/deployment';
+import { pendingKey, type PendingRegistration } from '../models/pending-registration';
 import { storeKeys } from '../models/store-layout';
 import type { Bundle } from './bundles';
 import type { ModelConfig } from './config';
@@ -92,26 +93,6 @@ export function registrySeed(model: PinnedModel): StoreObject {
     lifecycle: 'create-only',
   };
 }
-
-export const PENDING_PREFIX = 'registry/pending/';
-export const APPLIED_PREFIX = 'registry/applied/';
-
-/** A request to register a model, applied by the jobs function through the registry's conditional writes. */
-export interface PendingRegistration {
-  schemaVersion: 1;
-  kind: 'pending-registration';
-  variant: string;
-  version: string;
-  /** The ONNX sha256 the registry must find in the model's manifest before routing to it. */
-  modelSha256: string | null;
-  as: 'challenger' | 'shadow';
-  /** Traffic share for a challenger; 0 for a shadow. */
-  weight: number;
-  /** `pulumi:<project>/<stack>`: who asked. */
-  requestedBy: string;
-}
-
-export const pendingKey = (variant: string, version: string) => `${PENDING_PREFIX}${variant}/${version}.json`;
 
 export function pendingRegistration(
   request: Omit<PendingRegistration, 'schemaVersion' | 'kind'>,

@@ -35,6 +35,17 @@ describe('GcsObjectStore against the JSON API stand-in, through the real client'
     return new GcsObjectStore({ storage, bucket: BUCKET, prefix: `streaming-${streams++}` });
   });
 
+  it('writes an unconditional put again when the connection is dropped under it, once', async () => {
+    const store = new GcsObjectStore({ storage, bucket: BUCKET, prefix: 'dropped-connection' });
+    standin.dropUploads(1);
+    await store.put('model.onnx', 'the bytes');
+    expect(Buffer.from((await store.get('model.onnx'))!.body).toString()).toBe('the bytes');
+    standin.dropUploads(2);
+    await expect(store.put('model.onnx', 'other bytes')).rejects.toThrow(/socket hang up|ECONNRESET|EPIPE/);
+    standin.dropUploads(0);
+    expect(Buffer.from((await store.get('model.onnx'))!.body).toString()).toBe('the bytes');
+  });
+
   it('refuses a version that is not a generation without writing', async () => {
     const store = new GcsObjectStore({ storage, bucket: BUCKET, prefix: 'foreign-version' });
     const written = await store.put('k', 'one');

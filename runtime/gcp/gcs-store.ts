@@ -1,4 +1,4 @@
-import { Storage, type Bucket } from '@google-cloud/storage';
+import { Storage, type Bucket, type File, type SaveOptions } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +21,8 @@ export interface GcsStoreOptions {
 }
 
 const codeOf = (err: unknown) => (err as { code?: unknown })?.code;
+/** Errors of a connection that was closed under the request, before any answer. */
+const DROPPED_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * The object store over a Cloud Storage bucket. Versions are generation numbers, passed back as
@@ -69,7 +71,7 @@ export class GcsObjectStore implements ObjectStore {
     }
     const data = Buffer.from(bodyBytes(body));
     try {
-      await file.save(data, {
+      await this.saveRetryingDroppedConnection(file, data, ifVersion === undefined, {
         resumable: false,
         contentType: 'application/octet-stream',
         // Cloud Storage checks the MD5 sent with the upload and rejects a corrupted one whole. The
@@ -91,6 +93,26 @@ export class GcsObjectStore implements ObjectStore {
     const generation = file.metadata.generation;
     if (generation === undefined) throw new Error(`Cloud Storage stored ${name} without a generation`);
     return { version: String(generation) };
+  }
+
+  /**
+   * The client retries an upload only when a precondition makes it idempotent. An unconditional
+   * put is idempotent too (the same bytes end up there), and it is the one a long, CPU-bound step
+   * such as training hits: the connection the client kept open was closed by the server meanwhile.
+   * One more attempt on a dropped connection; every other failure is the caller's.
+   */
+  private async saveRetryingDroppedConnection(
+    file: File,
+    data: Buffer,
+    unconditional: boolean,
+    options: SaveOptions,
+  ): Promise<void> {
+    try {
+      await file.save(data, options);
+    } catch (err) {
+      if (!unconditional || !DROPPED_CONNECTION.has(String(codeOf(err)))) throw err;
+      await file.save(data, options);
+    }
   }
 
   async readStream(key: string): Promise<Readable | undefined> {

@@ -1,24 +1,10 @@
 import { storeKeys } from '../../models/store-layout';
+import { APPLIED_PREFIX, PENDING_PREFIX, type PendingRegistration } from '../../models/pending-registration';
 import { modelRefKey } from '../../models/model-ref';
 import { errorMessage } from '../core/errors';
 import { RegistryDecisionError, type Registry } from '../registry/registry';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
 
-/** What a deployment asks for when it publishes a model (see infra/README.md). */
-export interface PendingRegistration {
-  schemaVersion: 1;
-  kind: 'pending-registration';
-  variant: string;
-  version: string;
-  /** The ONNX sha256 the deployment published, when it names one. */
-  modelSha256: string | null;
-  as: 'challenger' | 'shadow';
-  weight: number;
-  requestedBy: string;
-}
-
-export const PENDING_PREFIX = 'registry/pending/';
-const APPLIED_PREFIX = 'registry/applied/';
 const receiptKey = (pendingKey: string) => `${APPLIED_PREFIX}${pendingKey.slice(PENDING_PREFIX.length)}`;
 
 export type PendingOutcome =

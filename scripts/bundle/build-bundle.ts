@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainingCodeFingerprint } from '../../training/code-fingerprint';
 import { codeVersion } from '../../training/code-version';
 import { OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
+import { projectFile } from '../../models/paths';
 import { bundleJavaScript } from './bundle-javascript';
 import { writeDeterministicZip, type BundleEntry } from './deterministic-zip';
 import { runtimeFiles } from './runtime-files';
@@ -20,6 +21,19 @@ export interface BundleIndex {
   handlers: Record<string, string>;
 }
 
+const FRAMEWORK = '@google-cloud/functions-framework';
+
+/** The exact version our package.json pins (the one the tests run under). */
+function pinnedVersion(name: string): string {
+  const manifest = JSON.parse(readFileSync(projectFile('package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const version = manifest.dependencies[name] ?? manifest.devDependencies[name];
+  if (!version) throw new Error(`package.json does not pin ${name}, which the bundle needs`);
+  return version;
+}
+
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 
 /** The platform files each cloud expects at the root of a function package. */
@@ -30,6 +44,9 @@ function platformFiles(target: BundleTarget): BundleEntry[] {
     // The functions find shipped data relative to the folder holding package.json.
     main: 'index.js',
     engines: { node: '>=20' },
+    // Cloud Functions' build installs the framework that calls our exports; naming the exact
+    // version the tests ran under keeps it from picking whatever is newest on deployment day.
+    ...(target.cloud === 'gcp' && { dependencies: { [FRAMEWORK]: pinnedVersion(FRAMEWORK) } }),
   };
   const files: BundleEntry[] = [{ path: 'package.json', source: { bytes: json(packageJson) } }];
   if (target.cloud === 'azure') {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,22 @@ const gcsStandin = async () => {
   return { store, env, close: () => standin.close() };
 };
 
+// Cloud Functions' build installs the framework the bundle's package.json names: it must be the
+// one these tests run the bundle under.
+const frameworkVersion = () =>
+  (
+    JSON.parse(readFileSync(join(dirname(FRAMEWORK), '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
 describeBundleSmoke('gcp', gcsStandin, async ({ bundles, env }) => {
+  for (const bundle of [bundles.predict, bundles.retrain]) {
+    const declared = JSON.parse(readFileSync(join(bundle.dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    expect(declared.dependencies).toEqual({ '@google-cloud/functions-framework': frameworkVersion() });
+  }
   const api = await serve(bundles.predict.dir, 'api', 'http', env);
   const retrain = await serve(bundles.retrain.dir, 'retrain', 'cloudevent', env);
   const batch = await serve(bundles.predict.dir, 'batch', 'cloudevent', env);

@@ -31,11 +31,15 @@ export interface GcsStandinOptions {
   buckets: string[];
   /** Uploads larger than this are refused with 413 (the stand-in holds objects in memory). */
   maxUploadBytes?: number;
+  /** How long an idle keep-alive connection stays open (Node's default: 5 s). */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface GcsStandin {
   /** e.g. http://127.0.0.1:40123: the `apiEndpoint` for `new Storage(...)`. */
   apiEndpoint: string;
+  /** Cuts the connection of each of the next `count` uploads before answering, as a network fault would. */
+  dropUploads(count: number): void;
   close(): Promise<void>;
 }
 
@@ -232,11 +236,17 @@ export async function startGcsStandin(options: GcsStandinOptions): Promise<GcsSt
     sendJson(res, 200, body);
   };
 
+  let uploadsToDrop = 0;
   const route = async (req: IncomingMessage, res: ServerResponse, endpoint: string) => {
     const url = new URL(req.url ?? '/', endpoint);
     const query = url.searchParams;
     let m: RegExpExecArray | null;
     if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname)) && req.method === 'POST') {
+      if (uploadsToDrop > 0) {
+        uploadsToDrop--;
+        req.socket.destroy();
+        return;
+      }
       return upload(req, res, decodeURIComponent(m[1]!), query, endpoint);
     }
     if ((m = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname)) && req.method === 'GET') {
@@ -285,10 +295,14 @@ export async function startGcsStandin(options: GcsStandinOptions): Promise<GcsSt
       });
     });
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     apiEndpoint: endpoint,
+    dropUploads(count) {
+      uploadsToDrop = count;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
