@@ -102,6 +102,8 @@ function timeUntil(
     child.on('exit', (code) => {
       if (code) reject(new Error(`${command.join(' ')} exited with ${code}`));
     });
+    // A host that prints nothing (the functions framework) is polled from the start.
+    void check().catch(reject);
   });
 }
 

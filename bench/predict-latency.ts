@@ -6,7 +6,10 @@
  *
  *   npx tsx bench/predict-latency.ts [--model-home DIR [--variant V --version X]] [--texts-file FILE]
  *
- * With --model-home it measures that store's champion (or the model named).
+ * With --model-home it measures that store's champion (or the model named). With
+ * --baseline CHECKOUT [--rounds 5] it instead compares this build with that checkout (its
+ * node_modules a symlink to this one's), alternating rounds in this one process: see
+ * build-comparison.ts.
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -23,6 +26,7 @@ import { PredictService } from '../runtime/core/predict-service';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { buildDefaultCorpus } from '../training/corpus';
 import { servingBenchModel } from './bench-model';
+import { compareBuilds } from './build-comparison';
 import { buildModel } from '../training/model/build';
 import { loadTensorflow } from '../training/tf/load';
 
@@ -70,6 +74,12 @@ async function main(): Promise<void> {
     flag,
     corpus.map((r) => r.text),
   );
+  const baseline = flag('--baseline');
+  if (baseline) {
+    const rounds = Number(flag('--rounds') ?? 5);
+    await compareBuilds({ baseline, home, ref, texts, rounds, calls: CALLS / 2 });
+    return;
+  }
   const store = new LocalObjectStore(home);
   const classifier = await OnnxClassifier.load(store, ref);
   const { manifest } = classifier.info;

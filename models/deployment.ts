@@ -66,6 +66,11 @@ export const OPTIONAL_FUNCTION_ENV = {
   jobsSchedule: 'HSCODE_JOBS_SCHEDULE',
   /** Retrain function only: `0` trains on feedback and the new file without the default corpus. */
   retrainWithDefaultCorpus: 'HSCODE_RETRAIN_WITH_DEFAULT_CORPUS',
+  /**
+   * Inference function: the longest, in milliseconds, a prediction waits for concurrent ones to
+   * share its model call (default 1; 0 = only those read in the same event-loop turn).
+   */
+  coalesceWaitMs: 'HSCODE_COALESCE_WAIT_MS',
 } as const;
 
 export type AuthMode = 'iam' | 'public';

@@ -1,4 +1,4 @@
-import { ChapterConfidence, NETWORK_ONLY, fuse } from './fusion';
+import { ChapterConfidence, Fuser, NETWORK_ONLY, fuse } from './fusion';
 
 const network = Float32Array.from([0.6, 0.3, 0.1]);
 const lexical = { nomenclature: Float64Array.from([0, 0, 4]), rows: Float64Array.from([0, 3, 0]) };
@@ -25,6 +25,31 @@ describe('fuse', () => {
     const flat = fuse(network, undefined, { network: 0.5, nomenclature: 0, rows: 0 });
     expect(sharp[0]).toBeGreaterThan(0.6);
     expect(flat[0]).toBeLessThan(0.6);
+  });
+});
+
+describe('Fuser', () => {
+  it('gives the same bits as fuse from the touched labels alone, buffer after buffer', () => {
+    const weights = { network: 0.2, nomenclature: 0.1875, rows: 0.525 };
+    const fuser = new Fuser(3, weights);
+    const hits = {
+      labels: Int32Array.from([2, 1]),
+      nomenclature: Float64Array.from([4, 0]),
+      rows: Float64Array.from([0, 3]),
+    };
+    const out = new Float32Array(3);
+    for (let round = 0; round < 2; round++) {
+      expect(fuser.fuse(network, hits, out)).toEqual(fuse(network, lexical, weights));
+    }
+    const none = { labels: new Int32Array(0), nomenclature: new Float64Array(0), rows: new Float64Array(0) };
+    expect(fuser.fuse(network, none, out)).toEqual(fuse(network, undefined, weights));
+  });
+
+  it('refuses a probability vector of another length', () => {
+    const empty = { labels: new Int32Array(0), nomenclature: new Float64Array(0), rows: new Float64Array(0) };
+    expect(() => new Fuser(4, NETWORK_ONLY).fuse(network, empty, new Float32Array(4))).toThrow(
+      /3 probabilities for 4 labels/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LexicalScores } from './retrieval/lexical-index';
+import type { LexicalHits, LexicalScores } from './retrieval/lexical-index';
 
 /**
  * How the served predictor weighs its three sources of evidence. Fused score of label c:
@@ -16,6 +16,18 @@ export interface FusionWeights {
 export const NETWORK_ONLY: FusionWeights = { network: 1, nomenclature: 0, rows: 0 };
 
 const FLOOR = 1e-7;
+
+/** softmax(logits) into `out`; `logits` is overwritten. */
+function softmaxInto(logits: Float64Array, n: number, max: number, out: Float32Array): Float32Array {
+  let total = 0;
+  for (let c = 0; c < n; c++) {
+    const w = Math.exp((logits[c] as number) - max);
+    logits[c] = w;
+    total += w;
+  }
+  for (let c = 0; c < n; c++) out[c] = (logits[c] as number) / total;
+  return out;
+}
 
 /** Fused probabilities over the labels, in label order; `out` may be the network's own buffer. */
 export function fuse(
@@ -37,14 +49,41 @@ export function fuse(
     logits[c] = z;
     if (z > max) max = z;
   }
-  let total = 0;
-  for (let c = 0; c < n; c++) {
-    const w = Math.exp((logits[c] as number) - max);
-    logits[c] = w;
-    total += w;
+  return softmaxInto(logits, n, max, out);
+}
+
+/**
+ * `fuse` for serving: the lexical evidence as the labels a text touched (`LexicalHits`), and
+ * one scratch buffer reused across calls. Every label's logit is computed by the same operations
+ * as `fuse` (a label without hits adds nothing, as `fuse` adds 0 + 0), so both give the same
+ * bits.
+ */
+export class Fuser {
+  private readonly logits: Float64Array;
+
+  constructor(
+    private readonly labelCount: number,
+    private readonly weights: FusionWeights,
+  ) {
+    this.logits = new Float64Array(labelCount);
   }
-  for (let c = 0; c < n; c++) out[c] = (logits[c] as number) / total;
-  return out;
+
+  fuse(network: ArrayLike<number>, hits: LexicalHits, out: Float32Array): Float32Array {
+    const { logits, labelCount: n, weights } = this;
+    if (network.length !== n) throw new RangeError(`${network.length} probabilities for ${n} labels`);
+    const w = weights.network;
+    for (let c = 0; c < n; c++) logits[c] = w * Math.log(Math.max(network[c] as number, FLOOR));
+    const { labels, nomenclature, rows } = hits;
+    for (let i = 0; i < labels.length; i++) {
+      const c = labels[i] as number;
+      logits[c] =
+        (logits[c] as number) +
+        (weights.nomenclature * (nomenclature[i] as number) + weights.rows * (rows[i] as number));
+    }
+    let max = -Infinity;
+    for (let c = 0; c < n; c++) if ((logits[c] as number) > max) max = logits[c] as number;
+    return softmaxInto(logits, n, max, out);
+  }
 }
 
 /**

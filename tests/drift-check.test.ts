@@ -1,7 +1,7 @@
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import { PredictService } from '../runtime/core/predict-service';
 import { runDriftCheck } from '../runtime/jobs/drift-check';
-import { readLocalAudit } from '../runtime/jobs/live-outcomes';
+import { LocalAuditTrail } from '../runtime/jobs/local-audit-trail';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
 import { ensureChampion } from '../runtime/registry/ensure-champion';
@@ -30,7 +30,7 @@ describe('the drift check', () => {
       runDriftCheck({
         store,
         registry,
-        audit: () => readLocalAudit(model.home),
+        audit: new LocalAuditTrail(model.home),
         retrainOnAlarm: true,
         windowSize: 400,
       });

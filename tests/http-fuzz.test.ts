@@ -408,7 +408,8 @@ describe('HTTP fuzzing', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Validation is under test here, not the feedback rate limit (tests/abuse.test.ts has that).
+    server = await startTestServer({ limits: { feedbackRate: { perSecond: 1e6, burst: 1e6 } } });
   });
   afterAll(async () => {
     await server.close();

@@ -10,6 +10,7 @@ import { verifyRegistry } from '../runtime/registry/verify';
 import { mulberry32 } from '../runtime/stats/seeded-random';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { CrashingStore } from './helpers/crashing-store';
+import { auditTrailOf } from './helpers/audit-window-of';
 import { fixtureModelSet, type FixtureModelSet } from './helpers/model-fixture';
 import { writeTraffic, type ArmTraffic } from './helpers/promote-scenario';
 
@@ -106,7 +107,7 @@ describe('the promote job on random experiments', () => {
       const { store, audit } = await experiment(weight, arms);
       const registry = new Registry(store, { actor: 'promote-job' });
       const context = `run ${run}: ${JSON.stringify({ weight, arms, config })}`;
-      const evaluations = await runPromoteJob({ store, registry, audit: async () => audit, config }).catch(
+      const evaluations = await runPromoteJob({ store, registry, audit: auditTrailOf(audit), config }).catch(
         (err: unknown) => {
           throw new Error(`${context}: ${String(err)}`);
         },
@@ -134,7 +135,7 @@ describe('the promote job on random experiments', () => {
     const [evaluation] = await runPromoteJob({
       store: slow.store,
       registry: new Registry(slow.store, { actor: 'promote-job' }),
-      audit: async () => slow.audit,
+      audit: auditTrailOf(slow.audit),
     });
     expect(evaluation).toMatchObject({ action: 'rollback', applied: true });
     expect(evaluation?.reason).toMatch(/p99 latency is 125\.00× the champion's/);
@@ -150,7 +151,7 @@ describe('the promote job on random experiments', () => {
     const [refused] = await runPromoteJob({
       store: failing.store,
       registry: new Registry(failing.store, { actor: 'promote-job' }),
-      audit: async () => failing.audit,
+      audit: auditTrailOf(failing.audit),
     });
     expect(refused).toMatchObject({ action: 'rollback', applied: true });
     expect(refused?.reason).toMatch(/error rate is 100\.00% against the champion's 0\.00%/);
@@ -197,7 +198,7 @@ describe('the promote job killed at every step', () => {
         runPromoteJob({
           store,
           registry: new Registry(store, { actor: 'promote-job' }),
-          audit: async () => audit,
+          audit: auditTrailOf(audit),
           config,
         });
 

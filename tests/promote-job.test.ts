@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import { PredictService } from '../runtime/core/predict-service';
 import type { ModelRef } from '../models/model-ref';
-import { readLocalAudit } from '../runtime/jobs/live-outcomes';
+import { LocalAuditTrail } from '../runtime/jobs/local-audit-trail';
 import { runPromoteJob, type PromoteConfig } from '../runtime/jobs/promote';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
@@ -58,7 +58,7 @@ async function experiment(accuracy: { champion: number; challenger: number }, pr
   return { home, store, registry, champion, challenger };
 }
 
-const auditOf = (home: string) => () => readLocalAudit(home);
+const auditOf = (home: string) => new LocalAuditTrail(home);
 
 describe('the promote job', () => {
   it('promotes a challenger that is clearly better, keeping the old champion as fallback', async () => {

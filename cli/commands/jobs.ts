@@ -113,18 +113,18 @@ Example:
   $ hscode jobs promote`,
     )
     .action(async (opts: { json?: boolean }) => {
-      const [{ LocalObjectStore }, { Registry }, { runPromoteJob }, { readLocalAudit }] = await Promise.all([
+      const [{ LocalObjectStore }, { Registry }, { runPromoteJob }, { LocalAuditTrail }] = await Promise.all([
         import('../../runtime/store/local-store'),
         import('../../runtime/registry/registry'),
         import('../../runtime/jobs/promote'),
-        import('../../runtime/jobs/live-outcomes'),
+        import('../../runtime/jobs/local-audit-trail'),
       ]);
       const home = hscodeHome();
       const store = new LocalObjectStore(home);
       const evaluations = await runPromoteJob({
         store,
         registry: new Registry(store, { actor: 'promote-job' }),
-        audit: () => readLocalAudit(home),
+        audit: new LocalAuditTrail(home),
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(evaluations, null, 2)}\n`);
       else if (evaluations.length === 0) process.stdout.write('no challenger to decide on\n');

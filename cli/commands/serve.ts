@@ -19,6 +19,12 @@ const interval = (unit: string, unitMs: number) => (value: string) => {
 const seconds = interval('seconds', 1000);
 const hours = interval('hours', 3600 * 1000);
 
+const milliseconds = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1000)) throw new InvalidArgumentError('expected milliseconds from 0 to 1000');
+  return n;
+};
+
 const port = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -48,6 +54,12 @@ export function serveCommand(): Command {
       'neither retrain on files dropped into $HSCODE_HOME/data/incoming/ nor run the promote job',
     )
     .option('--no-batch', 'do not predict files dropped into $HSCODE_HOME/batch/in/')
+    .option(
+      '--coalesce-wait <ms>',
+      'the longest a prediction waits to share one model call with concurrent ones (0 = only those read in the same event-loop turn)',
+      milliseconds,
+      1,
+    )
     .option(
       '--promote-every <seconds>',
       'how often the promote job and the drift check run (0 = never)',
@@ -86,6 +98,7 @@ Examples:
         recordText?: boolean;
         jobs: boolean;
         batch: boolean;
+        coalesceWait: number;
         retrainOptions: string;
         promoteEvery: number;
         retrainEvery: number;
@@ -111,6 +124,7 @@ Examples:
           port: opts.port,
           host: opts.host,
           recordText: opts.recordText,
+          coalesceWaitMs: opts.coalesceWait,
           // This same CLI, started the way this process was (compiled, or TypeScript via tsx).
           retrainCommand: opts.jobs
             ? [

@@ -37,6 +37,19 @@ describe('Bm25Index', () => {
     expect(scores[1]).toBe(0);
   });
 
+  it("gives each document exactly the formula's sum, term by term in query order", () => {
+    // Impacts are precomputed per posting; the sum must still be the formula's, to the bit.
+    const n = 3;
+    const norm = (length: number) => 1.2 * (1 - 0.75 + (0.75 * length) / 2);
+    const term = (df: number, tf: number, length: number) => {
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      return (idf * tf * 2.2) / (tf + norm(length));
+    };
+    const scores = index.scores('cherry apple cherry');
+    expect(scores[1]).toBe(0 + term(1, 2, 3) + term(3, 1, 3));
+    expect(scores[0]).toBe(0 + term(3, 1, 2));
+  });
+
   it('ranks the shorter of two documents with the same word first', () => {
     expect(index.search('apple', 3).map((h) => h.hs6)).toEqual(['000003', '000001', '000002']);
   });

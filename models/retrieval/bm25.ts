@@ -53,16 +53,67 @@ export interface Bm25PostingsData {
  * own words. idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) (the non-negative form Lucene uses);
  * score(d) = Σ over distinct query words of idf · tf·(k1+1) / (tf + k1·(1 − b + b·|d|/avg|d|)).
  * It holds no text, so it can be stored and served without the documents it was built from.
+ *
+ * Each posting's term of that sum (its "impact") depends only on the index, so it is worked out
+ * once when the index is built or loaded, with the same operations in the same order as the
+ * formula: a query is then one addition per posting, and its scores are bit for bit those of the
+ * formula. Postings live in flat typed arrays (one run per token), and a query reuses one scratch
+ * buffer, so searching allocates nothing per document.
  */
 export class Bm25Postings {
-  private scratch: Float64Array | undefined;
+  /** Per document, the running score of the current query (zero outside a query). */
+  private readonly scratch: Float64Array;
+  /** The documents the current query has touched, in first-touched order. */
+  private readonly touched: Int32Array;
+  /** Per posting, its term of the BM25 sum (see above). */
+  private readonly impacts: Float64Array;
 
   private constructor(
     private readonly k1: number,
     readonly documents: number,
     private readonly lengthNorm: Float64Array,
-    private readonly postings: Map<string, { documents: Int32Array; frequencies: Float64Array }>,
-  ) {}
+    /** Token → its run in the posting arrays, [start, end). */
+    private readonly runs: Map<string, { start: number; end: number }>,
+    private readonly postingDocuments: Int32Array,
+    private readonly frequencies: Float64Array,
+  ) {
+    this.scratch = new Float64Array(documents);
+    this.touched = new Int32Array(documents);
+    this.impacts = new Float64Array(postingDocuments.length);
+    for (const { start, end } of runs.values()) {
+      const df = end - start;
+      const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+      for (let i = start; i < end; i++) {
+        const tf = frequencies[i] as number;
+        const d = postingDocuments[i] as number;
+        this.impacts[i] = (idf * tf * (k1 + 1)) / (tf + (lengthNorm[d] as number));
+      }
+    }
+  }
+
+  /** Packs per-token lists into flat arrays, tokens in the order given. */
+  private static pack(
+    k1: number,
+    documents: number,
+    lengthNorm: Float64Array,
+    lists: Iterable<[string, ArrayLike<number>, ArrayLike<number>]>,
+  ): Bm25Postings {
+    const entries = [...lists];
+    const total = entries.reduce((sum, [, docs]) => sum + docs.length, 0);
+    const postingDocuments = new Int32Array(total);
+    const frequencies = new Float64Array(total);
+    const runs = new Map<string, { start: number; end: number }>();
+    let at = 0;
+    for (const [token, docs, tfs] of entries) {
+      const start = at;
+      for (let i = 0; i < docs.length; i++, at++) {
+        postingDocuments[at] = docs[i] as number;
+        frequencies[at] = tfs[i] as number;
+      }
+      runs.set(token, { start, end: at });
+    }
+    return new Bm25Postings(k1, documents, lengthNorm, runs, postingDocuments, frequencies);
+  }
 
   static build(tokenLists: ReadonlyArray<readonly string[]>, options: Bm25Options = {}): Bm25Postings {
     const k1 = options.k1 ?? 1.2;
@@ -80,22 +131,21 @@ export class Bm25Postings {
       return tokens.length;
     });
     const average = lengths.reduce((sum, l) => sum + l, 0) / Math.max(1, lengths.length) || 1;
-    const postings = new Map(
-      [...collected].map(([token, list]) => [
-        token,
-        { documents: Int32Array.from(list.documents), frequencies: Float64Array.from(list.frequencies) },
-      ]),
-    );
-    return new Bm25Postings(
+    return Bm25Postings.pack(
       k1,
       tokenLists.length,
       Float64Array.from(lengths, (l) => k1 * (1 - b + (b * l) / average)),
-      postings,
+      [...collected].map(([token, list]) => [token, list.documents, list.frequencies]),
     );
   }
 
   static fromData(data: Bm25PostingsData): Bm25Postings {
-    const postings = new Map<string, { documents: Int32Array; frequencies: Float64Array }>();
+    if (data.lengthNorm.length !== data.documents) {
+      throw new Error(
+        `BM25 index has ${data.lengthNorm.length} document lengths for ${data.documents} documents`,
+      );
+    }
+    const lists: Array<[string, Int32Array, Float64Array]> = [];
     for (const [token, pairs] of Object.entries(data.postings)) {
       const count = pairs.length / 2;
       const documents = new Int32Array(count);
@@ -108,25 +158,20 @@ export class Bm25Postings {
         documents[i] = d;
         frequencies[i] = pairs[2 * i + 1] as number;
       }
-      postings.set(token, { documents, frequencies });
+      lists.push([token, documents, frequencies]);
     }
-    if (data.lengthNorm.length !== data.documents) {
-      throw new Error(
-        `BM25 index has ${data.lengthNorm.length} document lengths for ${data.documents} documents`,
-      );
-    }
-    return new Bm25Postings(data.k1, data.documents, Float64Array.from(data.lengthNorm), postings);
+    return Bm25Postings.pack(data.k1, data.documents, Float64Array.from(data.lengthNorm), lists);
   }
 
   /** Tokens in sorted order, so the same index always serialises to the same bytes. */
   toData(): Bm25PostingsData {
     const postings: Record<string, number[]> = {};
-    for (const token of [...this.postings.keys()].sort()) {
-      const { documents, frequencies } = this.postings.get(token) as {
-        documents: Int32Array;
-        frequencies: Float64Array;
-      };
-      postings[token] = Array.from(documents).flatMap((d, i) => [d, frequencies[i] as number]);
+    for (const token of [...this.runs.keys()].sort()) {
+      const { start, end } = this.runs.get(token) as { start: number; end: number };
+      const pairs: number[] = [];
+      for (let i = start; i < end; i++)
+        pairs.push(this.postingDocuments[i] as number, this.frequencies[i] as number);
+      postings[token] = pairs;
     }
     return { k1: this.k1, documents: this.documents, lengthNorm: Array.from(this.lengthNorm), postings };
   }
@@ -140,32 +185,64 @@ export class Bm25Postings {
 
   /**
    * Calls `visit` once per document sharing a token with the query, with its BM25 score, in
-   * no particular order. Costs the query's postings only, not the collection's size: the served
-   * predictor searches some 40,000 rows per description.
+   * the order the query first touched them. Costs the query's postings only, not the
+   * collection's size: the served predictor searches some 40,000 rows per description.
    */
   visitScores(tokens: readonly string[], visit: (document: number, score: number) => void): void {
-    const n = this.documents;
-    // One zeroed buffer per index, restored after each query: queries run one at a time.
-    const scores = (this.scratch ??= new Float64Array(n));
-    const touched: number[] = [];
-    for (const token of new Set(tokens)) {
-      const posting = this.postings.get(token);
-      if (!posting) continue;
-      const df = posting.documents.length;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (let i = 0; i < df; i++) {
-        const d = posting.documents[i] as number;
-        const tf = posting.frequencies[i] as number;
-        // Every term adds a positive amount, so a zero means "not touched yet".
-        if (scores[d] === 0) touched.push(d);
-        scores[d] =
-          (scores[d] as number) + (idf * tf * (this.k1 + 1)) / (tf + (this.lengthNorm[d] as number));
+    const count = this.accumulate(tokens);
+    for (let i = 0; i < count; i++) {
+      const d = this.touched[i] as number;
+      visit(d, this.scratch[d] as number);
+      this.scratch[d] = 0;
+    }
+  }
+
+  /**
+   * For each group (e.g. the label a document counts for), the best score of its documents,
+   * raised into `best` (groups no document touched keep their value); returns how many groups
+   * it raised for the first time, which it appends to `raised`. The serving path: no callback
+   * and no allocation per document.
+   */
+  maxByGroup(
+    tokens: readonly string[],
+    groupOfDocument: Int32Array,
+    best: Float64Array,
+    raised: Int32Array,
+    raisedCount: number,
+  ): number {
+    const count = this.accumulate(tokens);
+    const scratch = this.scratch;
+    const touched = this.touched;
+    let raisedNow = raisedCount;
+    for (let i = 0; i < count; i++) {
+      const d = touched[i] as number;
+      const score = scratch[d] as number;
+      scratch[d] = 0;
+      const group = groupOfDocument[d] as number;
+      const current = best[group] as number;
+      if (score > current) {
+        if (current === 0) raised[raisedNow++] = group;
+        best[group] = score;
       }
     }
-    for (const d of touched) {
-      visit(d, scores[d] as number);
-      scores[d] = 0;
+    return raisedNow;
+  }
+
+  /** Adds the query's impacts into `scratch`; returns how many documents it touched (listed in `touched`). */
+  private accumulate(tokens: readonly string[]): number {
+    const { scratch, touched, impacts, postingDocuments } = this;
+    let count = 0;
+    for (const token of new Set(tokens)) {
+      const run = this.runs.get(token);
+      if (!run) continue;
+      for (let i = run.start; i < run.end; i++) {
+        const d = postingDocuments[i] as number;
+        // Every impact is positive, so a zero means "not touched yet".
+        if (scratch[d] === 0) touched[count++] = d;
+        scratch[d] = (scratch[d] as number) + (impacts[i] as number);
+      }
     }
+    return count;
   }
 }
 

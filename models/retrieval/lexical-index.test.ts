@@ -45,6 +45,39 @@ describe('LexicalIndex', () => {
     expect(loaded.toJson()).toBe(json);
   });
 
+  it('lists exactly the labels a text touched, with the scores of the dense form', () => {
+    const index = build();
+    for (const query of [
+      'frozen shrimp',
+      'cotton t-shirt knitted',
+      'smartphone',
+      '冷冻虾',
+      'nothing known',
+    ]) {
+      const dense = index.scores(query);
+      const hits = index.hits(query);
+      const touched = [...dense.nomenclature.keys()].filter(
+        (c) => dense.nomenclature[c] !== 0 || dense.rows[c] !== 0,
+      );
+      expect([...hits.labels].sort()).toEqual(touched);
+      hits.labels.forEach((label, i) => {
+        expect(hits.nomenclature[i]).toBe(dense.nomenclature[label]);
+        expect(hits.rows[i]).toBe(dense.rows[label]);
+      });
+    }
+  });
+
+  it('leaves nothing of one query in the next (its scratch buffers are reset)', () => {
+    const index = build();
+    const alone = index.scores('smartphone');
+    index.hits('frozen shrimp cotton t-shirt');
+    index.scores('冷冻虾 smartphone');
+    expect(index.scores('smartphone')).toEqual(alone);
+    expect(build().scores('frozen shrimp cotton t-shirt')).toEqual(
+      index.scores('frozen shrimp cotton t-shirt'),
+    );
+  });
+
   it('refuses an index for another label list, tokenizer or format', () => {
     const json = build().toJson();
     expect(() => LexicalIndex.fromJson(json, 4)).toThrow(/covers 3 labels, the model has 4/);

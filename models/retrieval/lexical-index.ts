@@ -25,6 +25,19 @@ export interface LexicalScores {
   rows: Float64Array;
 }
 
+/**
+ * The same evidence, for the labels a text touched only (every other label scores 0 in both):
+ * a few hundred entries instead of two arrays over every label, which is what serving keeps per
+ * description while the network runs.
+ */
+export interface LexicalHits {
+  /** Distinct label indices, in no particular order. */
+  labels: Int32Array;
+  /** Aligned with `labels`. */
+  nomenclature: Float64Array;
+  rows: Float64Array;
+}
+
 class Collection {
   constructor(
     readonly classOfDocument: Int32Array,
@@ -55,13 +68,12 @@ class Collection {
     return { classOfDocument: Array.from(this.classOfDocument), postings: this.postings.toData() };
   }
 
-  /** The best document score of each label: a label is as close as its closest text. */
-  maxByLabel(tokens: readonly string[], out: Float64Array): Float64Array {
-    this.postings.visitScores(tokens, (d, score) => {
-      const label = this.classOfDocument[d] as number;
-      if (score > (out[label] as number)) out[label] = score;
-    });
-    return out;
+  /**
+   * Raises each label in `best` to the score of its closest text (a label is as close as its
+   * closest text); appends the labels raised from 0 to `raised` and returns the new count.
+   */
+  maxByLabel(tokens: readonly string[], best: Float64Array, raised: Int32Array, raisedCount = 0): number {
+    return this.postings.maxByGroup(tokens, this.classOfDocument, best, raised, raisedCount);
   }
 }
 
@@ -72,11 +84,20 @@ class Collection {
  * it as it is: nothing is re-tokenised at start-up.
  */
 export class LexicalIndex {
+  // Per-label scratch for one query at a time, left zeroed after each (see `hits`).
+  private readonly nomenclatureBest: Float64Array;
+  private readonly rowsBest: Float64Array;
+  private readonly raised: Int32Array;
+
   private constructor(
     readonly labelCount: number,
     private readonly nomenclature: Collection,
     private readonly rows: Collection,
-  ) {}
+  ) {
+    this.nomenclatureBest = new Float64Array(labelCount);
+    this.rowsBest = new Float64Array(labelCount);
+    this.raised = new Int32Array(2 * labelCount);
+  }
 
   static build(
     labels: readonly string[],
@@ -128,11 +149,44 @@ export class LexicalIndex {
     return { nomenclature: this.nomenclature.postings.documents, rows: this.rows.postings.documents };
   }
 
+  /** The scores of every label, in label order (training fits and evaluates on these). */
   scores(text: string): LexicalScores {
-    const tokens = bm25Tokens(text);
-    return {
-      nomenclature: this.nomenclature.maxByLabel(tokens, new Float64Array(this.labelCount)),
-      rows: this.rows.maxByLabel(tokens, new Float64Array(this.labelCount)),
+    const hits = this.hits(text);
+    const scores = {
+      nomenclature: new Float64Array(this.labelCount),
+      rows: new Float64Array(this.labelCount),
     };
+    hits.labels.forEach((label, i) => {
+      scores.nomenclature[label] = hits.nomenclature[i] as number;
+      scores.rows[label] = hits.rows[i] as number;
+    });
+    return scores;
+  }
+
+  /** The scores of the labels the text touched: what serving fuses with the network. */
+  hits(text: string): LexicalHits {
+    const tokens = bm25Tokens(text);
+    const { nomenclatureBest, rowsBest, raised } = this;
+    const fromNomenclature = this.nomenclature.maxByLabel(tokens, nomenclatureBest, raised);
+    const total = this.rows.maxByLabel(tokens, rowsBest, raised, fromNomenclature);
+    // A label both collections raised is listed twice: keep its first entry.
+    let count = fromNomenclature;
+    for (let i = fromNomenclature; i < total; i++) {
+      const label = raised[i] as number;
+      if (nomenclatureBest[label] === 0) raised[count++] = label;
+    }
+    const hits: LexicalHits = {
+      labels: raised.slice(0, count),
+      nomenclature: new Float64Array(count),
+      rows: new Float64Array(count),
+    };
+    for (let i = 0; i < count; i++) {
+      const label = raised[i] as number;
+      hits.nomenclature[i] = nomenclatureBest[label] as number;
+      hits.rows[i] = rowsBest[label] as number;
+      nomenclatureBest[label] = 0;
+      rowsBest[label] = 0;
+    }
+    return hits;
   }
 }

@@ -1,9 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import type { VerifiedArtifact } from '../../models/artifact';
 import { DescriptionEncoder, type EncodedText } from '../../models/encoder';
-import { ChapterConfidence, NETWORK_ONLY, fuse, type FusionWeights } from '../../models/fusion';
+import { ChapterConfidence, Fuser, NETWORK_ONLY } from '../../models/fusion';
 import type { AbstainLevel } from '../../models/manifest';
-import { LexicalIndex, type LexicalScores } from '../../models/retrieval/lexical-index';
+import { LexicalIndex, type LexicalHits } from '../../models/retrieval/lexical-index';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../../models/onnx-contract';
 import type { ObjectStore } from '../store/object-store';
 import { loadVerifiedArtifact } from './artifact-loader';
@@ -60,7 +60,7 @@ function checkContract(artifact: VerifiedArtifact, encoder: DescriptionEncoder):
 /** What the network's probabilities are fused with, and how (see models/fusion.ts). */
 interface Retrieval {
   index: LexicalIndex;
-  weights: FusionWeights;
+  fuser: Fuser;
 }
 
 /**
@@ -117,7 +117,7 @@ export class OnnxClassifier implements Classifier {
       try {
         retrieval = {
           index: LexicalIndex.fromJson(artifact.lexicalIndex, artifact.labels.length),
-          weights: manifest.fusion ?? NETWORK_ONLY,
+          fuser: new Fuser(artifact.labels.length, manifest.fusion ?? NETWORK_ONLY),
         };
       } catch (err) {
         throw new ModelLoadError(
@@ -173,7 +173,7 @@ export class OnnxClassifier implements Classifier {
     const encoded = texts.map((text) => this.encoder.encode(text));
     // Occlusion rows reuse their description's retrieval scores: the explanation weighs the
     // words through the network, with the lexical evidence held fixed.
-    const lexical = this.retrieval ? texts.map((text) => this.retrieval?.index.scores(text)) : [];
+    const lexical = this.retrieval ? texts.map((text) => this.retrieval?.index.hits(text)) : [];
     const plan: RowPlan = { text: encoded.map((_, i) => i), word: encoded.map(() => undefined) };
     const rows: Int32Array[] = encoded.map((e) => e.ids);
     if (explain) {
@@ -196,7 +196,7 @@ export class OnnxClassifier implements Classifier {
       const i = plan.text[row] as number;
       const word = plan.word[row];
       const probabilities = this.retrieval
-        ? fuse(network, lexical[i] as LexicalScores, this.retrieval.weights, fused)
+        ? this.retrieval.fuser.fuse(network, lexical[i] as LexicalHits, fused)
         : network;
       if (word === undefined) {
         const best = topKIndices(probabilities, topK);

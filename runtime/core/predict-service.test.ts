@@ -6,6 +6,7 @@ import { storeKeys } from '../../models/store-layout';
 import { auditRecordsIn } from '../../tests/helpers/audit-records';
 import { writeFixtureModel, type FixtureModel } from '../../tests/helpers/model-fixture';
 import { LocalObjectStore } from '../store/local-store';
+import type { CoalescedBatch } from './coalescer';
 import { ModelUnavailableError, RequestValidationError } from './errors';
 import { LocalAuditSink } from './local-audit-sink';
 import { PredictService, type PredictServiceOptions } from './predict-service';
@@ -116,6 +117,33 @@ describe('PredictService', () => {
     const rejection = svc.predict(request as never);
     await expect(rejection).rejects.toThrow(RequestValidationError);
     await expect(rejection).rejects.toMatchObject({ code });
+  });
+
+  it('shares one model call between concurrent requests, each answered as alone, and drains it on close', async () => {
+    const batches: CoalescedBatch[] = [];
+    const { service: coalescing } = service(only(champion.ref), {
+      coalescing: { maxWaitMs: 1000, observe: (batch) => batches.push(batch) },
+    });
+    const { service: separate } = service(only(champion.ref), { coalescing: false });
+    const requests = [['frozen shrimp'], ['cotton t-shirt', 'live horses'], ['mobile phone']];
+    const shared = await Promise.all(requests.map((descriptions) => coalescing.predict({ descriptions })));
+    expect(batches).toEqual([{ requests: 3, descriptions: 4, waitedMs: expect.any(Number) }]);
+    for (const [i, descriptions] of requests.entries()) {
+      const alone = await separate.predict({ descriptions });
+      expect(shared[i]?.predictions.map((p) => p.candidates)).toEqual(
+        alone.predictions.map((p) => p.candidates),
+      );
+    }
+    // Answers queued when shutdown begins are still given; later requests get a 503-class error.
+    const queued = coalescing.predict({ descriptions: ['wooden chair'] });
+    await coalescing.close();
+    expect((await queued).predictions).toHaveLength(1);
+    await expect(coalescing.predict({ descriptions: ['wooden chair'] })).rejects.toBeInstanceOf(
+      ModelUnavailableError,
+    );
+    expect(() => service(only(champion.ref), { coalescing: { maxWaitMs: 5000 } })).toThrow(
+      /coalescing wait must be 0 to 1000 ms, got 5000/,
+    );
   });
 
   it('applies the configured limits', async () => {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { ObjectStore } from '../store/object-store';
 import { inputSha256, type AuditRecord, type AuditSink, type PredictionLookup } from './audit';
 import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from './classifier';
+import { Coalescer, coalescingBounds, type CoalescedBatch, type CoalescingOptions } from './coalescer';
 import { ModelUnavailableError, errorMessage } from './errors';
 import { FeedbackService, type FeedbackGiver, type FeedbackInput, type FeedbackRecord } from './feedback';
 import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
@@ -59,6 +60,11 @@ export interface PredictServiceOptions {
   recentPredictions?: number;
   /** Feedback for a prediction id nobody here knows: refused (default) or parked (see FeedbackService). */
   unknownPrediction?: 'reject' | 'park';
+  /**
+   * How concurrent requests share model calls (see coalescer.ts; default: a wait of at most
+   * 1 ms, batches of up to 256 descriptions); `false` gives each request its own call.
+   */
+  coalescing?: (CoalescingOptions & { observe?: (batch: CoalescedBatch) => void }) | false;
 }
 
 interface Group {
@@ -85,6 +91,10 @@ export class PredictService {
   private readonly feedback: FeedbackService;
   private readonly log: (line: string) => void;
   private readonly pending = new Set<Promise<void>>();
+  /** Predictions being answered: shutdown waits for them before it closes the coalescers. */
+  private readonly answering = new Set<Promise<void>>();
+  /** One per model served, by its name; replaced when the pool loads the model afresh. */
+  private readonly coalescers = new Map<string, Coalescer>();
   private lastState: RoutingState | undefined;
 
   constructor(private readonly options: PredictServiceOptions) {
@@ -116,9 +126,22 @@ export class PredictService {
       lookup: firstFound(...lookups),
       unknownPrediction: options.unknownPrediction ?? 'reject',
     });
+    // Checked here, so a bad bound stops the service at start rather than at its first request.
+    if (options.coalescing !== false) coalescingBounds(options.coalescing);
   }
 
-  async predict(request: PredictRequest): Promise<PredictResponse> {
+  predict(request: PredictRequest): Promise<PredictResponse> {
+    const answer = this.answer(request);
+    const settled = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.answering.add(settled);
+    void settled.finally(() => this.answering.delete(settled));
+    return answer;
+  }
+
+  private async answer(request: PredictRequest): Promise<PredictResponse> {
     const started = performance.now();
     const { descriptions, topK, explain, key } = validatePredictRequest(request, this.limits);
     const state = await this.routingState();
@@ -132,7 +155,7 @@ export class PredictService {
       const fallbackFrom = sameModel(classifier.info, route.serve) ? undefined : bareModelRef(route.serve);
       const texts = indices.map((i) => descriptions[i] as string);
       const modelStarted = performance.now();
-      const predictions = await classifier.predict(texts, { topK, explain });
+      const predictions = await this.modelCall(classifier).predict(texts, { topK, explain });
       const latencyMs = performance.now() - modelStarted;
       predictions.forEach((prediction, j) => {
         const i = indices[j] as number;
@@ -192,10 +215,29 @@ export class PredictService {
     await this.options.audit.flush();
   }
 
-  /** Drains, then closes the audit sink: call once, at shutdown. */
+  /**
+   * Finishes the predictions under way (new ones started meanwhile too), drains, then closes the
+   * audit sink: call once, at shutdown, after the entry point has stopped taking requests.
+   */
   async close(): Promise<void> {
+    while (this.answering.size > 0) await Promise.all([...this.answering]);
+    await Promise.all([...this.coalescers.values()].map((c) => c.close()));
     while (this.pending.size > 0) await Promise.all([...this.pending]);
     await this.options.audit.close();
+  }
+
+  /** Where a request's descriptions go: the model's coalescer, or the model itself. */
+  private modelCall(classifier: Classifier): Pick<Classifier, 'predict'> {
+    const { coalescing } = this.options;
+    if (coalescing === false) return classifier;
+    const name = modelRefKey(classifier.info);
+    const current = this.coalescers.get(name);
+    if (current?.classifier === classifier) return current;
+    // The pool loaded this model again: the old coalescer answers what it holds and retires.
+    void current?.close();
+    const created = new Coalescer(classifier, coalescing, coalescing?.observe);
+    this.coalescers.set(name, created);
+    return created;
   }
 
   /** The registry's state, or the last valid one when it cannot be read or makes no sense. */

@@ -14,9 +14,19 @@ const record = (i: number, time = '2026-12-01T10:00:00.000Z'): AuditRecord => ({
   version: 'textcnn-aaaaaaaaaaaa',
   modelSha256: 'a'.repeat(64),
   inputSha256: 'b'.repeat(64),
-  topK: [{ hs6: '610910', probability: 0.9 }],
+  // The confidence names the record, so the drift window's confidences show trail order.
+  topK: [{ hs6: '610910', probability: i / 10 }],
   latencyMs: 1,
 });
+const MODEL = { variant: 'textcnn', version: 'textcnn-aaaaaaaaaaaa' };
+/** The served predictions the trail's window holds, oldest first. */
+async function servedIds(trail: StoreAuditTrail, atMost: number): Promise<string[]> {
+  const window = await trail.window({ newest: 10 });
+  return Array.from(
+    window.newestServed(MODEL, atMost).topConfidences as number[],
+    (p) => `p-${Math.round(p * 10)}`,
+  );
+}
 
 const freshStore = () => new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-store-audit-')));
 const now = () => new Date('2026-12-01T12:00:00.000Z');
@@ -33,7 +43,7 @@ describe('StoreAuditSink and StoreAuditTrail', () => {
     expect(await store.list('audit/2026-11-30/')).toHaveLength(1);
     expect(await store.list('audit/2026-12-01/')).toHaveLength(2);
     const trail = new StoreAuditTrail(store, { days: 2, now });
-    expect((await trail.read()).map((r) => r.predictionId)).toEqual(['p-1', 'p-2', 'p-3']);
+    expect(await servedIds(trail, 3)).toEqual(['p-1', 'p-2', 'p-3']);
   });
 
   it('never overwrites another instance: each object is created only if absent', async () => {
@@ -47,8 +57,11 @@ describe('StoreAuditSink and StoreAuditTrail', () => {
     await expect(b.flush()).rejects.toThrow(/already exists/);
     b.write(record(3));
     await b.flush(); // the next sequence number is free: the kept record goes out with it
-    const ids = (await new StoreAuditTrail(store, { days: 1, now }).read()).map((r) => r.predictionId).sort();
-    expect(ids).toEqual(['p-1', 'p-2', 'p-3']);
+    expect((await servedIds(new StoreAuditTrail(store, { days: 1, now }), 3)).sort()).toEqual([
+      'p-1',
+      'p-2',
+      'p-3',
+    ]);
   });
 
   it('keeps records a failed write could not store and writes them with the next flush', async () => {
@@ -64,8 +77,7 @@ describe('StoreAuditSink and StoreAuditTrail', () => {
     fail = false;
     sink.write(record(2));
     await sink.flush();
-    const ids = (await new StoreAuditTrail(store, { days: 1, now }).read()).map((r) => r.predictionId);
-    expect(ids).toEqual(['p-1', 'p-2']);
+    expect(await servedIds(new StoreAuditTrail(store, { days: 1, now }), 3)).toEqual(['p-1', 'p-2']);
   });
 
   it('reads an object once per warm instance and forgets days that left the window', async () => {
@@ -74,12 +86,16 @@ describe('StoreAuditSink and StoreAuditTrail', () => {
     sink.write(record(1, '2026-11-20T10:00:00.000Z'));
     sink.write(record(2));
     await sink.flush();
-    let gets = 0;
+    let reads = 0;
     const counting: ObjectStore = Object.create(store);
-    counting.get = (key) => (gets++, store.get(key));
+    counting.readStream = (key) => (reads++, store.readStream(key));
     const trail = new StoreAuditTrail(counting, { days: 7, now });
-    expect((await trail.read()).map((r) => r.predictionId)).toEqual(['p-2']);
-    await trail.read();
-    expect(gets).toBe(1);
+    expect(await servedIds(trail, 2)).toEqual(['p-2']);
+    await trail.window({ newest: 10 });
+    expect(reads).toBe(1);
+    sink.write(record(3));
+    await sink.flush();
+    expect(await servedIds(trail, 3)).toEqual(['p-2', 'p-3']);
+    expect(reads).toBe(2);
   });
 });

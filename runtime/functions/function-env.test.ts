@@ -12,8 +12,10 @@ describe('readFunctionEnv', () => {
         [FUNCTION_ENV.modelVersion]: 'textcnn-aaaaaaaaaaaa',
         [FUNCTION_ENV.modelSha256]: sha,
         [OPTIONAL_FUNCTION_ENV.retrainEpochs]: '3',
+        [OPTIONAL_FUNCTION_ENV.coalesceWaitMs]: '0.5',
       }),
     ).toEqual({
+      coalesceWaitMs: 0.5,
       store: 's3://bucket',
       recordText: false,
       auth: 'iam',
@@ -28,6 +30,12 @@ describe('readFunctionEnv', () => {
     [{ [FUNCTION_ENV.recordText]: 'yes' }, /HSCODE_RECORD_TEXT is "yes"; use 1 or 0/],
     [{ [FUNCTION_ENV.modelSha256]: 'ABC' }, /HSCODE_MODEL_SHA256 must be 64 lower-case hex/],
     [{ [OPTIONAL_FUNCTION_ENV.retrainEpochs]: '0' }, /HSCODE_RETRAIN_EPOCHS is "0"; use a whole number/],
+    [
+      { [OPTIONAL_FUNCTION_ENV.coalesceWaitMs]: '-1' },
+      /HSCODE_COALESCE_WAIT_MS is "-1"; use milliseconds from 0 to 1000/,
+    ],
+    [{ [OPTIONAL_FUNCTION_ENV.coalesceWaitMs]: 'soon' }, /HSCODE_COALESCE_WAIT_MS is "soon"/],
+    [{ [OPTIONAL_FUNCTION_ENV.coalesceWaitMs]: '1001' }, /HSCODE_COALESCE_WAIT_MS is "1001"/],
   ])('names a wrong value and what is allowed: %j', (wrong, message) => {
     const env =
       'HSCODE_STORE' in wrong || Object.keys(wrong).length === 0

@@ -9,6 +9,8 @@ export interface FunctionEnv {
   /** The model the deployment published, when it says. */
   pinned?: { variant: string; version: string; sha256: string };
   retrain: { epochs?: number; withDefaultCorpus: boolean };
+  /** The coalescing wait bound, when the environment sets one (see OPTIONAL_FUNCTION_ENV). */
+  coalesceWaitMs?: number;
 }
 
 export class FunctionEnvError extends Error {
@@ -50,8 +52,16 @@ export function readFunctionEnv(env: NodeJS.ProcessEnv = process.env): FunctionE
       `${OPTIONAL_FUNCTION_ENV.retrainEpochs} is ${JSON.stringify(epochsText)}; use a whole number ≥ 1`,
     );
   }
+  const waitText = env[OPTIONAL_FUNCTION_ENV.coalesceWaitMs];
+  const coalesceWaitMs = waitText === undefined || waitText === '' ? undefined : Number(waitText);
+  if (coalesceWaitMs !== undefined && !(coalesceWaitMs >= 0 && coalesceWaitMs <= 1000)) {
+    throw new FunctionEnvError(
+      `${OPTIONAL_FUNCTION_ENV.coalesceWaitMs} is ${JSON.stringify(waitText)}; use milliseconds from 0 to 1000`,
+    );
+  }
   return {
     store,
+    ...(coalesceWaitMs === undefined ? {} : { coalesceWaitMs }),
     recordText: flag(env[FUNCTION_ENV.recordText], FUNCTION_ENV.recordText, false),
     auth,
     ...(variant && version && sha256 ? { pinned: { variant, version, sha256 } } : {}),

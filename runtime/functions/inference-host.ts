@@ -7,6 +7,7 @@ import { StoreAuditSink } from '../core/store-audit-sink';
 import { platformCaller } from '../http/caller';
 import { createHttpHandler, type HttpHandler } from '../http/handler';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
+import { coalescingMetrics } from '../http/coalescing-metrics';
 import { HttpMetrics } from '../http/metrics';
 import { errorResponse } from '../http/responses';
 import { runScheduledJobs, type ScheduledJobsResult } from '../jobs/scheduled-jobs';
@@ -49,6 +50,8 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
   const { store, env } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const metrics = new HttpMetrics();
+  const coalescing = { maxWaitMs: env.coalesceWaitMs };
+  const observeCoalescing = coalescingMetrics(metrics.registry, coalescing);
   const routing = cachedRoutingState(store);
   const trail = new StoreAuditTrail(store);
   let instance: { service: PredictService; handler: HttpHandler } | undefined;
@@ -63,13 +66,14 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
       log: metrics.countingModelLoadFailures(log),
       // Another instance may have answered it: parked until the jobs match it with the audit trail.
       unknownPrediction: 'park',
+      coalescing: { ...coalescing, observe: observeCoalescing },
     });
     const handler = createHttpHandler({
       service,
       log,
       metrics,
       registry: routing,
-      dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: () => trail.read() }),
+      dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: trail }),
       identifyCaller: platformCaller(),
     });
     if (env.pinned) log(`deployment pinned ${modelRefKey(env.pinned)} (onnx sha256 ${env.pinned.sha256})`);
@@ -106,7 +110,7 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
     },
 
     async scheduled() {
-      return runScheduledJobs({ store, audit: () => trail.read(), log });
+      return runScheduledJobs({ store, audit: trail, log });
     },
   };
 }

@@ -5,6 +5,9 @@ import type { RoutingState } from '../core/router';
 import type { IdentifyCaller } from './caller';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { readJsonBody } from './json-body';
+import { RateLimiter, type RateLimit } from './rate-limit';
+import { costMessage, requestCost } from './request-cost';
+import { loggableError } from './loggable-error';
 import type { HttpMetrics } from './metrics';
 import { modelSummary } from './model-summary';
 import { buildOpenApiDocument } from './openapi';
@@ -23,6 +26,10 @@ export interface ApiContext {
   service: PredictService;
   validators: RequestValidators;
   maxBodyBytes: number;
+  /** Largest cost of one prediction request (see request-cost.ts); above it, 413. */
+  maxRequestCost: number;
+  /** Feedback requests per client; above it, 429. */
+  feedbackRate: RateLimit;
   metrics: HttpMetrics;
   log: (line: string) => void;
   registry?: () => RoutingState | Promise<RoutingState>;
@@ -51,6 +58,10 @@ export function apiRoutes(context: ApiContext): Record<string, Route> {
     if (!body.ok) return body.response;
     const checked = validators.predict(body.value);
     if (!checked.ok) return invalid(checked.problem);
+    const cost = requestCost(checked.value);
+    if (cost > context.maxRequestCost) {
+      return errorResponse(413, 'request_too_expensive', costMessage(cost, context.maxRequestCost));
+    }
     const response = await service.predict(checked.value);
     metrics.observePredictions(response.predictions);
     return jsonResponse(200, response);
@@ -127,7 +138,10 @@ export function apiRoutes(context: ApiContext): Record<string, Route> {
 
   return {
     '/v1/predict': { name: '/v1/predict', methods: { POST: predict } },
-    '/v1/feedback': { name: '/v1/feedback', methods: { POST: feedback } },
+    '/v1/feedback': {
+      name: '/v1/feedback',
+      methods: { POST: limitedPerClient(context.feedbackRate, feedback) },
+    },
     '/v1/models': { name: '/v1/models', methods: { GET: models } },
     '/v1/dashboard': { name: '/v1/dashboard', methods: { GET: dashboard } },
     '/healthz': { name: '/healthz', methods: { GET: health } },
@@ -136,5 +150,31 @@ export function apiRoutes(context: ApiContext): Record<string, Route> {
   };
 }
 
-/** An error for the log: its stack when it has one. */
-export const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
+/**
+ * Who a per-client limit counts a request against: its network address where the host knows it
+ * (the local server), else its credential, else everyone without one together.
+ */
+const clientOf = (request: HttpRequest) =>
+  request.client ??
+  request.headers.authorization ??
+  request.headers['x-api-key'] ??
+  request.headers['x-hscode-caller'] ??
+  'anonymous';
+
+/** The endpoint behind a per-client rate limit: 429, with the limit and when to retry, above it. */
+function limitedPerClient(limit: RateLimit, endpoint: Endpoint): Endpoint {
+  const limiter = new RateLimiter(limit);
+  return async (request) => {
+    const decision = limiter.take(clientOf(request));
+    if (decision.ok) return endpoint(request);
+    return errorResponse(
+      429,
+      'rate_limited',
+      `at most ${limit.perSecond} requests per second (bursts of ${limit.burst}) are taken from one client here; retry in ${decision.retryAfterSeconds} s`,
+      { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+    );
+  };
+}
+
+/** An error for the log: one line without machine paths (its stack with HSCODE_DEBUG=1). */
+export const describe = (err: unknown) => loggableError(err);

@@ -8,7 +8,7 @@ import { OnnxClassifier } from '../core/onnx-classifier';
 import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { RoutingState } from '../core/router';
 import { releaseSharedSessions } from '../core/session-cache';
-import { readLocalAudit } from '../jobs/live-outcomes';
+import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
 import { Registry } from '../registry/registry';
 import { LocalObjectStore } from '../store/local-store';
@@ -312,7 +312,10 @@ describe('createHttpHandler', () => {
         {
           loadClassifier: async (ref) => {
             const real = await OnnxClassifier.load(new LocalObjectStore(model.home), ref);
-            return { info: real.info, predict: () => Promise.reject(new Error('tensor exploded at /srv/x')) };
+            return {
+              info: real.info,
+              predict: () => Promise.reject(new Error('tensor exploded at /srv/hscode/models/x.onnx')),
+            };
           },
         },
       );
@@ -320,8 +323,10 @@ describe('createHttpHandler', () => {
       const response = await call(handler, '/v1/predict', { body: { descriptions: ['fish'] } });
       const message = expectError(response, 500, 'internal_error');
       expect(message).not.toContain('tensor exploded');
-      expect(text(response)).not.toMatch(/\/srv\/x|at .*\.ts/);
-      expect(logs.join('\n')).toMatch(/\/v1\/predict failed: Error: tensor exploded at \/srv\/x\n\s+at /);
+      expect(text(response)).not.toMatch(/\/srv\/|at .*\.ts/);
+      // The cause, in one line: no stack trace, no machine path (HSCODE_DEBUG=1 would show both).
+      expect(logs.join('\n')).toContain('/v1/predict failed: tensor exploded at .../x.onnx');
+      expect(logs.join('\n')).not.toMatch(/\/srv\/|\n\s+at /);
     });
   });
 
@@ -451,6 +456,55 @@ describe('createHttpHandler', () => {
     });
   });
 
+  describe('cost and rate limits', () => {
+    it('answers 413 to a prediction request over the cost budget, stating its cost and the limit', async () => {
+      const limit = 50_000;
+      const { handler, service } = handlerFor({ limits: { maxRequestCost: limit } });
+      const predictions = jest.spyOn(service, 'predict');
+      const long = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+      // 10 descriptions of 474 characters and 60 distinct words each: 10 × 474 × 61 + 10 × 20 × 10.
+      const body = { descriptions: Array(10).fill(long), topK: 20, explain: true };
+      const message = expectError(await call(handler, '/v1/predict', { body }), 413, 'request_too_expensive');
+      expect(message).toContain(`costs ${10 * long.length * 61 + 2000} units`);
+      expect(message).toContain(`the limit is ${limit} per request`);
+      expect(predictions).not.toHaveBeenCalled();
+      // The same descriptions without explain, or one of them explained, are within it.
+      expect((await call(handler, '/v1/predict', { body: { ...body, explain: false } })).status).toBe(200);
+      const one = { descriptions: [long], topK: 5, explain: true };
+      expect((await call(handler, '/v1/predict', { body: one })).status).toBe(200);
+    });
+
+    it('takes every request the size limits allow without explain under the default budget', async () => {
+      const { handler } = handlerFor();
+      const body = { descriptions: Array(256).fill('x'.repeat(1000)), topK: 20 };
+      expect((await call(handler, '/v1/predict', { body })).status).toBe(200);
+    });
+
+    it('answers 429 to a client over the feedback rate, with Retry-After, and counts clients apart', async () => {
+      const { handler } = handlerFor({ limits: { feedbackRate: { perSecond: 1, burst: 3 } } });
+      const body = { predictionId: '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f', hs6: '610910' };
+      const from = async (client: string) => {
+        const response = await handler({
+          method: 'POST',
+          path: '/v1/feedback',
+          headers: JSON_HEADERS,
+          body: Buffer.from(JSON.stringify(body)),
+          client,
+        });
+        return response;
+      };
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await from('10.0.0.1')).status);
+      expect(statuses.map((status) => status === 429)).toEqual([false, false, false, true, true]);
+      const refused = await from('10.0.0.1');
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(expectError(refused, 429, 'rate_limited')).toMatch(
+        /at most 1 requests per second \(bursts of 3\)/,
+      );
+      expect((await from('10.0.0.2')).status).not.toBe(429);
+    });
+  });
+
   describe('GET routes', () => {
     it('/v1/models lists the loaded models in the documented shape', async () => {
       const { handler } = handlerFor();
@@ -523,7 +577,7 @@ describe('createHttpHandler', () => {
       const store = new LocalObjectStore(model.home);
       const { handler } = handlerFor({
         dashboard: () =>
-          buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(model.home) }),
+          buildDashboard({ store, registry: new Registry(store), audit: new LocalAuditTrail(model.home) }),
       });
       await call(handler, '/v1/predict', { body: { descriptions: ['cotton t-shirt'] } });
       const response = await call(handler, '/v1/dashboard');
@@ -535,7 +589,7 @@ describe('createHttpHandler', () => {
       expectError(await call(handler, '/v1/dashboard', { body: {} }), 405, 'method_not_allowed');
       const failing = handlerFor({ dashboard: () => Promise.reject(new Error('store unreachable')) });
       expectError(await call(failing.handler, '/v1/dashboard'), 500, 'internal_error');
-      expect(failing.logs.join('\n')).toMatch(/\/v1\/dashboard failed: Error: store unreachable/);
+      expect(failing.logs.join('\n')).toMatch(/\/v1\/dashboard failed: store unreachable$/);
     });
 
     it('/metrics is Prometheus text that counts requests by route and status', async () => {

@@ -7,6 +7,8 @@ import type { IdentifyCaller } from './caller';
 import { dispatch, internalError, type Dispatched } from './dispatch';
 import { DEFAULT_MAX_BODY_BYTES, type HttpHandler, type HttpRequest, type HttpResponse } from './http-types';
 import { HttpMetrics } from './metrics';
+import type { RateLimit } from './rate-limit';
+import { DEFAULT_MAX_REQUEST_COST } from './request-cost';
 import { requestValidators } from './request-validation';
 import { SECURITY_HEADERS } from './responses';
 import { defaultWebRoot } from './static-files';
@@ -16,7 +18,14 @@ export type { HttpHandler, HttpRequest, HttpResponse } from './http-types';
 export interface HttpLimits extends PredictLimits {
   /** Request body bytes (default 1 MiB). */
   maxBodyBytes: number;
+  /** Cost of one prediction request, in the units of request-cost.ts (413 above it). */
+  maxRequestCost: number;
+  /** Feedback requests per client (429 above it). */
+  feedbackRate: RateLimit;
 }
+
+/** Per analyst, far above what a person types and far below what a script floods with. */
+export const DEFAULT_FEEDBACK_RATE: RateLimit = { perSecond: 5, burst: 20 };
 
 export interface HttpHandlerDeps {
   service: PredictService;
@@ -45,7 +54,13 @@ export interface HttpHandlerDeps {
  * nothing is thrown out of it.
  */
 export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
-  const limits: HttpLimits = { ...DEFAULT_LIMITS, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, ...deps.limits };
+  const limits: HttpLimits = {
+    ...DEFAULT_LIMITS,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxRequestCost: DEFAULT_MAX_REQUEST_COST,
+    feedbackRate: DEFAULT_FEEDBACK_RATE,
+    ...deps.limits,
+  };
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const metrics = deps.metrics ?? new HttpMetrics();
   const webRoot = deps.webRoot ?? defaultWebRoot();
@@ -53,6 +68,8 @@ export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
     service: deps.service,
     validators: requestValidators(limits),
     maxBodyBytes: limits.maxBodyBytes,
+    maxRequestCost: limits.maxRequestCost,
+    feedbackRate: limits.feedbackRate,
     metrics,
     log,
     ...(deps.registry && { registry: deps.registry }),

@@ -10,6 +10,11 @@ export interface HttpRequest {
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
   body: Uint8Array;
+  /**
+   * The network address the request came from, where the host knows it (the local server): what
+   * per-client limits count by when the request carries no credential.
+   */
+  client?: string;
 }
 
 export interface HttpResponse {

@@ -2,7 +2,28 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_BODY_BYTES, type HttpHandler, type HttpResponse } from './http-types';
+import { loggableError } from './loggable-error';
+import { isLoopbackAddress, isLoopbackHost } from './loopback-host';
 import { errorResponse, SECURITY_HEADERS } from './responses';
+
+/** What one server holds for its clients at most, and how long it waits for them. */
+export interface ConnectionLimits {
+  /** Open connections; further ones are closed as they arrive (default 1024). */
+  maxConnections: number;
+  /** Request bodies held in memory across all connections at once (default 64 MiB). */
+  maxBufferedBytes: number;
+  /** Time for a client to send its request headers (default 5 s). */
+  headersTimeoutMs: number;
+  /** Time for a client to send its whole request, body included (default 15 s). */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: 1024,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+};
 
 export interface HttpServerOptions {
   handler: HttpHandler;
@@ -12,6 +33,7 @@ export interface HttpServerOptions {
   host?: string;
   /** Bodies above this are answered with 413 as soon as the limit is crossed (default 1 MiB). */
   maxBodyBytes?: number;
+  limits?: Partial<ConnectionLimits>;
   log?: (line: string) => void;
 }
 
@@ -22,14 +44,12 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-// Idle keep-alive connections last longer than a browser's think time between two requests;
-// a slow client gets 20 s to send its headers and 60 s for the whole request.
+// Idle keep-alive connections last longer than a browser's think time between two requests.
 const KEEP_ALIVE_TIMEOUT_MS = 10_000;
-const HEADERS_TIMEOUT_MS = 20_000;
-const REQUEST_TIMEOUT_MS = 60_000;
 const CLOSE_GRACE_MS = 5_000;
-// How long a refused upload's connection stays open for the client to read its 413.
+// How long a refused upload's connection stays open for the client to read its answer.
 const LINGER_MS = 5_000;
+const BUSY_RETRY_AFTER_SECONDS = '1';
 
 const headersOf = (request: IncomingMessage): Record<string, string | undefined> =>
   Object.fromEntries(
@@ -81,36 +101,43 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
 export function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { handler } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const bindHost = options.host ?? '127.0.0.1';
+  // Bound to loopback, only pages of this machine's own origins may address it (DNS rebinding).
+  const checkHost = isLoopbackAddress(bindHost);
   const server = createServer({
     keepAlive: true,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    // Node looks for expired requests only this often (30 s by default): a timeout of seconds
+    // needs a check of about a second.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2)),
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.maxConnections = limits.maxConnections;
 
   const lingering = new Set<Socket>();
+  // Body bytes held right now across every connection.
+  let buffered = 0;
 
   /**
-   * 413, then the connection is closed without reading the rest of the body. Not `res.end()`:
-   * Node would then close the socket at once, and closing a socket whose receive queue still holds
-   * body bytes sends a reset that can discard the 413 before the client reads it. So the answer is
-   * written, the sending side shut, reading stopped, and the socket dropped after a grace.
+   * An error answer, then the connection is closed without reading the rest of the body. Not
+   * `res.end()`: Node would then close the socket at once, and closing a socket whose receive
+   * queue still holds body bytes sends a reset that can discard the answer before the client reads
+   * it. So the answer is written, the sending side shut, reading stopped, and the socket dropped
+   * after a grace.
    */
-  const tooLarge = (req: IncomingMessage, res: ServerResponse) => {
+  const refuse = (req: IncomingMessage, res: ServerResponse, answer: HttpResponse) => {
     if (res.headersSent) return;
-    const { headers, body } = errorResponse(
-      413,
-      'body_too_large',
-      `the request body is larger than ${maxBodyBytes} bytes`,
-    );
-    res.writeHead(413, {
+    const { status, headers, body } = answer;
+    res.writeHead(status, {
       ...headers,
       ...SECURITY_HEADERS,
       'content-length': String(Buffer.byteLength(body)),
       connection: 'close',
     });
-    res.write(body);
+    res.write(body as string);
     req.pause();
     const { socket } = req;
     socket.end();
@@ -121,6 +148,33 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
       lingering.delete(socket);
     });
   };
+  const tooLarge = (req: IncomingMessage, res: ServerResponse) =>
+    refuse(
+      req,
+      res,
+      errorResponse(413, 'body_too_large', `the request body is larger than ${maxBodyBytes} bytes`),
+    );
+  const busy = (req: IncomingMessage, res: ServerResponse) =>
+    refuse(
+      req,
+      res,
+      errorResponse(
+        503,
+        'server_busy',
+        `the server already holds ${limits.maxBufferedBytes} bytes of request bodies from other clients; retry in a moment`,
+        { headers: { 'retry-after': BUSY_RETRY_AFTER_SECONDS } },
+      ),
+    );
+  const wrongHost = (req: IncomingMessage, res: ServerResponse) =>
+    refuse(
+      req,
+      res,
+      errorResponse(
+        403,
+        'host_not_allowed',
+        `this server listens on ${bindHost} and answers only requests addressed to localhost, 127.0.0.1 or [::1]; to serve other machines, start it with --host 0.0.0.0`,
+      ),
+    );
 
   const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     try {
@@ -129,10 +183,11 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
         path: req.url ?? '/',
         headers: headersOf(req),
         body,
+        ...(req.socket.remoteAddress ? { client: req.socket.remoteAddress } : {}),
       });
       send(res, response);
     } catch (err) {
-      log(`http: the handler threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(`http: the handler threw: ${loggableError(err)}`);
       const response = errorResponse(
         500,
         'internal_error',
@@ -146,36 +201,54 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
+    let held = 0;
+    const release = () => {
+      buffered -= held;
+      held = 0;
+    };
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
       size += chunk.byteLength;
-      if (size > maxBodyBytes) {
+      const overBody = size > maxBodyBytes;
+      if (overBody || buffered + chunk.byteLength > limits.maxBufferedBytes) {
         refused = true;
         chunks.length = 0;
+        release();
         req.pause();
-        tooLarge(req, res);
+        (overBody ? tooLarge : busy)(req, res);
         return;
       }
+      buffered += chunk.byteLength;
+      held += chunk.byteLength;
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!refused) void answer(req, res, Buffer.concat(chunks, size));
+      if (refused) return;
+      const body = Buffer.concat(chunks, size);
+      chunks.length = 0;
+      release();
+      void answer(req, res, body);
     });
+    // A client that leaves (or times out) mid-body gives its bytes back.
+    req.once('close', release);
     // An aborted upload: the client is gone, there is nobody to answer.
     req.on('error', () => undefined);
   };
   const declaresTooMuch = (req: IncomingMessage) => Number(req.headers['content-length'] ?? 0) > maxBodyBytes;
 
+  const refusedAtHeaders = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (checkHost && !isLoopbackHost(req.headers.host)) wrongHost(req, res);
+    else if (declaresTooMuch(req)) tooLarge(req, res);
+    else return false;
+    return true;
+  };
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (declaresTooMuch(req)) tooLarge(req, res);
-    else readAndAnswer(req, res);
+    if (!refusedAtHeaders(req, res)) readAndAnswer(req, res);
   });
   // "Expect: 100-continue": a body that is announced too large is refused before it is sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (declaresTooMuch(req)) {
-      tooLarge(req, res);
-      return;
-    }
+    if (refusedAtHeaders(req, res)) return;
     res.writeContinue();
     readAndAnswer(req, res);
   });
@@ -183,7 +256,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port, bindHost, () => {
       server.off('error', reject);
       server.on('error', (err) => log(`http: server error: ${err.message}`));
       const { address, port } = server.address() as AddressInfo;

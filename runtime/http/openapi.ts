@@ -16,9 +16,24 @@ const error = (description: string) => ({ description, content: json('ErrorRespo
 const BAD_REQUEST = error(
   'Invalid JSON, invalid UTF-8 or a body that breaks the schema; `field` names where.',
 );
-const TOO_LARGE = error('The body is larger than the limit.');
+const TOO_LARGE = error('The body is larger than the limit (`body_too_large`).');
+const TOO_EXPENSIVE = error(
+  'The body is larger than the limit (`body_too_large`), or the request costs more than one request may (`request_too_expensive`: characters of each description, times 1 + its distinct words with `explain`, plus a charge per returned candidate; the message states the cost and the limit).',
+);
+const RATE_LIMITED = error(
+  'More requests from this client than the limit allows (`rate_limited`); the message states the limit and `Retry-After` when to retry.',
+);
+const WRONG_HOST = error(
+  'The server listens on loopback and the request was addressed to another name (`host_not_allowed`): what a page that rebinds its DNS name to 127.0.0.1 sends.',
+);
 const WRONG_TYPE = error('The content type is not application/json.');
 const NO_MODEL = error('No model can answer yet (none has loaded); retry later.');
+const BUSY = error(
+  'The server holds as many request bodies as it may at once (`server_busy`); retry after `Retry-After` seconds.',
+);
+const BUSY_OR_NO_MODEL = error(
+  'No model can answer yet (`model_unavailable`), or the server holds as many request bodies as it may at once (`server_busy`); retry after `Retry-After` seconds.',
+);
 
 /**
  * The OpenAPI 3.1 document of the public API. Its component schemas are the very objects the edge
@@ -47,9 +62,10 @@ export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): R
               content: json('PredictResponse'),
             },
             '400': BAD_REQUEST,
-            '413': TOO_LARGE,
+            '403': WRONG_HOST,
+            '413': TOO_EXPENSIVE,
             '415': WRONG_TYPE,
-            '503': NO_MODEL,
+            '503': BUSY_OR_NO_MODEL,
           },
         },
       },
@@ -61,8 +77,11 @@ export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): R
           responses: {
             '201': { description: 'Stored.', content: json('FeedbackResponse') },
             '400': BAD_REQUEST,
+            '403': WRONG_HOST,
             '413': TOO_LARGE,
             '415': WRONG_TYPE,
+            '429': RATE_LIMITED,
+            '503': BUSY,
           },
         },
       },

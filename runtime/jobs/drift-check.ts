@@ -1,8 +1,7 @@
 import type { ModelManifest } from '../../models/manifest';
 import { storeKeys } from '../../models/store-layout';
-import type { LiveRecord } from '../core/audit';
 import { modelRefKey, sameModel } from '../../models/model-ref';
-import { liveWindow } from '../monitoring/live-window';
+import type { AuditTrail } from '../monitoring/audit-trail';
 import { modelDrift, type ModelDrift } from '../monitoring/model-drift';
 import { readHistory } from '../registry/history';
 import type { Registry } from '../registry/registry';
@@ -12,7 +11,7 @@ import { queueFeedbackRetrain } from './feedback-retrain';
 export interface DriftCheckInput {
   store: ObjectStore;
   registry: Registry;
-  audit: () => Promise<readonly LiveRecord[]>;
+  audit: AuditTrail;
   /** The champion's newest served predictions compared with its training baseline. */
   windowSize?: number;
   /** A model already alarmed within this period is not alarmed again. */
@@ -44,10 +43,9 @@ export async function runDriftCheck(input: DriftCheckInput): Promise<DriftCheckR
   const object = await store.get(storeKeys.modelFile(champion.variant, champion.version, 'manifest.json'));
   if (!object) throw new Error(`${modelRefKey(champion)} has no manifest in the store`);
   const manifest = JSON.parse(Buffer.from(object.body).toString('utf8')) as ModelManifest;
-  const records = (await input.audit())
-    .filter((r) => !r.shadow && sameModel(r, champion))
-    .slice(-(input.windowSize ?? 2000));
-  const drift = modelDrift(manifest.driftBaseline, liveWindow(records));
+  const windowSize = input.windowSize ?? 2000;
+  const audit = await input.audit.window({ newest: windowSize });
+  const drift = modelDrift(manifest.driftBaseline, audit.newestServed(champion, windowSize));
   if (drift.status !== 'alarm') return { drift, alarmRecorded: false };
 
   const since = new Date(now() - (input.realarmAfterMs ?? 24 * 3600 * 1000)).toISOString();

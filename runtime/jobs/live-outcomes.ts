@@ -1,9 +1,8 @@
-import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { countsAsEvidence, holdReason } from '../core/feedback-review';
-import { modelRefKey, type ModelRef } from '../../models/model-ref';
+import { bareModelRef, modelRefKey, type ModelRef } from '../../models/model-ref';
+import type { AuditWindow } from '../monitoring/audit-window';
 import type { ObjectStore } from '../store/object-store';
-import { LocalAuditTrail } from './local-audit-trail';
 
 /** What live traffic says about one model: feedback-confirmed top-1 hits and served latency. */
 export interface LiveOutcomes {
@@ -35,23 +34,19 @@ export async function readFeedback(store: ObjectStore, since?: string): Promise<
   return [...newest.values()].filter((record) => !since || record.receivedAt >= since);
 }
 
+/** Prediction ids of feedback that arrived without its prediction: what the audit window must find. */
+export const unmatchedIds = (feedback: readonly FeedbackRecord[]): string[] =>
+  feedback.filter((f) => !f.prediction).map((f) => f.predictionId);
+
 /**
  * Feedback the receiving instance could not match to its prediction, matched with the audit trail
  * the jobs read anyway: a function instance remembers only its own recent predictions, and a
- * correction often reaches another instance than the one that answered.
+ * correction often reaches another instance than the one that answered. The window must have
+ * been asked for `unmatchedIds(feedback)`.
  */
-export function matchPredictions(
-  feedback: readonly FeedbackRecord[],
-  audit: readonly LiveRecord[],
-): FeedbackRecord[] {
-  const unmatched = new Set(feedback.filter((f) => !f.prediction).map((f) => f.predictionId));
-  if (unmatched.size === 0) return [...feedback];
-  const served = new Map<string, LiveRecord>();
-  for (const record of audit) {
-    if (!record.shadow && unmatched.has(record.predictionId)) served.set(record.predictionId, record);
-  }
+export function matchPredictions(feedback: readonly FeedbackRecord[], audit: AuditWindow): FeedbackRecord[] {
   return feedback.map((f) => {
-    const record = f.prediction ? undefined : served.get(f.predictionId);
+    const record = f.prediction ? undefined : audit.prediction(f.predictionId);
     if (!record) return f;
     const { variant, version, time, topK, needsReview } = record;
     const prediction = {
@@ -71,32 +66,20 @@ export function matchPredictions(
   });
 }
 
-/** The local audit trail's newest `days` files, read once; see LocalAuditTrail for repeated reads. */
-export function readLocalAudit(home: string, days = 7): Promise<LiveRecord[]> {
-  return new LocalAuditTrail(home, days).read();
-}
-
-/** The 99th percentile (nearest rank), or null without values. */
-export function p99(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;
-}
-
 /**
  * Joins feedback with the predictions it refers to, per model (`variant/version`): each arm is
  * scored only on the traffic it actually answered. Shadow records count toward latency only.
  */
-export function liveOutcomes(
+export async function liveOutcomes(
   feedback: readonly FeedbackRecord[],
-  audit: readonly LiveRecord[],
-): Map<string, LiveOutcomes> {
-  const byModel = new Map<string, LiveOutcomes>();
+  audit: AuditWindow,
+): Promise<Map<string, LiveOutcomes>> {
+  const byModel = new Map<string, { ref: ModelRef; outcomes: LiveOutcomes }>();
   const of = (ref: ModelRef) => {
     const key = modelRefKey(ref);
-    let outcomes = byModel.get(key);
-    if (!outcomes) byModel.set(key, (outcomes = empty()));
-    return outcomes;
+    let entry = byModel.get(key);
+    if (!entry) byModel.set(key, (entry = { ref: bareModelRef(ref), outcomes: empty() }));
+    return entry.outcomes;
   };
   for (const record of feedback) {
     if (!record.prediction || !countsAsEvidence(record)) continue;
@@ -109,17 +92,13 @@ export function liveOutcomes(
     daily.n++;
     daily.correct += hit;
   }
-  const latencies = new Map<string, number[]>();
-  for (const record of audit) {
-    const key = modelRefKey(record);
-    if (!record.shadow) of(record).served++;
-    let list = latencies.get(key);
-    if (!list) latencies.set(key, (list = []));
-    list.push(record.latencyMs);
+  // A model that only scored as a shadow has outcomes only if feedback named it.
+  for (const ref of audit.servingModels()) of(ref);
+  const result = new Map<string, LiveOutcomes>();
+  for (const [key, { ref, outcomes }] of byModel) {
+    outcomes.served = audit.served(ref);
+    outcomes.latencyP99Ms = await audit.latencyP99(ref, { withShadows: true });
+    result.set(key, outcomes);
   }
-  for (const [key, list] of latencies) {
-    const outcomes = byModel.get(key);
-    if (outcomes) outcomes.latencyP99Ms = p99(list);
-  }
-  return byModel;
+  return result;
 }

@@ -1,24 +1,48 @@
-import { open } from 'node:fs/promises';
-import { liveRecordOf, type AuditRecord, type LiveRecord } from '../core/audit';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { AuditRecord } from '../core/audit';
 import { auditFolder, newestAuditFiles } from '../core/local-audit-sink';
-import { readFully } from '../store/read-whole-file';
+import { emptySpec, widenSpec, type AuditNeeds, type AuditSpec } from '../monitoring/audit-needs';
+import { forEachAuditRecord } from '../monitoring/audit-lines';
+import { AuditPart } from '../monitoring/audit-part';
+import type { AuditTrail } from '../monitoring/audit-trail';
+import { AuditWindow } from '../monitoring/audit-window';
 
-interface ParsedFile {
-  /** Bytes parsed so far: always just after a newline. */
+interface FileState {
+  /** Bytes folded into the part so far: always just after a newline. */
   offset: number;
-  records: LiveRecord[];
+  part: AuditPart;
 }
 
-const NEWLINE = 0x0a;
+/** Streams `path` from byte `from` up to `to` (exclusive) into `onRecord`; returns the bytes of complete lines. */
+async function streamFile(
+  path: string,
+  from: number,
+  to: number,
+  onRecord: (record: AuditRecord) => void,
+): Promise<number> {
+  if (to <= from) return 0;
+  const stream = createReadStream(path, { start: from, end: to - 1 });
+  try {
+    return await forEachAuditRecord(stream, onRecord);
+  } catch (err) {
+    // Removed since it was listed (retention, or a hand clean-up): it simply no longer counts.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+}
 
 /**
- * The local audit trail (`<home>/audit/YYYY-MM-DD.jsonl`), newest `days` files, read again and
- * again by the jobs and the dashboard, as the LiveRecords they use. Each file is parsed once and then only from where the last
- * read stopped: audit files only grow, so a minute's new records cost a minute's parsing rather
- * than a week's (see bench/audit-read.ts).
+ * The local audit trail (`<home>/audit/YYYY-MM-DD.jsonl`), newest `days` files, as running
+ * aggregates for the jobs and the dashboard. Each file is streamed once and afterwards only
+ * from where the last read stopped (audit files only grow), so memory does not grow with the
+ * trail and a minute's new records cost a minute's parsing (see bench/audit-window.ts).
  */
-export class LocalAuditTrail {
-  private readonly parsed = new Map<string, ParsedFile>();
+export class LocalAuditTrail implements AuditTrail {
+  private spec: AuditSpec = emptySpec();
+  private readonly files = new Map<string, FileState>();
   /** The read in progress: reads take turns, since each advances the files' offsets. */
   private previous: Promise<unknown> = Promise.resolve();
 
@@ -27,58 +51,45 @@ export class LocalAuditTrail {
     private readonly days = 7,
   ) {}
 
-  /** Every record of the window, oldest file first, in the order each file holds them. */
-  read(): Promise<LiveRecord[]> {
+  window(needs: AuditNeeds = {}): Promise<AuditWindow> {
     const next = this.previous.then(
-      () => this.readNow(),
-      () => this.readNow(),
+      () => this.readNow(needs),
+      () => this.readNow(needs),
     );
     this.previous = next;
     return next;
   }
 
-  private async readNow(): Promise<LiveRecord[]> {
-    // newestAuditFiles lists newest first; records come out oldest first, in time order.
+  private async readNow(needs: AuditNeeds): Promise<AuditWindow> {
+    const wider = widenSpec(this.spec, needs);
+    if (wider) {
+      this.spec = wider;
+      this.files.clear();
+    }
+    // newestAuditFiles lists newest first; parts go oldest first, in time order.
     const paths = (await newestAuditFiles(auditFolder(this.home), this.days)).reverse();
-    for (const path of this.parsed.keys()) if (!paths.includes(path)) this.parsed.delete(path);
-    const records: LiveRecord[] = [];
+    for (const path of this.files.keys()) if (!paths.includes(path)) this.files.delete(path);
+    const snapshot: [string, number][] = [];
     for (const path of paths) {
-      for (const record of await this.readFile(path)) records.push(record);
-    }
-    return records;
-  }
-
-  private async readFile(path: string): Promise<LiveRecord[]> {
-    let file = this.parsed.get(path) ?? { offset: 0, records: [] };
-    const handle = await open(path, 'r').catch(() => undefined);
-    if (!handle) return []; // removed since it was listed
-    try {
-      const { size } = await handle.stat();
-      // Smaller than what was parsed: rewritten, not appended to, so parse it afresh.
-      if (size < file.offset) file = { offset: 0, records: [] };
-      if (size > file.offset) {
-        const added = Buffer.allocUnsafe(size - file.offset);
-        const filled = await readFully(handle, added, file.offset);
-        // A last line without its newline may be mid-append: it is parsed once complete.
-        const complete = added.subarray(0, filled).lastIndexOf(NEWLINE) + 1;
-        parseLines(added.subarray(0, complete).toString('utf8'), file.records);
-        file.offset += complete;
+      let file = this.files.get(path) ?? { offset: 0, part: new AuditPart(this.spec) };
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => undefined,
+      );
+      if (size === undefined) {
+        this.files.delete(path);
+        continue;
       }
-    } finally {
-      await handle.close();
+      // Smaller than what was read: rewritten, not appended to, so read it afresh.
+      if (size < file.offset) file = { offset: 0, part: new AuditPart(this.spec) };
+      const part = file.part;
+      file.offset += await streamFile(path, file.offset, size, (record) => part.add(record));
+      this.files.set(path, file);
+      snapshot.push([path, file.offset]);
     }
-    this.parsed.set(path, file);
-    return file.records;
-  }
-}
-
-function parseLines(text: string, into: LiveRecord[]): void {
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      into.push(liveRecordOf(JSON.parse(line) as AuditRecord));
-    } catch {
-      // A line cut short by a crash is skipped; the rest of the file still counts.
-    }
+    const parts = snapshot.map(([path]) => (this.files.get(path) as FileState).part);
+    return new AuditWindow(parts, this.spec, async (visit) => {
+      for (const [path, end] of snapshot) await streamFile(path, 0, end, visit);
+    });
   }
 }

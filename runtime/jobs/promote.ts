@@ -1,4 +1,3 @@
-import type { LiveRecord } from '../core/audit';
 import type { FeedbackRecord } from '../core/feedback';
 import { countsAsEvidence } from '../core/feedback-review';
 import { modelRefKey, type ModelRef, sameModel } from '../../models/model-ref';
@@ -10,7 +9,9 @@ import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
 import { decideRamp, type RampAction, type RampConfig } from '../stats/ramp';
 import { sequentialTest, type SequentialTestConfig } from '../stats/sequential-test';
 import type { ObjectStore } from '../store/object-store';
-import { matchPredictions, p99, readFeedback } from './live-outcomes';
+import type { AuditTrail } from '../monitoring/audit-trail';
+import type { AuditWindow } from '../monitoring/audit-window';
+import { matchPredictions, readFeedback, unmatchedIds } from './live-outcomes';
 
 export interface PromoteConfig {
   test?: SequentialTestConfig;
@@ -22,7 +23,7 @@ export interface PromoteInput {
   store: ObjectStore;
   registry: Registry;
   /** The audit trail (served predictions with their latency); cloud-neutral. */
-  audit: () => Promise<readonly LiveRecord[]>;
+  audit: AuditTrail;
   config?: PromoteConfig;
   log?: (line: string) => void;
 }
@@ -54,7 +55,7 @@ function experimentTimes(
   return { since, weightSince };
 }
 
-function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: string) {
+export function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: string) {
   let n = 0;
   let successes = 0;
   for (const record of feedback) {
@@ -72,15 +73,13 @@ function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since: strin
  * answer (it failed to load or was refused; the champion answered them instead and the audit
  * record names it in `fallbackFrom`), which are its errors.
  */
-function operations(audit: readonly LiveRecord[], ref: ModelRef, since: string) {
-  const latencies: number[] = [];
-  let errors = 0;
-  for (const r of audit) {
-    if (r.shadow || r.time < since) continue;
-    if (sameModel(r, ref)) latencies.push(r.latencyMs);
-    if (r.fallbackFrom && sameModel(r.fallbackFrom, ref)) errors++;
-  }
-  return { requests: latencies.length + errors, errors, latencyP99Ms: p99(latencies) ?? 0 };
+export async function operations(audit: AuditWindow, ref: ModelRef, since: string) {
+  const errors = audit.failed(ref, since);
+  return {
+    requests: audit.served(ref, since) + errors,
+    errors,
+    latencyP99Ms: (await audit.latencyP99(ref, { since, withShadows: false })) ?? 0,
+  };
 }
 
 /**
@@ -95,11 +94,11 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
   const log = input.log ?? (() => undefined);
   const state = await registry.read();
   if (state.challengers.length === 0) return [];
-  const [history, stored, audit] = await Promise.all([
-    readHistory(store),
-    readFeedback(store),
-    input.audit(),
-  ]);
+  const [history, stored] = await Promise.all([readHistory(store), readFeedback(store)]);
+  // The audit window is cut where each experiment started and last changed weight: the
+  // guardrails compare each arm only on the traffic since then.
+  const cuts = state.challengers.flatMap((c) => Object.values(experimentTimes(history, c)));
+  const audit = await input.audit.window({ cuts, predictionIds: unmatchedIds(stored) });
   const feedback = matchPredictions(stored, audit);
 
   const evaluations: ChallengerEvaluation[] = [];
@@ -111,7 +110,10 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
       config.test,
     );
     const guardrails = checkGuardrails(
-      { champion: operations(audit, state.champion, since), challenger: operations(audit, ref, since) },
+      {
+        champion: await operations(audit, state.champion, since),
+        challenger: await operations(audit, ref, since),
+      },
       config.guardrails,
     );
     const decision = decideRamp(

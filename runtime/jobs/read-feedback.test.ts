@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { feedbackRecord, storeFeedback } from '../../tests/helpers/feedback-fixture';
 import { LocalObjectStore } from '../store/local-store';
+import { auditWindowOf } from '../../tests/helpers/audit-window-of';
 import { matchPredictions, readFeedback } from './live-outcomes';
 
 describe('readFeedback', () => {
@@ -36,7 +37,10 @@ describe('matchPredictions', () => {
   it('matches feedback another instance took with the served prediction in the audit trail', () => {
     const unknown = { ...feedbackRecord('p1', '610910'), prediction: null };
     const known = feedbackRecord('p2', '847130');
-    const [matched, kept] = matchPredictions([unknown, known], [served('p1', true), served('p1')]);
+    const [matched, kept] = matchPredictions(
+      [unknown, known],
+      auditWindowOf([served('p1', true), served('p1')], { predictionIds: ['p1'] }),
+    );
     expect(matched?.prediction).toEqual({
       variant: 'textcnn',
       version: 'textcnn-aaaaaaaaaaaa',
@@ -48,6 +52,11 @@ describe('matchPredictions', () => {
 
   it('leaves feedback about a prediction nobody served unmatched', () => {
     const unknown = { ...feedbackRecord('p9', '610910'), prediction: null };
-    expect(matchPredictions([unknown], [served('p1'), served('p9', true)])[0]?.prediction).toBeNull();
+    expect(
+      matchPredictions(
+        [unknown],
+        auditWindowOf([served('p1'), served('p9', true)], { predictionIds: ['p9'] }),
+      )[0]?.prediction,
+    ).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-import type { LiveRecord } from '../core/audit';
 import { modelRefKey } from '../../models/model-ref';
+import type { AuditTrail } from '../monitoring/audit-trail';
 import { checkApprovals } from '../registry/integrity-alarm';
 import { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
@@ -24,7 +24,7 @@ export interface ScheduledJobsResult {
  */
 export async function runScheduledJobs(input: {
   store: ObjectStore;
-  audit: () => Promise<readonly LiveRecord[]>;
+  audit: AuditTrail;
   log: (line: string) => void;
   registry?: Registry;
 }): Promise<ScheduledJobsResult> {

@@ -1,30 +1,75 @@
-import { liveRecordOf, type AuditRecord, type LiveRecord } from '../core/audit';
+import type { AuditRecord } from '../core/audit';
 import { storeAuditDayPrefix } from '../core/store-audit-sink';
+import { emptySpec, widenSpec, type AuditNeeds, type AuditSpec } from '../monitoring/audit-needs';
+import { forEachAuditRecord } from '../monitoring/audit-lines';
+import { AuditPart } from '../monitoring/audit-part';
+import type { AuditTrail } from '../monitoring/audit-trail';
+import { AuditWindow } from '../monitoring/audit-window';
 import type { ObjectStore } from '../store/object-store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+interface DayState {
+  /** The day's keys folded into the part, in listing order: a prefix of the sorted listing. */
+  folded: string[];
+  part: AuditPart;
+}
+
 /**
  * The functions' audit trail (`audit/<day>/*.jsonl` objects) for the jobs and the dashboard: the
- * newest `days` days, as LiveRecords. Audit objects are immutable, so a warm instance parses each
- * one once and afterwards reads only objects it has not seen.
+ * newest `days` days, as running aggregates, one part per day. Audit objects are immutable and
+ * named so that listing order is write order, so a warm instance streams each object once and
+ * afterwards only the objects listed after the last it read; an object that appears earlier in
+ * the listing (a slow writer's) makes it read that day again.
  */
-export class StoreAuditTrail {
-  private readonly parsed = new Map<string, LiveRecord[]>();
+export class StoreAuditTrail implements AuditTrail {
+  private spec: AuditSpec = emptySpec();
+  private readonly dayStates = new Map<string, DayState>();
 
   constructor(
     private readonly store: ObjectStore,
     private readonly options: { days?: number; now?: () => Date } = {},
   ) {}
 
-  async read(): Promise<LiveRecord[]> {
-    const keys: string[] = [];
-    for (const day of this.days()) keys.push(...(await this.store.list(storeAuditDayPrefix(day))));
-    const wanted = new Set(keys);
-    for (const key of this.parsed.keys()) if (!wanted.has(key)) this.parsed.delete(key);
-    const records: LiveRecord[] = [];
-    for (const key of keys.sort()) records.push(...(await this.readObject(key)));
-    return records;
+  async window(needs: AuditNeeds = {}): Promise<AuditWindow> {
+    const wider = widenSpec(this.spec, needs);
+    if (wider) {
+      this.spec = wider;
+      this.dayStates.clear();
+    }
+    const days = this.days();
+    for (const day of this.dayStates.keys()) if (!days.includes(day)) this.dayStates.delete(day);
+    const snapshot: [string, number][] = [];
+    for (const day of days) {
+      const keys = await this.store.list(storeAuditDayPrefix(day));
+      let state = this.dayStates.get(day);
+      const continues = state?.folded.every((key, i) => keys[i] === key) ?? false;
+      if (!state || !continues) state = { folded: [], part: new AuditPart(this.spec) };
+      const part = state.part;
+      for (const key of keys.slice(state.folded.length)) {
+        await this.streamObject(key, (record) => part.add(record));
+        state.folded.push(key);
+      }
+      this.dayStates.set(day, state);
+      snapshot.push([day, state.folded.length]);
+    }
+    const parts = snapshot.map(([day]) => (this.dayStates.get(day) as DayState).part);
+    return new AuditWindow(parts, this.spec, async (visit) => {
+      for (const [day, count] of snapshot) {
+        for (const key of (this.dayStates.get(day)?.folded ?? []).slice(0, count))
+          await this.streamObject(key, visit);
+      }
+    });
+  }
+
+  private async streamObject(key: string, onRecord: (record: AuditRecord) => void): Promise<void> {
+    const stream = await this.store.readStream(key);
+    if (!stream) return; // deleted since it was listed (retention)
+    try {
+      await forEachAuditRecord(stream, onRecord, { lastLineComplete: true });
+    } finally {
+      stream.destroy();
+    }
   }
 
   /** The UTC days of the window, oldest first. */
@@ -34,19 +79,5 @@ export class StoreAuditTrail {
     return Array.from({ length: count }, (_, i) =>
       new Date(now - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10),
     );
-  }
-
-  private async readObject(key: string): Promise<LiveRecord[]> {
-    const cached = this.parsed.get(key);
-    if (cached) return cached;
-    const object = await this.store.get(key);
-    if (!object) return [];
-    const records = Buffer.from(object.body)
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => liveRecordOf(JSON.parse(line) as AuditRecord));
-    this.parsed.set(key, records);
-    return records;
   }
 }

@@ -3,6 +3,7 @@ import { storeKeys } from '../../models/store-layout';
 import { apiKeyCaller } from '../http/caller';
 import { createHttpHandler } from '../http/handler';
 import { startHttpServer } from '../http/local-server';
+import { coalescingMetrics } from '../http/coalescing-metrics';
 import { HttpMetrics } from '../http/metrics';
 import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
@@ -19,6 +20,8 @@ export interface EmbeddedServerOptions {
   port: number;
   host: string;
   recordText?: boolean;
+  /** The longest a prediction waits to share a model call with concurrent ones, ms (default 1). */
+  coalesceWaitMs?: number;
   /**
    * The retrain command for files dropped into data/incoming/ ([executable, ...args]); none
    * turns the watcher off.
@@ -58,14 +61,15 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const { home, log } = options;
   // Model load failures reach the metrics through the service's log lines.
   const metrics = new HttpMetrics();
+  const coalescing = { maxWaitMs: options.coalesceWaitMs };
   const { service, store, state, routing } = await openLocalService({
     home,
     log: metrics.countingModelLoadFailures(log),
     recordText: options.recordText,
+    coalescing: { ...coalescing, observe: coalescingMetrics(metrics.registry, coalescing) },
   });
   // One trail for the jobs and the dashboard: each reads only what was appended since the last.
-  const trail = new LocalAuditTrail(home);
-  const audit = () => trail.read();
+  const audit = new LocalAuditTrail(home);
   const handler = createHttpHandler({
     service,
     log,

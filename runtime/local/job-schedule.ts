@@ -1,6 +1,6 @@
 import { runScheduledJobs } from '../jobs/scheduled-jobs';
 import { Registry } from '../registry/registry';
-import type { LiveRecord } from '../core/audit';
+import type { AuditTrail } from '../monitoring/audit-trail';
 import type { ObjectStore } from '../store/object-store';
 import { unrefInterval } from './interval';
 import { errorMessage } from '../core/errors';
@@ -20,7 +20,7 @@ export interface JobSchedule {
 export function scheduleJobs(options: {
   store: ObjectStore;
   /** The audit trail both jobs read (locally, a LocalAuditTrail shared with the dashboard). */
-  audit: () => Promise<readonly LiveRecord[]>;
+  audit: AuditTrail;
   everyMs: number;
   log: (line: string) => void;
 }): JobSchedule {

@@ -1,6 +1,6 @@
 import { storeKeys } from '../../models/store-layout';
 import { LocalAuditSink } from '../core/local-audit-sink';
-import { PredictService } from '../core/predict-service';
+import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { ModelRef } from '../../models/model-ref';
 import type { RoutingState } from '../core/router';
 import { cachedRoutingState, type RegistryState } from '../registry/registry-state';
@@ -26,6 +26,8 @@ export interface LocalServiceOptions {
   recordText?: boolean;
   /** Recorded as the actor when this registers the first champion ("hscode serve", …). */
   actor?: string;
+  /** How concurrent predictions share model calls (PredictServiceOptions.coalescing). */
+  coalescing?: PredictServiceOptions['coalescing'];
 }
 
 export class NoLocalModelError extends Error {
@@ -60,6 +62,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
     recordText: options.recordText ?? false,
     log: options.log,
     onUnapprovedModel: (err) => recordUnapproved(alarms, err),
+    coalescing: options.coalescing,
   });
   await service.preload();
   return { service, store, state, routing };

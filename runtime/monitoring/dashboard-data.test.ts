@@ -10,7 +10,7 @@ import type { AuditRecord } from '../core/audit';
 import { FeedbackService } from '../core/feedback';
 import { LocalAuditSink } from '../core/local-audit-sink';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
-import { readLocalAudit } from '../jobs/live-outcomes';
+import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { Registry } from '../registry/registry';
 import { ensureChampion } from '../registry/ensure-champion';
 import type { DriftBaseline } from '../stats/drift';
@@ -100,7 +100,7 @@ const build = () =>
   buildDashboard({
     store,
     registry: new Registry(store),
-    audit: () => readLocalAudit(home, 30),
+    audit: new LocalAuditTrail(home, 30),
     now: () => new Date('2024-06-04T12:00:00Z'),
   });
 const panelOf = (doc: DashboardDocument, ref: ModelRef) =>
@@ -272,7 +272,7 @@ describe('buildDashboard', () => {
     const doc = await buildDashboard({
       store,
       registry: new Registry(store),
-      audit: () => readLocalAudit(quiet),
+      audit: new LocalAuditTrail(quiet),
       now: () => new Date('2024-06-04T12:00:00Z'),
     });
     const drift = panelOf(doc, champion).drift!;

@@ -1,30 +1,30 @@
 import { ARTIFACT_FILES } from '../../models/artifact';
 import { storeKeys } from '../../models/store-layout';
-import type { LiveRecord } from '../core/audit';
 import { modelRefKey, type ModelRef, bareModelRef } from '../../models/model-ref';
 import type { WeightedModelRef } from '../core/router';
-import { liveOutcomes, matchPredictions, readFeedback, type LiveOutcomes } from '../jobs/live-outcomes';
+import {
+  liveOutcomes,
+  matchPredictions,
+  readFeedback,
+  unmatchedIds,
+  type LiveOutcomes,
+} from '../jobs/live-outcomes';
 import { readHistory } from '../registry/history';
 import { NoRegistryStateError, positionOf, type RegistryPosition } from '../registry/registry';
 import type { RegistryState } from '../registry/registry-state';
 import type { DriftBaseline } from '../stats/drift';
 import type { ObjectStore } from '../store/object-store';
+import type { AuditTrail } from './audit-trail';
 import { decisionRow, type DecisionRow } from './decisions';
-import { liveWindow } from './live-window';
 import { modelDrift, type ModelDrift } from './model-drift';
 import { wilsonInterval, type ProportionEstimate } from './wilson';
-
-/**
- * Where the live predictions come from: the local audit files, or a cloud's log query. Returns
- * the window the dashboard describes (e.g. the last 7 days).
- */
-export type AuditSource = () => Promise<readonly LiveRecord[]>;
 
 export interface DashboardSources {
   store: ObjectStore;
   /** The registry (Registry satisfies this); reading may throw NoRegistryStateError before any champion. */
   registry: { read(): Promise<RegistryState> };
-  audit: AuditSource;
+  /** Where the live predictions come from: the window the dashboard describes (e.g. the last 7 days). */
+  audit: AuditTrail;
   /** Decisions listed, newest first (default 50). */
   historyLimit?: number;
   /** Feedback older than this many days is left out of the accuracy panels (default 30). */
@@ -144,13 +144,25 @@ function accuracyOf(outcomes: LiveOutcomes | undefined): Pick<ModelPanel, 'accur
 export async function buildDashboard(sources: DashboardSources): Promise<DashboardDocument> {
   const now = (sources.now ?? (() => new Date()))();
   const feedbackSince = new Date(now.getTime() - (sources.feedbackDays ?? 30) * DAY_MS).toISOString();
-  const [state, history, feedback, audit] = await Promise.all([
+  const [state, history, feedback] = await Promise.all([
     readState(sources.registry),
     readHistory(sources.store, { limit: sources.historyLimit ?? 50 }),
     readFeedback(sources.store, feedbackSince),
-    sources.audit(),
   ]);
-  const outcomes = liveOutcomes(matchPredictions(feedback, audit), audit);
+  // Drift is about the inputs a model sees now: the routed ones; a fallback sees none.
+  const routed = state ? [state.champion, ...state.challengers, ...state.shadows].map(bareModelRef) : [];
+  const baselines = new Map<string, DriftBaseline | string>();
+  for (const ref of routed) {
+    if (!baselines.has(modelRefKey(ref)))
+      baselines.set(modelRefKey(ref), await readBaseline(sources.store, ref));
+  }
+  const audit = await sources.audit.window({
+    confidenceBins: [...baselines.values()].flatMap((b) =>
+      typeof b === 'string' ? [] : [b.confidenceHistogram.length],
+    ),
+    predictionIds: unmatchedIds(feedback),
+  });
+  const outcomes = await liveOutcomes(matchPredictions(feedback, audit), audit);
 
   const refs = new Map<string, ModelRef>();
   const add = (ref: ModelRef) => {
@@ -165,39 +177,27 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     add({ variant: key.slice(0, slash), version: key.slice(slash + 1) });
   }
 
-  const auditByModel = new Map<string, LiveRecord[]>();
-  for (const record of audit) {
-    const key = modelRefKey(record);
-    const list = auditByModel.get(key);
-    if (list) list.push(record);
-    else auditByModel.set(key, [record]);
-  }
-
-  const models = await Promise.all(
-    [...refs.entries()].map(async ([key, ref]): Promise<ModelPanel> => {
-      const role = state ? (positionOf(state, ref) ?? null) : null;
-      const live = outcomes.get(key);
-      const panel: ModelPanel = {
-        ...ref,
-        role,
-        ...accuracyOf(live),
-        served: live?.served ?? 0,
-        latencyP99Ms: live?.latencyP99Ms ?? null,
-        drift: null,
-      };
-      // Drift is about the inputs a model sees now: the routed ones; a fallback sees none.
-      if (role === 'champion' || role === 'challenger' || role === 'shadow') {
-        const baseline = await readBaseline(sources.store, ref);
-        if (typeof baseline === 'string') panel.driftUnavailable = baseline;
-        else {
-          panel.drift = modelDrift(baseline, liveWindow(auditByModel.get(key) ?? []));
-        }
+  const models = [...refs.entries()].map(([key, ref]): ModelPanel => {
+    const role = state ? (positionOf(state, ref) ?? null) : null;
+    const live = outcomes.get(key);
+    const panel: ModelPanel = {
+      ...ref,
+      role,
+      ...accuracyOf(live),
+      served: live?.served ?? 0,
+      latencyP99Ms: live?.latencyP99Ms ?? null,
+      drift: null,
+    };
+    const baseline = baselines.get(key);
+    if (role === 'champion' || role === 'challenger' || role === 'shadow') {
+      if (typeof baseline === 'string') panel.driftUnavailable = baseline;
+      else if (baseline) {
+        panel.drift = modelDrift(baseline, audit.liveWindow(ref, baseline.confidenceHistogram.length));
       }
-      return panel;
-    }),
-  );
+    }
+    return panel;
+  });
 
-  const times = audit.map((r) => r.time).sort();
   return {
     generatedAt: now.toISOString(),
     registry: state
@@ -213,9 +213,9 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     decisions: history.map(decisionRow).reverse(),
     models,
     window: {
-      auditRecords: audit.length,
-      firstPrediction: times[0] ?? null,
-      lastPrediction: times[times.length - 1] ?? null,
+      auditRecords: audit.records,
+      firstPrediction: audit.firstPrediction,
+      lastPrediction: audit.lastPrediction,
       feedbackRecords: feedback.length,
       feedbackSince,
     },

@@ -1,4 +1,5 @@
 import {
+  confidenceCount,
   detectDrift,
   type DriftBaseline,
   type DriftSignalName,
@@ -69,7 +70,7 @@ export function modelDrift(baseline: DriftBaseline, live: LiveWindow): ModelDrif
     ];
   });
   return {
-    n: live.topConfidences.length,
+    n: confidenceCount(live.topConfidences),
     baselineN: baseline.n,
     status: indicators.reduce<IndicatorStatus>((w, i) => worse(w, i.status), 'too-little-data'),
     indicators,

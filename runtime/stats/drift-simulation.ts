@@ -84,10 +84,11 @@ export function simulatedWindow(
  */
 export function sampledBaseline(truth: DriftBaseline, rows: number, seed: number): DriftBaseline {
   const sample = simulatedWindow(truth, seed, rows);
+  const confidences = sample.topConfidences as number[];
   const bins = truth.confidenceHistogram.length;
   const histogram = new Array<number>(bins).fill(0);
-  for (let i = 0; i < sample.topConfidences.length; i++) {
-    const bin = confidenceBin(sample.topConfidences[i] as number, bins);
+  for (const confidence of confidences) {
+    const bin = confidenceBin(confidence, bins);
     histogram[bin] = (histogram[bin] ?? 0) + 1;
   }
   return {

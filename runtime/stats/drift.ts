@@ -40,12 +40,28 @@ export type DriftBaseline = ModelManifest['driftBaseline'];
 export interface LiveWindow {
   /** Top-1 predictions per chapter (the first two digits of the predicted subheading). */
   chapterCounts: Record<string, number>;
-  /** Top-1 probability of each prediction in the window. */
-  topConfidences: ArrayLike<number>;
+  /**
+   * Top-1 probability of each prediction in the window, or their counts already binned with the
+   * baseline's edges (n predictions, non-finite ones in no bin): a long window's running
+   * aggregate keeps counts, not values.
+   */
+  topConfidences: ArrayLike<number> | BinnedConfidences;
   /** Words in the window's descriptions and how many were outside the vocabulary. */
   words: number;
   unknownWords: number;
 }
+
+export interface BinnedConfidences {
+  n: number;
+  counts: readonly number[];
+}
+
+const isBinned = (confidences: LiveWindow['topConfidences']): confidences is BinnedConfidences =>
+  'counts' in confidences;
+
+/** Predictions behind a window's confidences. */
+export const confidenceCount = (confidences: LiveWindow['topConfidences']): number =>
+  isBinned(confidences) ? confidences.n : confidences.length;
 
 export type DriftSignalName = 'predicted-chapter' | 'top1-confidence' | 'unknown-word-rate';
 export type DriftMetric = 'psi' | 'js-bits';
@@ -144,7 +160,14 @@ export function confidenceBin(confidence: number, bins: number): number {
   return Math.max(0, Math.min(bins - 1, Math.floor(confidence * bins)));
 }
 
-function binConfidences(confidences: ArrayLike<number>, bins: number): number[] {
+function binConfidences(confidences: LiveWindow['topConfidences'], bins: number): number[] {
+  if (isBinned(confidences)) {
+    if (confidences.counts.length !== bins)
+      throw new RangeError(
+        `confidences binned in ${confidences.counts.length} bins, the baseline has ${bins}`,
+      );
+    return [...confidences.counts];
+  }
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < confidences.length; i++) {
     const confidence = confidences[i] as number;

@@ -213,7 +213,7 @@ export function describeBundleSmoke(
       // The last is over the service's 1,000-character limit: listed as rejected, never dropped.
       const rows = ['frozen shrimp 500g bag', 'cotton t-shirt', 'steel bolts m8', 'x'.repeat(1001)];
       await context.store.put('batch/in/orders.csv', `description\n${rows.join('\n')}\n`);
-      const audited = async () => (await new StoreAuditTrail(context.store).read()).length;
+      const audited = async () => (await new StoreAuditTrail(context.store).window()).records;
       const before = await audited();
       await driver.batch('batch/in/orders.csv');
       const out = Buffer.from((await context.store.get('batch/out/orders.csv'))!.body).toString('utf8');

@@ -6,7 +6,7 @@ import { apiKeyCaller } from '../../runtime/http/caller';
 import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
 import { startHttpServer } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
-import { readLocalAudit } from '../../runtime/jobs/live-outcomes';
+import { LocalAuditTrail } from '../../runtime/jobs/local-audit-trail';
 import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
 import { Registry } from '../../runtime/registry/registry';
 import { cachedRoutingState } from '../../runtime/registry/registry-state';
@@ -77,7 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log,
     registry: routing,
     dashboard: () =>
-      buildDashboard({ store, registry: new Registry(store), audit: () => readLocalAudit(home) }),
+      buildDashboard({ store, registry: new Registry(store), audit: new LocalAuditTrail(home) }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     identifyCaller: apiKeyCaller(home),
