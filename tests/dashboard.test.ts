@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PredictResponse } from '../runtime/core/predict-service';
+import { addApiKey } from '../runtime/core/api-keys';
 import { FeedbackService } from '../runtime/core/feedback';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import type { ModelRef } from '../models/model-ref';
@@ -37,10 +38,10 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function post(path: string, body: unknown): Promise<Response> {
+async function post(path: string, body: unknown, key = server.analystKey): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.analystKey}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(body),
   });
 }
@@ -56,7 +57,13 @@ async function nextRefresh(action: () => Promise<void>): Promise<void> {
 beforeAll(async () => {
   champion = await trainTinyModel();
   challenger = await trainTinyModel({ home: champion.home, seed: 11 });
-  server = await startTestServer({ model: champion, routeByRegistry: true, routingTtlMs: 50 });
+  // The page is under test here, not the feedback rate limit: analysts' corrections go in at test speed.
+  server = await startTestServer({
+    model: champion,
+    routeByRegistry: true,
+    routingTtlMs: 50,
+    limits: { feedbackRate: { perSecond: 1e6, burst: 1e6 } },
+  });
   browser = await launchChromium();
   page = await openWatchedPage(browser, consoleErrors);
   // A controllable clock, so the 10-second refresh can be stepped instead of waited for.
@@ -196,6 +203,41 @@ describe('the monitoring view', () => {
 
     mkdirSync(TEST_ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard.png'), fullPage: true });
+  });
+
+  it('lists feedback per giver and flags the one whose corrections move answers to another chapter', async () => {
+    // A second analyst sends 30 of the champion's fresh answers to firearms (chapter 93).
+    const other = await addApiKey(server.home, 'second analyst');
+    const texts = champion.rows.slice(120, 150).map((r) => r.text);
+    const { predictions } = (await (
+      await post('/v1/predict', { descriptions: texts })
+    ).json()) as PredictResponse;
+    for (const prediction of predictions) {
+      const answer = await post(
+        '/v1/feedback',
+        { predictionId: prediction.predictionId, hs6: '9303.20' },
+        other.key,
+      );
+      expect(answer.status).toBe(201);
+    }
+    await server.service.drain();
+
+    await nextRefresh(() => page.clock.fastForward(10_000));
+    const doc = await getJson<DashboardDocument>('/v1/dashboard');
+    const honest = `key:${server.analystKey.split('_')[1]}`;
+    expect(doc.givers.filter((g) => g.disagrees).map((g) => g.givenBy)).toEqual([`key:${other.id}`]);
+    expect(doc.givers.find((g) => g.givenBy === honest)).toMatchObject({ records: 40 });
+
+    const rows = page.locator('.givers-table tr.giver');
+    expect(await rows.evaluateAll((list) => list.map((r) => r.getAttribute('data-giver')))).toEqual(
+      doc.givers.map((g) => g.givenBy),
+    );
+    const flagged = page.locator(`.givers-table tr.giver[data-giver="key:${other.id}"]`);
+    expect(await flagged.locator('.disagrees').textContent()).toBe(doc.givers[0]!.disagrees);
+    expect(await page.locator('.givers-table .disagrees').count()).toBe(1);
+    expect(await page.locator(`.givers-table tr.giver[data-giver="${honest}"] td`).nth(1).textContent()).toBe(
+      '40',
+    );
   });
 
   it('raised no console error and no Content-Security-Policy violation', async () => {

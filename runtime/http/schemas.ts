@@ -436,6 +436,38 @@ export const dashboardResponseSchema: SchemaObject = {
         ],
       },
     },
+    givers: {
+      description:
+        'Feedback per giver (an analyst key id, the cloud’s verified caller, or unattributed), flagged givers first. `disagrees` says how a giver’s corrections disagree with everyone else’s: at least 20 judged records on each side, a share of chapter-changing corrections whose Wilson 95% interval lies above everyone else’s and at least 20 points higher.',
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          givenBy: { type: 'string' },
+          via: { enum: ['api-key', 'cloud-identity', null] },
+          records: { type: 'integer', minimum: 0 },
+          matched: { type: 'integer', minimum: 0 },
+          confirmed: { type: 'integer', minimum: 0 },
+          held: { type: 'integer', minimum: 0 },
+          chapterChanges: proportion,
+          othersChapterChanges: proportion,
+          lastAt: { type: 'string' },
+          disagrees: { type: 'string' },
+        },
+        required: [
+          'givenBy',
+          'via',
+          'records',
+          'matched',
+          'confirmed',
+          'held',
+          'chapterChanges',
+          'othersChapterChanges',
+          'lastAt',
+        ],
+        additionalProperties: false,
+      },
+    },
     window: {
       type: 'object',
       properties: {
@@ -448,6 +480,6 @@ export const dashboardResponseSchema: SchemaObject = {
       required: ['auditRecords', 'firstPrediction', 'lastPrediction', 'feedbackRecords', 'feedbackSince'],
     },
   },
-  required: ['generatedAt', 'registry', 'traffic', 'decisions', 'models', 'window'],
+  required: ['generatedAt', 'registry', 'traffic', 'decisions', 'models', 'givers', 'window'],
   additionalProperties: false,
 };
