@@ -400,6 +400,38 @@ describe('createHttpHandler', () => {
       expectError(await call(anonymous, '/v1/feedback', { body }), 401, 'unauthenticated');
     });
 
+    it('documents in OpenAPI every status it answers feedback with, 401 and 404 included', async () => {
+      const { handler } = handlerFor({ limits: { maxBodyBytes: 2048 } });
+      const document = json(await call(handler, '/openapi.json')) as {
+        paths: Record<
+          string,
+          { post: { responses: Record<string, { headers?: object }>; security?: unknown } }
+        >;
+      };
+      const documented = document.paths['/v1/feedback']!.post;
+      const predicted = json(await call(handler, '/v1/predict', { body: { descriptions: ['live fish'] } }));
+      const { predictionId } = (predicted.predictions as Array<{ predictionId: string }>)[0] ?? {};
+      const unknown = '3f6c1a52-8d0e-4b7a-9c61-2f4e5d6a7b8c';
+      const answers = [
+        await call(handler, '/v1/feedback', { body: { predictionId, hs6: '0301.11' } }),
+        await call(handler, '/v1/feedback', { body: { predictionId, hs6: '12' } }),
+        await call(handler, '/v1/feedback', {
+          body: { predictionId, hs6: '0301.11' },
+          headers: { authorization: undefined },
+        }),
+        await call(handler, '/v1/feedback', { body: { predictionId: unknown, hs6: '0301.11' } }),
+        await call(handler, '/v1/feedback', {
+          body: { predictionId, hs6: '0301.11', note: 'x'.repeat(4096) },
+        }),
+        await call(handler, '/v1/feedback', { raw: '{}', headers: { 'content-type': 'text/plain' } }),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([201, 400, 401, 404, 413, 415]);
+      for (const answer of answers)
+        expect(Object.keys(documented.responses)).toContain(String(answer.status));
+      expect(documented.responses['401']?.headers).toHaveProperty('WWW-Authenticate');
+      expect(documented.security).toEqual([{ analystKey: [] }, { platformIdentity: [] }]);
+    });
+
     it.each([
       ['no predictionId', { hs6: '6109.10' }, 'invalid_request', 'predictionId'],
       [
