@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { projectFile } from '../models/paths';
 import { dataCommand } from './commands/data-check';
 import { evaluateCommand } from './commands/evaluate';
+import { feedbackCommand } from './commands/feedback';
+import { keysCommand } from './commands/keys';
 import { jobsCommand } from './commands/jobs';
 import { modelsCommand } from './commands/models';
 import { predictCommand } from './commands/predict';
@@ -23,6 +25,8 @@ const program = new Command()
   .addCommand(serveCommand())
   .addCommand(modelsCommand())
   .addCommand(jobsCommand())
+  .addCommand(keysCommand())
+  .addCommand(feedbackCommand())
   .addCommand(predictCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

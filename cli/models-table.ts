@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { keyStats } from '../runtime/monitoring/decisions';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { assertValidManifest, type ModelManifest } from '../models/manifest';
 import { storeKeys } from '../models/store-layout';
@@ -127,6 +128,17 @@ export function summariseDetails(entry: HistoryEntry): string {
   for (const [key, value] of Object.entries(d)) {
     if (used.has(key) || NOT_SUMMARISED.has(key) || typeof value === 'object') continue;
     parts.push(`${key} ${scalar(value)}`);
+  }
+  // The evidence nested in the decision: the test's statistics, the gate's and guardrails' scores,
+  // a drift alarm's PSI per signal, named as the dashboard names them.
+  const evidence = keyStats({
+    stats: d.stats,
+    gate: d.gate,
+    guardrails: d.guardrails,
+    indicators: d.indicators,
+  });
+  for (const [key, value] of Object.entries(evidence)) {
+    parts.push(Array.isArray(value) ? `${key} [${value.map(scalar).join(', ')}]` : `${key} ${scalar(value)}`);
   }
   return parts.join(' · ');
 }

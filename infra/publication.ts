@@ -74,7 +74,7 @@ export function modelObjects(artifact: LocalArtifact): StoreObject[] {
   }));
 }
 
-/** The registry's first state: the deployed model is champion. Same bytes the runtime's ensureChampion writes. */
+/** The registry's first state (a seed: the deployed model is champion), the bytes the runtime's ensureChampion writes before the first decision anchors it as the history's seq 1. */
 export function registrySeed(model: PinnedModel): StoreObject {
   const state = {
     schemaVersion: 1,

@@ -12,8 +12,8 @@ import { startTestServer } from './helpers/test-server';
  * shows is compared with what the API answered, and feedback is looked for in the store itself.
  */
 
-// The browser's own reports of the 400s this test provokes on purpose; any other error fails it.
-const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of 400\b/;
+// The browser's own reports of the 400 and 401 this test provokes on purpose; any other error fails it.
+const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of 40[01]\b/;
 
 /** Playwright runs these in the page; the test compiles without DOM types, so they are text. */
 
@@ -23,6 +23,9 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
+/** What the page asked for with window.prompt, and what the analyst answers, in order. */
+const prompts: string[] = [];
+const answers: string[] = [];
 /** The policy the page was served with: the CSP check below means nothing without one. */
 let pagePolicy: string | undefined;
 
@@ -80,6 +83,10 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   page = await openWatchedPage(browser, consoleErrors);
+  page.on('dialog', (dialog) => {
+    prompts.push(dialog.message());
+    void dialog.accept(answers.shift() ?? '');
+  });
   pagePolicy = (await page.goto(server.url))?.headers()['content-security-policy'];
 });
 
@@ -123,18 +130,32 @@ describe('the classification page', () => {
     expect(status).toMatch(/in \d+ ms/);
   });
 
-  it('records a chosen candidate as the correct code in the store', async () => {
+  it('asks for the analyst key, explains a refused one and asks again, then records the chosen code under that key', async () => {
     const prediction = first.predictions[0]!;
     const chosen = prediction.candidates[1]!;
     const card = cards().first();
+    answers.push(`hsk_00000000_${'x'.repeat(43)}`, server.analystKey);
+    await card.locator('.candidate').nth(1).click();
+    await card.locator('.feedback-result.error').waitFor();
+    expect(await card.locator('.feedback-result').textContent()).toMatch(
+      /^Corrections need your analyst API key, and this one was refused \(that API key is not known here/,
+    );
+    expect(findFeedback(server.home, prediction.predictionId)).toBeUndefined();
+
     await card.locator('.candidate').nth(1).click();
     await card.locator('.feedback-result.ok').waitFor();
+    expect(prompts).toEqual([
+      expect.stringMatching(/analyst API key/),
+      expect.stringMatching(/analyst API key/),
+    ]);
 
     expect(await card.locator('.feedback-result').textContent()).toContain(dotted(chosen.hs6));
     expect(await card.locator('.candidate').nth(1).getAttribute('aria-pressed')).toBe('true');
     const record = findFeedback(server.home, prediction.predictionId);
     expect(record).toMatchObject({ predictionId: prediction.predictionId, hs6: chosen.hs6 });
     expect(record?.prediction?.version).toBe(prediction.modelVersion);
+    const keyId = server.analystKey.split('_')[1];
+    expect(record?.givenBy).toEqual({ id: `key:${keyId}`, via: 'api-key' });
 
     mkdirSync(TEST_ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(TEST_ARTIFACTS, 'page.png'), fullPage: true });
@@ -145,7 +166,7 @@ describe('the classification page', () => {
     const card = cards().nth(1);
     const refusal = await fetch(`${server.url}/v1/feedback`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.analystKey}` },
       body: JSON.stringify({ predictionId: prediction.predictionId, hs6: '6109.99' }),
     });
     const { error } = (await refusal.json()) as { error: { message: string } };
@@ -155,6 +176,8 @@ describe('the classification page', () => {
     await card.getByRole('button', { name: 'Send' }).click();
     await card.locator('.feedback-result.error').waitFor();
     expect(await card.locator('.feedback-result').textContent()).toBe(error.message);
+    // The key is kept for the tab: no second question.
+    expect(prompts).toHaveLength(2);
   });
 
   it('classifies the rows of an uploaded CSV, and of a dropped one', async () => {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PredictResponse } from '../runtime/core/predict-service';
+import { addApiKey } from '../runtime/core/api-keys';
 import { FeedbackService } from '../runtime/core/feedback';
 import { LocalAuditSink } from '../runtime/core/local-audit-sink';
 import type { ModelRef } from '../models/model-ref';
@@ -37,10 +38,10 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function post(path: string, body: unknown): Promise<Response> {
+async function post(path: string, body: unknown, key = server.analystKey): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(body),
   });
 }
@@ -85,7 +86,12 @@ describe('the monitoring view', () => {
 
     expect(await page.locator('.legend-item').count()).toBe(1);
     expect(await page.locator('.legend-item[data-role="champion"] .legend-share').textContent()).toBe('100%');
-    expect(await page.locator('#decisions-body').textContent()).toBe('No decisions recorded yet.');
+    // The first champion's registration is the history's first entry, so even a fresh registry has one decision.
+    const decisions = page.locator('.decisions-table tr.decision');
+    expect(await decisions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual([
+      'registered',
+    ]);
+    expect(await decisions.first().locator('.model-name').textContent()).toBe(nameOf(champion.ref));
     const card = page.locator(`.model-card[data-model="${nameOf(champion.ref)}"]`);
     expect(await card.locator('.model-summary').textContent()).toBe('No feedback yet');
     expect(await card.locator('svg.chart').count()).toBe(0);
@@ -145,6 +151,7 @@ describe('the monitoring view', () => {
     expect(await decisions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual([
       'challenger-added',
       'registered',
+      'registered',
     ]);
     const registered = decisions.nth(1);
     expect(await registered.locator('.model-name').textContent()).toBe(nameOf(challenger.ref));
@@ -196,6 +203,41 @@ describe('the monitoring view', () => {
 
     mkdirSync(TEST_ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard.png'), fullPage: true });
+  });
+
+  it('lists feedback per giver and flags the one whose corrections move answers to another chapter', async () => {
+    // A second analyst sends 30 of the champion's fresh answers to firearms (chapter 93).
+    const other = await addApiKey(server.home, 'second analyst');
+    const texts = champion.rows.slice(120, 150).map((r) => r.text);
+    const { predictions } = (await (
+      await post('/v1/predict', { descriptions: texts })
+    ).json()) as PredictResponse;
+    for (const prediction of predictions) {
+      const answer = await post(
+        '/v1/feedback',
+        { predictionId: prediction.predictionId, hs6: '9303.20' },
+        other.key,
+      );
+      expect(answer.status).toBe(201);
+    }
+    await server.service.drain();
+
+    await nextRefresh(() => page.clock.fastForward(10_000));
+    const doc = await getJson<DashboardDocument>('/v1/dashboard');
+    const honest = `key:${server.analystKey.split('_')[1]}`;
+    expect(doc.givers.filter((g) => g.disagrees).map((g) => g.givenBy)).toEqual([`key:${other.id}`]);
+    expect(doc.givers.find((g) => g.givenBy === honest)).toMatchObject({ records: 40 });
+
+    const rows = page.locator('.givers-table tr.giver');
+    expect(await rows.evaluateAll((list) => list.map((r) => r.getAttribute('data-giver')))).toEqual(
+      doc.givers.map((g) => g.givenBy),
+    );
+    const flagged = page.locator(`.givers-table tr.giver[data-giver="key:${other.id}"]`);
+    expect(await flagged.locator('.disagrees').textContent()).toBe(doc.givers[0]!.disagrees);
+    expect(await page.locator('.givers-table .disagrees').count()).toBe(1);
+    expect(await page.locator(`.givers-table tr.giver[data-giver="${honest}"] td`).nth(1).textContent()).toBe(
+      '40',
+    );
   });
 
   it('raised no console error and no Content-Security-Policy violation', async () => {

@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeKeys } from '../models/store-layout';
-import { parseRegistryState, serialiseState } from '../runtime/registry/registry-state';
+import { Registry } from '../runtime/registry/registry';
+import { parseRegistryState } from '../runtime/registry/registry-state';
+import { LocalObjectStore } from '../runtime/store/local-store';
 import { runCli } from './helpers/run-cli';
 import { startServeProcess, type ServeProcess } from './helpers/serve-process';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
@@ -63,20 +65,22 @@ describe('the embedded default server', () => {
     expect(stderr).toMatch(/hscode train/);
   });
   it('refuses a champion whose model file was corrupted and keeps serving the last good one', async () => {
-    // A second, different model is promoted in the registry, but its ONNX file is damaged.
+    // A second, different model is approved and promoted through the registry; then its ONNX file is damaged.
     const broken = await trainTinyModel({ seed: 6 });
     const target = join(champion.home, storeKeys.modelPrefix(broken.ref.variant, broken.ref.version));
     mkdirSync(target, { recursive: true });
     for (const file of readdirSync(broken.dir).filter((f) => !f.endsWith('.html'))) {
-      const bytes = readFileSync(join(broken.dir, file));
-      if (file === 'model.onnx') bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
-      writeFileSync(join(target, file), bytes);
+      writeFileSync(join(target, file), readFileSync(join(broken.dir, file)));
     }
-    const statePath = join(champion.home, storeKeys.registryState);
-    const state = parseRegistryState(readFileSync(statePath));
-    writeFileSync(
-      statePath,
-      serialiseState({ ...state, champion: broken.ref, fallback: state.champion, revision: 2 }),
+    const registry = new Registry(new LocalObjectStore(champion.home), { actor: 'test' });
+    await registry.register(broken.ref, 'challenger', 0);
+    await registry.promote(broken.ref);
+    const onnx = join(target, 'model.onnx');
+    const bytes = readFileSync(onnx);
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
+    writeFileSync(onnx, bytes);
+    expect(parseRegistryState(readFileSync(join(champion.home, storeKeys.registryState))).champion).toEqual(
+      broken.ref,
     );
 
     // The server re-reads the registry every 2 s.

@@ -3,9 +3,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { FUNCTION_ENV } from '../models/deployment';
+import { addApiKey } from '../runtime/core/api-keys';
 import { releaseSharedSessions } from '../runtime/core/session-cache';
 import { startEmbeddedServer, type EmbeddedServer } from '../runtime/local/embedded-server';
 import type { LocalObjectStore } from '../runtime/store/local-store';
+import { identityToken } from './helpers/identity-token';
 import { fixtureModelSet } from './helpers/model-fixture';
 
 /**
@@ -20,11 +22,13 @@ interface Exchange {
   headers: Record<string, string>;
   body: string;
 }
+/** `caller`: send the request as someone the host can identify, the way that host's platform does. */
 type Call = (
   method: string,
   path: string,
   headers: Record<string, string>,
   body: string,
+  caller?: string,
 ) => Promise<Exchange>;
 
 // Hop-by-hop and per-response headers the hosts set themselves, not the API.
@@ -39,12 +43,19 @@ const masked = (body: string) =>
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
     .replace(/"latencyMs":[0-9.e-]+/g, '"latencyMs":0')
     .replace(/"receivedAt":"[^"]+"/g, '"receivedAt":"<time>"')
-    .replace(/feedback\/\d{4}-\d{2}-\d{2}\//g, 'feedback/<day>/');
+    .replace(/feedback\/\d{4}-\d{2}-\d{2}\//g, 'feedback/<day>/')
+    .replace(/"givenBy":"[^"]+"/g, '"givenBy":"<caller>"');
 
 let store: LocalObjectStore;
 let embedded: EmbeddedServer;
 let gcpServer: Server;
 const hosts: Record<string, Call> = {};
+/** How each host names the caller `ana`: an analyst key's id locally, the platform's identity on the clouds. */
+const givenBy: Record<string, string> = {
+  lambda: 'arn:aws:sts::123456789012:assumed-role/analysts/ana',
+  gcp: 'ana@example.com',
+  azure: 'ana@example.com',
+};
 
 beforeAll(async () => {
   store = await (await fixtureModelSet(1)).storeWithChampion();
@@ -57,20 +68,24 @@ beforeAll(async () => {
     log: () => undefined,
   });
 
+  const analyst = await addApiKey(store.root, 'ana');
+  givenBy.local = `key:${analyst.id}`;
+
   const viaFetch =
-    (base: string): Call =>
-    async (method, path, headers, body) => {
-      const response = await fetch(`${base}${path}`, { method, headers, ...(body ? { body } : {}) });
+    (base: string, credential: (caller: string) => Record<string, string>): Call =>
+    async (method, path, headers, body, caller) => {
+      const sent = { ...headers, ...(caller ? credential(caller) : {}) };
+      const response = await fetch(`${base}${path}`, { method, headers: sent, ...(body ? { body } : {}) });
       return {
         status: response.status,
         headers: apiHeaders(response.headers.entries()),
         body: await response.text(),
       };
     };
-  hosts.local = viaFetch(embedded.url);
+  hosts.local = viaFetch(embedded.url, () => ({ authorization: `Bearer ${analyst.key}` }));
 
   const lambda = await import('../runtime/aws/handlers');
-  hosts.lambda = async (method, path, headers, body) => {
+  hosts.lambda = async (method, path, headers, body, caller) => {
     const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
     const event = {
       version: '2.0',
@@ -78,7 +93,11 @@ beforeAll(async () => {
       rawPath,
       rawQueryString,
       headers,
-      requestContext: { http: { method, path: rawPath } },
+      // What IAM authorization adds once it has checked the request's signature.
+      requestContext: {
+        http: { method, path: rawPath },
+        ...(caller ? { authorizer: { iam: { userArn: givenBy.lambda } } } : {}),
+      },
       body,
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2;
@@ -104,14 +123,17 @@ beforeAll(async () => {
   gcpServer = getTestServer('api');
   process.env.NODE_ENV = nodeEnv;
   await new Promise<void>((resolve) => gcpServer.listen(0, '127.0.0.1', resolve));
-  hosts.gcp = viaFetch(`http://127.0.0.1:${(gcpServer.address() as AddressInfo).port}`);
+  hosts.gcp = viaFetch(`http://127.0.0.1:${(gcpServer.address() as AddressInfo).port}`, () => ({
+    authorization: identityToken({ email: givenBy.gcp }),
+  }));
 
   const azure = await import('../runtime/azure/functions');
-  hosts.azure = async (method, path, headers, body) => {
+  hosts.azure = async (method, path, headers, body, caller) => {
     const request = new AzureRequest({
       method,
       url: `https://app.example${path}`,
-      headers,
+      // App Service Authentication names the principal it verified.
+      headers: caller ? { ...headers, 'x-ms-client-principal-name': givenBy.azure as string } : headers,
       ...(body ? { body: { string: body } } : {}),
     });
     const response = new AzureResponse(await azure.api(request));
@@ -130,7 +152,9 @@ afterAll(async () => {
 });
 
 const json = { 'content-type': 'application/json' };
-const TABLE: Array<[string, string, string, Record<string, string>, string]> = [
+const UNKNOWN_ID = '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f';
+/** What, how, where, headers, body, and whether it is sent as the analyst `ana`. */
+const TABLE: Array<[string, string, string, Record<string, string>, string, boolean?]> = [
   [
     'a prediction',
     'POST',
@@ -176,18 +200,12 @@ const TABLE: Array<[string, string, string, Record<string, string>, string]> = [
   ['the wrong method', 'GET', '/v1/predict', {}, ''],
   ['an unknown path', 'GET', '/v2/nothing?x=1', {}, ''],
   [
-    'feedback for an unknown prediction',
-    'POST',
-    '/v1/feedback',
-    json,
-    JSON.stringify({ predictionId: '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f', hs6: '6109.10' }),
-  ],
-  [
     'feedback with a code that is not HS',
     'POST',
     '/v1/feedback',
     json,
-    JSON.stringify({ predictionId: '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f', hs6: '12' }),
+    JSON.stringify({ predictionId: UNKNOWN_ID, hs6: '12' }),
+    true,
   ],
   ['the models', 'GET', '/v1/models', {}, ''],
   ['the health check', 'GET', '/healthz', {}, ''],
@@ -203,12 +221,67 @@ const FRAMEWORK_ANSWERS = new Set(['gcp:malformed JSON']);
 describe.each(['lambda', 'gcp', 'azure'])('the %s host', (name) => {
   it.each(TABLE.filter(([what]) => !FRAMEWORK_ANSWERS.has(`${name}:${what}`)))(
     'answers %s exactly as hscode serve does',
-    async (_what, method, path, headers, body) => {
-      const expected = await (hosts.local as Call)(method, path, headers, body);
-      const actual = await (hosts[name] as Call)(method, path, headers, body);
+    // A rest parameter: jest takes a test function with more parameters than a row has values as one that wants `done`.
+    async (...[, method, path, headers, body, asAnalyst]) => {
+      const caller = asAnalyst ? 'ana' : undefined;
+      const expected = await (hosts.local as Call)(method, path, headers, body, caller);
+      const actual = await (hosts[name] as Call)(method, path, headers, body, caller);
       expect({ ...actual, body: masked(actual.body) }).toEqual({ ...expected, body: masked(expected.body) });
     },
   );
+
+  const feedback = (predictionId: string, caller?: string) =>
+    (hosts[name] as Call)(
+      'POST',
+      '/v1/feedback',
+      json,
+      JSON.stringify({ predictionId, hs6: '0306.17' }),
+      caller,
+    );
+
+  it('refuses feedback from nobody with 401, as hscode serve does, whatever caller header the client sends', async () => {
+    const spoofed = { ...json, 'x-hscode-caller': 'someone-else' };
+    const body = JSON.stringify({ predictionId: UNKNOWN_ID, hs6: '0306.17' });
+    const expected = await (hosts.local as Call)('POST', '/v1/feedback', spoofed, body);
+    const actual = await (hosts[name] as Call)('POST', '/v1/feedback', spoofed, body);
+    expect(expected.status).toBe(401);
+    // The message says what this host needs (an analyst's key, or the platform's identity).
+    expect({ ...actual, body: JSON.parse(actual.body).error.code }).toEqual({
+      ...expected,
+      body: JSON.parse(expected.body).error.code,
+    });
+  });
+
+  it('records feedback under the caller its platform verified', async () => {
+    const predicted = await (hosts[name] as Call)(
+      'POST',
+      '/v1/predict',
+      json,
+      JSON.stringify({ descriptions: ['frozen shrimp'] }),
+    );
+    const { predictionId } = JSON.parse(predicted.body).predictions[0];
+    const answer = await feedback(predictionId, 'ana');
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      predictionId,
+      predictionFound: true,
+      givenBy: givenBy[name],
+    });
+  });
+
+  it('parks feedback for a prediction id it does not know (another instance may have answered), where hscode serve refuses it', async () => {
+    const local = await (hosts.local as Call)(
+      'POST',
+      '/v1/feedback',
+      json,
+      JSON.stringify({ predictionId: UNKNOWN_ID, hs6: '0306.17' }),
+      'ana',
+    );
+    expect(local.status).toBe(404);
+    const answer = await feedback(UNKNOWN_ID, 'ana');
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body)).toMatchObject({ predictionId: UNKNOWN_ID, predictionFound: false });
+  });
 });
 
 it('leaves a malformed JSON body on Cloud Functions to the framework: a 400, no stack trace', async () => {

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { storeKeys } from '../models/store-layout';
 import type { HistoryEntry } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
-import { ensureChampion, readRegistryState } from '../runtime/registry/registry-state';
+import { readRegistryState } from '../runtime/registry/registry-state';
+import { ensureChampion } from '../runtime/registry/ensure-champion';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import type { ModelRow } from '../cli/models-table';
 import { runCli } from './helpers/run-cli';
@@ -62,7 +63,7 @@ describe('hscode models', () => {
     ]);
   });
 
-  it('promotes and rolls back by hand, recording actor "cli" and the reason', () => {
+  it('promotes and rolls back by hand, recording the person (cli:user@host) and the reason', () => {
     const unreasoned = models(['promote', challenger.ref.version]);
     expect(unreasoned.status).not.toBe(0);
     expect(unreasoned.stderr).toContain('--reason');
@@ -86,14 +87,17 @@ describe('hscode models', () => {
     expect(rolledBack.stdout).toContain(`${champion.ref.version} is the champion again`);
 
     const history = JSON.parse(models(['history', '--json']).stdout) as HistoryEntry[];
+    // The first champion's registration opens the history; a decision by hand names who made it, and where.
+    const person = `cli:${userInfo().username}@${hostname()}`;
     expect(history.map((e) => [e.type, e.actor])).toEqual([
+      ['registered', 'registry'],
       ['registered', 'retrain-job'],
       ['challenger-added', 'retrain-job'],
-      ['promoted', 'cli'],
-      ['rolled-back', 'cli'],
+      ['promoted', person],
+      ['rolled-back', person],
     ]);
-    expect(history[2]?.details.reason).toBe('better on the development set');
-    expect(history[3]?.details).toMatchObject({ reason: 'analysts report regressions', role: 'champion' });
+    expect(history[3]?.details.reason).toBe('better on the development set');
+    expect(history[4]?.details).toMatchObject({ reason: 'analysts report regressions', role: 'champion' });
 
     const table = models(['history', '--limit', '2']);
     expect(table.status).toBe(0);

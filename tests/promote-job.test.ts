@@ -8,7 +8,7 @@ import { LocalAuditTrail } from '../runtime/jobs/local-audit-trail';
 import { runPromoteJob, type PromoteConfig } from '../runtime/jobs/promote';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
-import { ensureChampion } from '../runtime/registry/registry-state';
+import { ensureChampion } from '../runtime/registry/ensure-champion';
 import { verifyRegistry } from '../runtime/registry/verify';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { mulberry32 } from '../runtime/stats/seeded-random';

@@ -1,14 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeKeys } from '../models/store-layout';
 import { queueFeedbackRetrain } from '../runtime/jobs/feedback-retrain';
-import { retrainFromIncoming, type RetrainStep } from '../runtime/jobs/retrain';
+import {
+  RETRAIN_STEPS,
+  retrainFromIncoming,
+  sweepTemporaryFolders,
+  type RetrainStep,
+} from '../runtime/jobs/retrain';
 import type { RetrainConfig } from '../runtime/jobs/retrain-config';
 import { readHistory } from '../runtime/registry/history';
 import { Registry } from '../runtime/registry/registry';
-import { ensureChampion } from '../runtime/registry/registry-state';
+import { ensureChampion } from '../runtime/registry/ensure-champion';
 import { verifyRegistry } from '../runtime/registry/verify';
 import { LocalObjectStore } from '../runtime/store/local-store';
+import { CrashingStore } from './helpers/crashing-store';
 import { feedbackRecord, storeFeedback } from './helpers/feedback-fixture';
 import { tinyDataset } from './helpers/tiny-dataset';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
@@ -36,8 +42,6 @@ describe('the retrain job', () => {
     await ensureChampion(store, champion.ref);
     registry = new Registry(store, { actor: 'retrain' });
   }, 120_000);
-
-  const stateBytes = () => readFileSync(join(champion.home, storeKeys.registryState), 'utf8');
 
   it('validates a new file, trains, scores against the champion and registers a challenger', async () => {
     await store.put('data/incoming/batch-1.csv', incomingCsv(2));
@@ -101,28 +105,68 @@ describe('the retrain job', () => {
     expect(outcome.status).toBe('registered');
   }, 120_000);
 
-  it.each<RetrainStep>(['before-export', 'after-upload', 'before-state-write'])(
-    'leaves the registry as it was and verifiable after a crash %s',
-    async (step) => {
-      const state = stateBytes();
+  /** A crash at every step of the job, then a run that completes the work exactly once. */
+  const crashes: Array<[string, { step?: RetrainStep; registryWrite?: number }]> = [
+    ...RETRAIN_STEPS.map((step): [string, { step: RetrainStep }] => [step, { step }]),
+    // The registration is two registry decisions, each an entry append then state.json.
+    ...[1, 2, 3, 4].map((n): [string, { registryWrite: number }] => [
+      `before registry write ${n}`,
+      { registryWrite: n },
+    ]),
+  ];
+
+  it.each(crashes)(
+    'leaves the registry verifiable after a crash %s, and the next run completes the work once',
+    async (_, crash) => {
+      // Room for one more challenger: each case registers one.
+      for (const challenger of (await registry.read()).challengers) await registry.rollback(challenger);
       const history = (await readHistory(store)).length;
-      const key = `data/incoming/crash-${step}.csv`;
+      const key = `data/incoming/crash-${history}.csv`;
       await store.put(key, incomingCsv(10 + history));
+      const crashing = crash.registryWrite
+        ? new CrashingStore(store, crash.registryWrite, 'registry/')
+        : store;
       await expect(
-        retrainFromIncoming({ store, registry, key, config: quick, crashAt: step }),
-      ).rejects.toThrow(`injected crash ${step}`);
-      expect(stateBytes()).toBe(state);
-      expect((await readHistory(store)).length).toBe(history);
+        retrainFromIncoming({
+          store: crashing,
+          registry: new Registry(crashing, { actor: 'retrain' }),
+          key,
+          config: quick,
+          ...(crash.step ? { crashAt: crash.step } : {}),
+        }),
+      ).rejects.toThrow(/injected crash/);
       expect(await verifyRegistry(store)).toMatchObject({ ok: true });
-      // The claim of the crashed run goes stale and the file is retried, once.
+      const logs: string[] = [];
       const retried = await retrainFromIncoming({
         store,
         registry,
         key,
-        config: { ...quick, staleClaimMs: 0 },
+        config: quick,
+        log: (l) => logs.push(l),
       });
       expect(retried.status).toBe('registered');
+      // A candidate the crashed run had published is scored, not trained again.
+      const published =
+        crash.step !== 'after-claim' && crash.step !== 'after-ingest' && crash.step !== 'before-export';
+      expect(logs.some((l) => l.startsWith('reusing'))).toBe(published);
+      const added = (await readHistory(store)).slice(history).filter((e) => e.type === 'challenger-added');
+      expect(added).toHaveLength(1);
+      expect(await verifyRegistry(store)).toMatchObject({ ok: true });
+      expect(await retrainFromIncoming({ store, registry, key, config: quick })).toMatchObject({
+        status: 'skipped',
+      });
     },
     120_000,
   );
+});
+
+describe('temporary folders of killed runs', () => {
+  it('are removed by the next run, and those of live runs are left alone', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'hscode-sweep-'));
+    mkdirSync(join(parent, 'hscode-retrain-111-abc'));
+    mkdirSync(join(parent, 'hscode-retrain-222-def'));
+    mkdirSync(join(parent, 'unrelated'));
+    expect(sweepTemporaryFolders(parent, (pid) => pid === 222)).toEqual(['hscode-retrain-111-abc']);
+    expect(readdirSync(parent).sort()).toEqual(['hscode-retrain-222-def', 'unrelated']);
+  });
 });

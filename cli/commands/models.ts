@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { hostname, userInfo } from 'node:os';
 import { hscodeHome } from '../../models/store-layout';
 import { type ModelRef, modelRefKey } from '../../models/model-ref';
 import { readHistory } from '../../runtime/registry/history';
@@ -15,6 +16,17 @@ const positive = (value: string) => {
 };
 
 const openStore = () => new LocalObjectStore(hscodeHome());
+
+/** Who a decision made here is recorded as: the command line, and the account that ran it. */
+export function cliActor(): string {
+  let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the environment's name will do.
+  }
+  return `cli:${user}@${hostname()}`;
+}
 
 async function requireState(store: LocalObjectStore): Promise<RegistryState> {
   const read = await readRegistryState(store);
@@ -107,7 +119,7 @@ function promoteCommand(): Command {
 Examples:
   $ hscode models promote textcnn-1a2b3c4d5e6f --reason "A/B week 12: +2.1 pts top-1 hs6"
 
-The artifact is verified before it is promoted. The decision is recorded with actor "cli".`,
+The artifact is verified before it is promoted. The decision is recorded with actor "cli:<user>@<host>".`,
     )
     .action(async (given: string, opts: { reason: string }) => {
       const store = openStore();
@@ -118,7 +130,7 @@ The artifact is verified before it is promoted. The decision is recorded with ac
           `${given} is not a challenger (${describeRouting(state)}): only a challenger can be promoted`,
         );
       }
-      const result = await new Registry(store, { actor: 'cli' }).promote(ref, { reason: opts.reason });
+      const result = await new Registry(store, { actor: cliActor() }).promote(ref, { reason: opts.reason });
       report(
         result,
         (r) =>
@@ -139,7 +151,7 @@ Examples:
   $ hscode models rollback --reason "complaints about chapter 61 since the promotion"
   $ hscode models rollback textcnn-1a2b3c4d5e6f --reason "challenger abstains too often"
 
-The decision is recorded with actor "cli".`,
+The decision is recorded with actor "cli:<user>@<host>".`,
     )
     .action(async (given: string | undefined, opts: { reason: string }) => {
       const store = openStore();
@@ -150,7 +162,7 @@ The decision is recorded with actor "cli".`,
         if (!ref)
           throw new Error(`${given} is not serving (${describeRouting(state)}): nothing to roll back`);
       }
-      const result = await new Registry(store, { actor: 'cli' }).rollback(ref, { reason: opts.reason });
+      const result = await new Registry(store, { actor: cliActor() }).rollback(ref, { reason: opts.reason });
       report(result, (r) => {
         const subject = r.entry ? modelRefKey(r.entry.subject) : '';
         return r.entry?.details.role === 'champion'
@@ -187,16 +199,48 @@ whose training a --time-budget cut short gets a warning line: it cannot be repro
       const pending = result.notApplied
         ? `; seq ${result.notApplied.seq} (revision ${result.notApplied.revision}) is recorded but not applied yet: the next registry decision applies it`
         : '';
+      const head = result.head
+        ? `, head seq ${result.head.seq} (${result.head.sha256.slice(0, 12)}…)`
+        : result.seed
+          ? ', a seed the next registry decision records as seq 1'
+          : '';
       process.stdout.write(
-        `ok: ${result.entries} history entries chained, state.json at revision ${result.revision ?? '—'}, ${result.artifacts} artifacts verified${pending}\n`,
+        `ok: ${result.entries} history entries chained${head}, state.json at revision ${result.revision ?? '—'}, ${result.artifacts} artifacts verified${pending}\n`,
       );
       for (const warning of result.warnings) process.stdout.write(`warning: ${warning}\n`);
     });
 }
 
+function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('Anchor a registry history written by an older version, so that verify can check it')
+    .addHelpText(
+      'after',
+      `
+Older versions recorded no entry for the first champion and no history head beside
+state.json, so the newest entries could be removed or rewritten unnoticed. This checks the chain
+as far as the old format allows (hashes, links, state.json against the last entry), then appends
+a "history-anchored" entry and records the head. Nothing is rewritten; running it again does
+nothing. The next registry decision (a job, or a promote or rollback) does the same on its own.
+
+Example:
+  $ hscode models migrate && hscode models verify`,
+    )
+    .action(async () => {
+      const store = openStore();
+      await requireState(store);
+      const entry = await new Registry(store, { actor: cliActor() }).ensureAnchored();
+      process.stdout.write(
+        entry
+          ? `anchored: history seq ${entry.seq} (${entry.type}) is the head state.json now records\n`
+          : 'nothing to do: the history is anchored already\n',
+      );
+    });
+}
+
 export function modelsCommand(): Command {
   return new Command('models')
-    .description('Inspect and change the model registry: list, history, promote, rollback, verify')
+    .description('Inspect and change the model registry: list, history, promote, rollback, verify, migrate')
     .addHelpText(
       'after',
       `
@@ -213,5 +257,6 @@ Works on the store in $HSCODE_HOME (default ./var).`,
     .addCommand(historyCommand())
     .addCommand(promoteCommand())
     .addCommand(rollbackCommand())
-    .addCommand(verifyCommand());
+    .addCommand(verifyCommand())
+    .addCommand(migrateCommand());
 }

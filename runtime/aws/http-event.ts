@@ -1,5 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CALLER_HEADER } from '../http/caller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
+
+/**
+ * The caller IAM authorization verified (function URL or HTTP API with AWS_IAM auth): the
+ * signer's ARN. Undefined without IAM auth, when nobody was verified.
+ */
+export function verifiedCaller(event: APIGatewayProxyEventV2): string | undefined {
+  const context = event.requestContext as { authorizer?: { iam?: { userArn?: unknown } } };
+  const arn = context.authorizer?.iam?.userArn;
+  return typeof arn === 'string' && arn !== '' ? arn : undefined;
+}
 
 /**
  * API Gateway HTTP API (payload 2.0) and Lambda function URL events share one shape: the request
@@ -10,6 +21,10 @@ export function requestOfEvent(event: APIGatewayProxyEventV2): HttpRequest {
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }
+  // Only the platform says who called: a client's own copy of the header is dropped.
+  delete headers[CALLER_HEADER];
+  const caller = verifiedCaller(event);
+  if (caller) headers[CALLER_HEADER] = caller;
   const body = event.body ?? '';
   return {
     method: event.requestContext.http.method,

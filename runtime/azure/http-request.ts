@@ -1,5 +1,14 @@
 import type { HttpRequest as AzureRequest, HttpResponseInit } from '@azure/functions';
+import { CALLER_HEADER } from '../http/caller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
+
+/**
+ * The caller App Service Authentication verified: `x-ms-client-principal-name`. The platform sets
+ * it, and removes any copy a client sent, only while authentication is on for the app (see
+ * infra/README.md); with function keys alone nobody is named and feedback is refused.
+ */
+export const verifiedCaller = (headers: Record<string, string>): string | undefined =>
+  headers['x-ms-client-principal-name'] || undefined;
 
 /** The v4 programming model's request as the core's HttpRequest (path and query from its URL). */
 export async function requestOf(request: AzureRequest): Promise<HttpRequest> {
@@ -8,6 +17,10 @@ export async function requestOf(request: AzureRequest): Promise<HttpRequest> {
   request.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
+  // Only the platform says who called: a client's own copy of the header is dropped.
+  delete headers[CALLER_HEADER];
+  const caller = verifiedCaller(headers);
+  if (caller) headers[CALLER_HEADER] = caller;
   return {
     method: request.method,
     path: `${url.pathname}${url.search}`,

@@ -64,7 +64,7 @@ export async function runBatchForObject(options: BatchObjectOptions): Promise<Ba
     claimKey: batchClaimKey(key, contentSha),
     input: { key, sha256: contentSha },
     staleMs: options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
-    now: (options.now ?? Date.now)(),
+    now: options.now ?? Date.now,
   });
   if (!claim.claimed) return { status: 'skipped', key, reason: claim.reason };
 

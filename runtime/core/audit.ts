@@ -22,6 +22,12 @@ export interface AuditRecord {
   latencyMs: number;
   /** Scored by a shadow model: never returned to the caller. */
   shadow?: boolean;
+  /**
+   * The model the request was routed to but that could not answer (it failed to load, or was
+   * refused as unapproved), so this model answered instead: an error of that arm, for the
+   * promote job's error guardrail.
+   */
+  fallbackFrom?: { variant: string; version: string };
   needsReview?: boolean;
   /** Words of the description and how many were outside the vocabulary (drift monitoring). */
   words?: number;
@@ -40,6 +46,7 @@ export type LiveRecord = Pick<
   | 'version'
   | 'latencyMs'
   | 'shadow'
+  | 'fallbackFrom'
   | 'needsReview'
   | 'words'
   | 'unknownWords'
@@ -47,8 +54,18 @@ export type LiveRecord = Pick<
 
 /** The LiveRecord of an audit record, sharing nothing with it. */
 export function liveRecordOf(record: AuditRecord): LiveRecord {
-  const { predictionId, time, variant, version, latencyMs, shadow, needsReview, words, unknownWords } =
-    record;
+  const {
+    predictionId,
+    time,
+    variant,
+    version,
+    latencyMs,
+    shadow,
+    fallbackFrom,
+    needsReview,
+    words,
+    unknownWords,
+  } = record;
   const top = record.topK[0];
   return {
     predictionId,
@@ -58,6 +75,9 @@ export function liveRecordOf(record: AuditRecord): LiveRecord {
     latencyMs,
     topK: top ? [{ hs6: top.hs6, probability: top.probability }] : [],
     ...(shadow !== undefined ? { shadow } : {}),
+    ...(fallbackFrom !== undefined
+      ? { fallbackFrom: { variant: fallbackFrom.variant, version: fallbackFrom.version } }
+      : {}),
     ...(needsReview !== undefined ? { needsReview } : {}),
     ...(words !== undefined ? { words } : {}),
     ...(unknownWords !== undefined ? { unknownWords } : {}),

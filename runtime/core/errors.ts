@@ -15,6 +15,18 @@ export class RequestValidationError extends Error {
   }
 }
 
+/** The request names something that does not exist (a prediction id nobody issued): a 404. */
+export class NotFoundError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
 /** No model can answer: the champion never loaded and there is no last good one to fall back on. */
 export class ModelUnavailableError extends Error {
   readonly code = 'model_unavailable';

@@ -63,7 +63,7 @@ describe('FeedbackService', () => {
     expect(await store.list('feedback/')).toEqual([key]);
   });
 
-  it('finds older predictions in the audit trail, and keeps feedback on unknown ones without a model', async () => {
+  it('finds older predictions in the audit trail; refuses unknown ones, or parks them where asked', async () => {
     const root = freshRoot();
     const audit = new LocalAuditSink(root);
     const old = served({ variant: 'bigru', version: 'bigru-aaaaaaaaaaaa' });
@@ -81,15 +81,72 @@ describe('FeedbackService', () => {
       version: 'bigru-aaaaaaaaaaaa',
     });
     expect((await stored(store, known.key)).prediction?.text).toBeUndefined();
-    const unknown = await feedback.submit({ predictionId: randomUUID().toUpperCase(), hs6: '020110' });
+    await expect(feedback.submit({ predictionId: randomUUID(), hs6: '020110' })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      code: 'unknown_prediction',
+    });
+    const parking = new FeedbackService({
+      store,
+      lookup: new RecentPredictions(),
+      unknownPrediction: 'park',
+      now,
+    });
+    const unknown = await parking.submit({ predictionId: randomUUID().toUpperCase(), hs6: '020110' });
     const record = await stored(store, unknown.key);
     expect(record.prediction).toBeNull();
     expect(record.predictionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  describe('the hold rule', () => {
+    const confident = (topK: Array<[string, number]>, needsReview = false) =>
+      served({ topK: topK.map(([hs6, probability]) => ({ hs6, probability })), needsReview });
+    const submitAgainst = async (prediction: ReturnType<typeof served>, hs6: string) => {
+      const recent = new RecentPredictions();
+      recent.remember(prediction);
+      const store = new LocalObjectStore(freshRoot());
+      const feedback = new FeedbackService({ store, lookup: recent, now });
+      return (
+        await feedback.submit(
+          { predictionId: prediction.predictionId, hs6 },
+          { id: 'key:0000aaaa', via: 'api-key' },
+        )
+      ).record;
+    };
+
+    it('holds a confident prediction corrected to another chapter outside its candidates', async () => {
+      const record = await submitAgainst(
+        confident([
+          ['030617', 0.92],
+          ['030616', 0.04],
+        ]),
+        '9303.20',
+      );
+      expect(record.review).toMatchObject({
+        status: 'held',
+        rule: expect.stringMatching(/confident in 030617 .* 930320 is in chapter 93/),
+      });
+      expect(record.givenBy).toEqual({ id: 'key:0000aaaa', via: 'api-key' });
+    });
+
+    it.each<[string, ReturnType<typeof served>, string]>([
+      ['the model asked for review', confident([['030617', 0.4]], true), '930320'],
+      [
+        'the code is one of its candidates',
+        confident([
+          ['030617', 0.9],
+          ['930320', 0.01],
+        ]),
+        '930320',
+      ],
+      ['the code stays in the same chapter', confident([['030617', 0.9]], false), '030616'],
+    ])('takes the correction as evidence when %s', async (_, prediction, hs6) => {
+      expect((await submitAgainst(prediction, hs6)).review).toBeUndefined();
+    });
+  });
+
   it('replaces an earlier correction of the same prediction on the same day', async () => {
     const store = new LocalObjectStore(freshRoot());
-    const feedback = new FeedbackService({ store, now });
+    const feedback = new FeedbackService({ store, now, unknownPrediction: 'park' });
     const predictionId = randomUUID();
     await feedback.submit({ predictionId, hs6: '610910' });
     const { key } = await feedback.submit({ predictionId, hs6: '610990' });

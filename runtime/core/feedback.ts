@@ -2,7 +2,14 @@ import { hs2Of, hs4Of, toHs6 } from '../../models/hs/code';
 import { loadNomenclature, type Nomenclature } from '../../models/hs/nomenclature';
 import type { ObjectStore } from '../store/object-store';
 import { utcDay, type AuditCandidate, type PredictionLookup } from './audit';
-import { RequestValidationError } from './errors';
+import { NotFoundError, RequestValidationError } from './errors';
+import { holdReason, type Review } from './feedback-review';
+
+/** Who gave a piece of feedback (see runtime/http/caller.ts): never the key itself. */
+export interface FeedbackGiver {
+  id: string;
+  via: 'api-key' | 'cloud-identity';
+}
 
 export interface FeedbackInput {
   predictionId: string;
@@ -20,6 +27,10 @@ export interface FeedbackRecord {
   hs2: string;
   /** The code exactly as submitted. */
   submittedCode: string;
+  /** Who gave it; absent only in records written before feedback needed a credential. */
+  givenBy?: FeedbackGiver;
+  /** Set when the correction is held for an analyst's review (see feedback-review.ts). */
+  review?: Review;
   note?: string;
   receivedAt: string;
   /** What was predicted, when the prediction is still known (recent memory or the audit trail). */
@@ -32,6 +43,8 @@ export interface FeedbackRecord {
     topK: AuditCandidate[];
     /** Only when the deployment records description texts. */
     text?: string;
+    /** Whether the model flagged it for review (top-1 below its abstain threshold). */
+    needsReview?: boolean;
   } | null;
 }
 
@@ -98,8 +111,15 @@ export function validateFeedback(
 
 export interface FeedbackServiceOptions {
   store: ObjectStore;
-  /** Where to find what was predicted; feedback on an unknown id is still kept. */
+  /** Where to find what was predicted. */
   lookup?: PredictionLookup;
+  /**
+   * Feedback for a prediction id the lookup does not know: `reject` (404), where the lookup sees
+   * every prediction this store's service made (the embedded server's audit index); `park`,
+   * where another instance may have answered it (the clouds): stored with no prediction, so it
+   * neither scores nor trains until the jobs match it with the audit trail.
+   */
+  unknownPrediction?: 'reject' | 'park';
   now?: () => Date;
 }
 
@@ -111,10 +131,21 @@ export interface FeedbackServiceOptions {
 export class FeedbackService {
   constructor(private readonly options: FeedbackServiceOptions) {}
 
-  async submit(input: FeedbackInput): Promise<{ key: string; record: FeedbackRecord }> {
+  async submit(
+    input: FeedbackInput,
+    givenBy?: FeedbackGiver,
+  ): Promise<{ key: string; record: FeedbackRecord }> {
     const valid = validateFeedback(input);
     const receivedAt = (this.options.now?.() ?? new Date()).toISOString();
     const found = await this.options.lookup?.findPrediction(valid.predictionId);
+    if (!found && (this.options.unknownPrediction ?? 'reject') === 'reject') {
+      throw new NotFoundError(
+        'unknown_prediction',
+        `no prediction ${valid.predictionId} was made here: send feedback with the predictionId a /v1/predict answer returned`,
+        'predictionId',
+      );
+    }
+    const held = found ? holdReason(found, valid.hs6) : undefined;
     const record: FeedbackRecord = {
       schemaVersion: 1,
       predictionId: valid.predictionId,
@@ -122,6 +153,8 @@ export class FeedbackService {
       hs4: hs4Of(valid.hs6),
       hs2: hs2Of(valid.hs6),
       submittedCode: input.hs6,
+      ...(givenBy ? { givenBy: { id: givenBy.id, via: givenBy.via } } : {}),
+      ...(held ? { review: { status: 'held' as const, rule: held, heldAt: receivedAt } } : {}),
       ...(valid.note === undefined ? {} : { note: valid.note }),
       receivedAt,
       prediction: found
@@ -132,6 +165,7 @@ export class FeedbackService {
             time: found.time,
             topK: found.topK,
             ...(found.text === undefined ? {} : { text: found.text }),
+            ...(found.needsReview === undefined ? {} : { needsReview: found.needsReview }),
           }
         : null,
     };

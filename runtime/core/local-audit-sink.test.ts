@@ -132,3 +132,41 @@ describe('LocalAuditSink', () => {
     expect(await shortMemory.findPrediction(older.predictionId)).toBeUndefined();
   });
 });
+
+describe('finding predictions through the audit index', () => {
+  it('answers a flood of unknown ids without reading the audit files again, and still sees appends by others', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hscode-audit-index-'));
+    const writer = new LocalAuditSink(root);
+    const ids = Array.from({ length: 2000 }, () => randomUUID());
+    ids.forEach((predictionId, i) =>
+      writer.write({
+        predictionId,
+        time: `2024-09-0${1 + (i % 7)}T10:00:00.000Z`,
+        variant: 'textcnn',
+        version: 'textcnn-0123456789ab',
+        modelSha256: 'b'.repeat(64),
+        inputSha256: 'c'.repeat(64),
+        topK: [{ hs6: '610910', probability: 0.7 }],
+        latencyMs: 1,
+      }),
+    );
+    await writer.close();
+    const reader = new LocalAuditSink(root);
+    expect((await reader.findPrediction(ids[1234]!))?.predictionId).toBe(ids[1234]);
+    const read = reader.index.bytesRead;
+    expect(read).toBeGreaterThan(0);
+    for (let i = 0; i < 500; i++) expect(await reader.findPrediction(randomUUID())).toBeUndefined();
+    // Unknown ids are answered from memory: not one more byte of the audit files was read.
+    expect(reader.index.bytesRead).toBe(read);
+    // Another process (hscode predict) appends: the next lookup reads only the new bytes and finds it.
+    const other = new LocalAuditSink(root);
+    const late = randomUUID();
+    other.write({
+      ...(await reader.findPrediction(ids[0]!))!,
+      predictionId: late,
+      time: '2024-09-07T11:00:00.000Z',
+    });
+    await other.close();
+    expect((await reader.findPrediction(late))?.predictionId).toBe(late);
+  });
+});

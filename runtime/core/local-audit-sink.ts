@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { AuditIndex } from './audit-index';
 import { utcDay, type AuditRecord, type AuditSink, type PredictionLookup } from './audit';
 
 export interface LocalAuditSinkOptions {
@@ -50,6 +49,7 @@ export class LocalAuditSink implements AuditSink, PredictionLookup {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly options: Required<LocalAuditSinkOptions>;
+  readonly index: AuditIndex;
 
   constructor(root: string, options: LocalAuditSinkOptions = {}) {
     this.folder = auditFolder(root);
@@ -60,6 +60,7 @@ export class LocalAuditSink implements AuditSink, PredictionLookup {
       log: (line) => process.stderr.write(`${line}\n`),
       ...options,
     };
+    this.index = new AuditIndex(() => newestAuditFiles(this.folder, this.options.lookupDays));
   }
 
   write(record: AuditRecord): void {
@@ -94,26 +95,14 @@ export class LocalAuditSink implements AuditSink, PredictionLookup {
     await this.flush();
   }
 
-  /** The served (non-shadow) record of a prediction: unflushed records first, then the newest days. */
+  /**
+   * The served (non-shadow) record of a prediction: unflushed records first, then the newest days
+   * through an index that reads each audit file once and then only what was appended to it.
+   */
   async findPrediction(predictionId: string): Promise<AuditRecord | undefined> {
     const buffered = this.buffer.find((r) => r.predictionId === predictionId && !r.shadow);
     if (buffered) return buffered;
-    const needle = `"predictionId":${JSON.stringify(predictionId)}`;
-    for (const path of await newestAuditFiles(this.folder, this.options.lookupDays)) {
-      const lines = createInterface({
-        input: createReadStream(path),
-        crlfDelay: Infinity,
-      });
-      for await (const line of lines) {
-        if (!line.includes(needle)) continue;
-        const record = JSON.parse(line) as AuditRecord;
-        if (record.predictionId === predictionId && !record.shadow) {
-          lines.close();
-          return record;
-        }
-      }
-    }
-    return undefined;
+    return this.index.find(predictionId);
   }
 
   private async appendBuffered(): Promise<void> {

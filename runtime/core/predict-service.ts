@@ -5,7 +5,8 @@ import { inputSha256, type AuditRecord, type AuditSink, type PredictionLookup } 
 import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from './classifier';
 import { Coalescer, coalescingBounds, type CoalescedBatch, type CoalescingOptions } from './coalescer';
 import { ModelUnavailableError, errorMessage } from './errors';
-import { FeedbackService, type FeedbackInput, type FeedbackRecord } from './feedback';
+import { FeedbackService, type FeedbackGiver, type FeedbackInput, type FeedbackRecord } from './feedback';
+import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
 import { ModelPool } from './model-pool';
 import { OnnxClassifier } from './onnx-classifier';
 import {
@@ -15,7 +16,7 @@ import {
   type PredictRequest,
 } from './predict-request';
 import { firstFound, RecentPredictions } from './recent-predictions';
-import { modelRefKey, sameModel, type ModelRef } from '../../models/model-ref';
+import { bareModelRef, modelRefKey, sameModel, type ModelRef } from '../../models/model-ref';
 import { assertValidRoutingState, routeRequest, type Route, type RoutingState } from './router';
 
 /** One description's answer (the public response's shape: keep the names). */
@@ -47,11 +48,18 @@ export interface PredictServiceOptions {
   predictionLookup?: PredictionLookup;
   /** ONNX Runtime intra-op threads per model (default 1). */
   intraOpThreads?: number;
-  /** How models are loaded; default: verified ONNX artifacts from `store`. */
+  /** How models are loaded; default: ONNX artifacts from `store` that verify and that the registry approved. */
   loadClassifier?: (ref: ModelRef) => Promise<Classifier>;
+  /**
+   * Called once per refused load of a model whose files are not the ones the registry approved
+   * (the default loader only), so the host can record an alarm where it may write the registry.
+   */
+  onUnapprovedModel?: (error: UnapprovedModelError) => void | Promise<void>;
   log?: (line: string) => void;
   /** Served predictions remembered for feedback. */
   recentPredictions?: number;
+  /** Feedback for a prediction id nobody here knows: refused (default) or parked (see FeedbackService). */
+  unknownPrediction?: 'reject' | 'park';
   /**
    * How concurrent requests share model calls (see coalescer.ts; default: a wait of at most
    * 1 ms, batches of up to 256 descriptions); `false` gives each request its own call.
@@ -94,12 +102,30 @@ export class PredictService {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     const load =
       options.loadClassifier ??
-      ((ref: ModelRef) =>
-        OnnxClassifier.load(options.store, ref, { intraOpThreads: options.intraOpThreads ?? 1 }));
+      (async (ref: ModelRef) => {
+        let artifact;
+        try {
+          artifact = await loadApprovedArtifact(options.store, ref);
+        } catch (err) {
+          if (err instanceof UnapprovedModelError) {
+            await Promise.resolve(options.onUnapprovedModel?.(err)).catch((alarmError: unknown) =>
+              this.log(
+                `the alarm for ${modelRefKey(ref)} could not be recorded: ${errorMessage(alarmError)}`,
+              ),
+            );
+          }
+          throw err;
+        }
+        return OnnxClassifier.fromArtifact(artifact, { intraOpThreads: options.intraOpThreads ?? 1 });
+      });
     this.pool = new ModelPool({ load, log: this.log });
     this.recent = new RecentPredictions(options.recentPredictions);
     const lookups = options.predictionLookup ? [this.recent, options.predictionLookup] : [this.recent];
-    this.feedback = new FeedbackService({ store: options.store, lookup: firstFound(...lookups) });
+    this.feedback = new FeedbackService({
+      store: options.store,
+      lookup: firstFound(...lookups),
+      unknownPrediction: options.unknownPrediction ?? 'reject',
+    });
     // Checked here, so a bad bound stops the service at start rather than at its first request.
     if (options.coalescing !== false) coalescingBounds(options.coalescing);
   }
@@ -126,6 +152,7 @@ export class PredictService {
     const time = new Date().toISOString();
     for (const { route, indices } of groups.values()) {
       const classifier = await this.pool.serving(route.serve, state.champion);
+      const fallbackFrom = sameModel(classifier.info, route.serve) ? undefined : bareModelRef(route.serve);
       const texts = indices.map((i) => descriptions[i] as string);
       const modelStarted = performance.now();
       const predictions = await this.modelCall(classifier).predict(texts, { topK, explain });
@@ -141,6 +168,8 @@ export class PredictService {
           texts[j] as string,
           prediction,
           latencyMs,
+          false,
+          fallbackFrom,
         );
         this.options.audit.write(record);
         this.recent.remember(record);
@@ -157,8 +186,12 @@ export class PredictService {
     return { predictions: results, latencyMs: performance.now() - started };
   }
 
-  submitFeedback(input: FeedbackInput): Promise<{ key: string; record: FeedbackRecord }> {
-    return this.feedback.submit(input);
+  /** Stores feedback from `givenBy` (see FeedbackService for unknown ids and held corrections). */
+  submitFeedback(
+    input: FeedbackInput,
+    givenBy?: FeedbackGiver,
+  ): Promise<{ key: string; record: FeedbackRecord }> {
+    return this.feedback.submit(input, givenBy);
   }
 
   /** Loads the current champion, challengers and shadows now, so the first request does not wait. */
@@ -257,6 +290,7 @@ export class PredictService {
     prediction: Prediction,
     latencyMs: number,
     shadow = false,
+    fallbackFrom?: ModelRef,
   ): AuditRecord {
     return {
       predictionId,
@@ -269,6 +303,7 @@ export class PredictService {
       topK: toAuditTopK(prediction),
       latencyMs,
       ...(shadow ? { shadow: true } : {}),
+      ...(fallbackFrom ? { fallbackFrom } : {}),
       needsReview: prediction.needsReview,
       words: prediction.words,
       unknownWords: prediction.unknownWords,

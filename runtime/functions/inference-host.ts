@@ -4,6 +4,7 @@ import { runBatchForObject, type BatchObjectResult } from '../batch/store-batch'
 import { errorMessage } from '../core/errors';
 import { PredictService } from '../core/predict-service';
 import { StoreAuditSink } from '../core/store-audit-sink';
+import { platformCaller } from '../http/caller';
 import { createHttpHandler, type HttpHandler } from '../http/handler';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { coalescingMetrics } from '../http/coalescing-metrics';
@@ -63,6 +64,8 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
       registry: routing,
       recordText: env.recordText,
       log: metrics.countingModelLoadFailures(log),
+      // Another instance may have answered it: parked until the jobs match it with the audit trail.
+      unknownPrediction: 'park',
       coalescing: { ...coalescing, observe: observeCoalescing },
     });
     const handler = createHttpHandler({
@@ -71,6 +74,7 @@ export function createInferenceHost(options: InferenceHostOptions): InferenceHos
       metrics,
       registry: routing,
       dashboard: () => buildDashboard({ store, registry: new Registry(store), audit: trail }),
+      identifyCaller: platformCaller(),
     });
     if (env.pinned) log(`deployment pinned ${modelRefKey(env.pinned)} (onnx sha256 ${env.pinned.sha256})`);
     instance = { service, handler };

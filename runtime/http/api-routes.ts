@@ -2,6 +2,7 @@ import { sameModel } from '../../models/model-ref';
 import { ModelUnavailableError } from '../core/errors';
 import type { PredictService } from '../core/predict-service';
 import type { RoutingState } from '../core/router';
+import type { IdentifyCaller } from './caller';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { readJsonBody } from './json-body';
 import { RateLimiter, type RateLimit } from './rate-limit';
@@ -33,6 +34,8 @@ export interface ApiContext {
   log: (line: string) => void;
   registry?: () => RoutingState | Promise<RoutingState>;
   dashboard?: () => Promise<unknown>;
+  /** Who sends feedback; without it, feedback is refused (nobody could be named as its giver). */
+  identifyCaller?: IdentifyCaller;
 }
 
 const RETRY_AFTER_SECONDS = '30';
@@ -65,22 +68,31 @@ export function apiRoutes(context: ApiContext): Record<string, Route> {
   };
 
   const feedback: Endpoint = async (request) => {
+    const identified = context.identifyCaller
+      ? await context.identifyCaller(request)
+      : { problem: 'this deployment identifies no one, so it takes no feedback' };
+    if ('problem' in identified) {
+      return errorResponse(401, 'unauthenticated', identified.problem, {
+        headers: { 'www-authenticate': 'Bearer realm="hscode feedback"' },
+      });
+    }
     const body = readJsonBody(request, context.maxBodyBytes);
     if (!body.ok) return body.response;
     const checked = validators.feedback(body.value);
     if (!checked.ok) return invalid(checked.problem);
     const { predictionId, hs6, code, note } = checked.value;
-    const { key, record } = await service.submitFeedback({
-      predictionId,
-      hs6: (hs6 ?? code) as string,
-      ...(note === undefined ? {} : { note }),
-    });
+    const { key, record } = await service.submitFeedback(
+      { predictionId, hs6: (hs6 ?? code) as string, ...(note === undefined ? {} : { note }) },
+      identified.caller,
+    );
     return jsonResponse(201, {
       key,
       predictionId: record.predictionId,
       hs6: record.hs6,
       receivedAt: record.receivedAt,
       predictionFound: record.prediction !== null,
+      givenBy: identified.caller.id,
+      ...(record.review ? { heldForReview: record.review.rule } : {}),
     });
   };
 

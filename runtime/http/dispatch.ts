@@ -1,4 +1,4 @@
-import { ModelUnavailableError, RequestValidationError } from '../core/errors';
+import { ModelUnavailableError, NotFoundError, RequestValidationError } from '../core/errors';
 import { describe, noModel, type Endpoint, type Route } from './api-routes';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { errorResponse } from './responses';
@@ -70,6 +70,9 @@ export async function dispatch(
 function failure(route: string, err: unknown, log: (line: string) => void): HttpResponse {
   if (err instanceof RequestValidationError) {
     return errorResponse(400, err.code, err.message, err.field === undefined ? {} : { field: err.field });
+  }
+  if (err instanceof NotFoundError) {
+    return errorResponse(404, err.code, err.message, err.field === undefined ? {} : { field: err.field });
   }
   if (err instanceof ModelUnavailableError) {
     log(`http: ${route}: ${err.message}`);

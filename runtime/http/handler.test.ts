@@ -12,6 +12,8 @@ import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { buildDashboard } from '../monitoring/dashboard-data';
 import { Registry } from '../registry/registry';
 import { LocalObjectStore } from '../store/local-store';
+import { addApiKey, revokeApiKey } from '../core/api-keys';
+import { apiKeyCaller } from './caller';
 import { createHttpHandler, type HttpHandler, type HttpHandlerDeps, type HttpResponse } from './handler';
 import { HttpMetrics } from './metrics';
 import {
@@ -40,6 +42,8 @@ interface Call {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** The analyst's key feedback is sent with, unless a test sends other headers. */
+let analystKey = '';
 
 async function call(handler: HttpHandler, path: string, options: Call = {}): Promise<HttpResponse> {
   const method = options.method ?? (options.body === undefined && options.raw === undefined ? 'GET' : 'POST');
@@ -47,7 +51,11 @@ async function call(handler: HttpHandler, path: string, options: Call = {}): Pro
   const response = await handler({
     method,
     path,
-    headers: { ...(method === 'POST' ? JSON_HEADERS : {}), ...options.headers },
+    headers: {
+      ...(method === 'POST' ? JSON_HEADERS : {}),
+      ...(path === '/v1/feedback' ? { authorization: `Bearer ${analystKey}` } : {}),
+      ...options.headers,
+    },
     body: typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw,
   });
   // Every response, whatever it is, carries the security headers.
@@ -115,6 +123,7 @@ describe('createHttpHandler', () => {
       webRoot,
       registry: () => state,
       log: (line) => logs.push(line),
+      identifyCaller: apiKeyCaller(model.home),
       ...deps,
       service,
       metrics,
@@ -124,6 +133,7 @@ describe('createHttpHandler', () => {
 
   beforeAll(async () => {
     model = await trainTinyModel();
+    analystKey = (await addApiKey(model.home, 'handler tests')).key;
     mkdirSync(webRoot);
     writeFileSync(
       join(webRoot, 'index.html'),
@@ -337,16 +347,89 @@ describe('createHttpHandler', () => {
       expect(stored).toHaveProperty('prediction.version', model.ref.version);
     });
 
-    it('accepts the code under "code", and feedback on a prediction it does not know', async () => {
+    it('accepts the code under "code", names the giver, and refuses a prediction it does not know with 404', async () => {
       const { handler } = handlerFor();
-      const predictionId = '3F6C1A52-8D0E-4B7A-9C61-2F4E5D6A7B8C';
-      const response = await call(handler, '/v1/feedback', { body: { predictionId, code: '6109 10 00' } });
-      expect(response.status).toBe(201);
-      expect(json(response)).toMatchObject({
-        predictionId: predictionId.toLowerCase(),
-        hs6: '610910',
-        predictionFound: false,
+      const predicted = json(
+        await call(handler, '/v1/predict', { body: { descriptions: ['cotton shirt'] } }),
+      );
+      const { predictionId } = (predicted.predictions as Array<{ predictionId: string }>)[0] ?? {};
+      const response = await call(handler, '/v1/feedback', {
+        body: { predictionId: predictionId?.toUpperCase(), code: '6109 10 00' },
       });
+      expect(response.status).toBe(201);
+      const id = analystKey.split('_')[1];
+      expect(json(response)).toMatchObject({ predictionId, hs6: '610910', givenBy: `key:${id}` });
+      const stored = JSON.parse(
+        readFileSync(join(model.home, json(response).key as string), 'utf8'),
+      ) as object;
+      expect(stored).toMatchObject({ givenBy: { id: `key:${id}`, via: 'api-key' } });
+      expect(JSON.stringify(stored)).not.toContain(analystKey);
+      const unknown = '3F6C1A52-8D0E-4B7A-9C61-2F4E5D6A7B8C';
+      expectError(
+        await call(handler, '/v1/feedback', { body: { predictionId: unknown, hs6: '610910' } }),
+        404,
+        'unknown_prediction',
+        'predictionId',
+      );
+    });
+
+    it('refuses feedback without a valid key with 401, whatever the client claims to be', async () => {
+      const { handler } = handlerFor();
+      const body = { predictionId: '3f6c1a52-8d0e-4b7a-9c61-2f4e5d6a7b8c', hs6: '610910' };
+      const refused = async (headers: Record<string, string | undefined>) => {
+        const response = await call(handler, '/v1/feedback', { body, headers });
+        expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+        return expectError(response, 401, 'unauthenticated');
+      };
+      expect(await refused({ authorization: undefined })).toMatch(/no API key was sent.*hscode keys add/);
+      expect(await refused({ authorization: 'Bearer hsk_00000000_' + 'A'.repeat(43) })).toMatch(
+        /not known here/,
+      );
+      expect(await refused({ authorization: `Bearer ${analystKey.slice(0, -1)}x` })).toMatch(
+        /not known here/,
+      );
+      // The cloud hosts' header means nothing to the embedded server.
+      expect(
+        await refused({ authorization: undefined, 'x-hscode-caller': 'arn:aws:iam::1:role/admin' }),
+      ).toMatch(/no API key/);
+      const { id, key } = await addApiKey(model.home, 'leaver');
+      await revokeApiKey(model.home, id);
+      expect(await refused({ authorization: `Bearer ${key}` })).toMatch(/revoked/);
+      // And a handler that identifies nobody takes no feedback at all.
+      const anonymous = createHttpHandler({ service: handlerFor().service, webRoot, log: () => undefined });
+      expectError(await call(anonymous, '/v1/feedback', { body }), 401, 'unauthenticated');
+    });
+
+    it('documents in OpenAPI every status it answers feedback with, 401 and 404 included', async () => {
+      const { handler } = handlerFor({ limits: { maxBodyBytes: 2048 } });
+      const document = json(await call(handler, '/openapi.json')) as {
+        paths: Record<
+          string,
+          { post: { responses: Record<string, { headers?: object }>; security?: unknown } }
+        >;
+      };
+      const documented = document.paths['/v1/feedback']!.post;
+      const predicted = json(await call(handler, '/v1/predict', { body: { descriptions: ['live fish'] } }));
+      const { predictionId } = (predicted.predictions as Array<{ predictionId: string }>)[0] ?? {};
+      const unknown = '3f6c1a52-8d0e-4b7a-9c61-2f4e5d6a7b8c';
+      const answers = [
+        await call(handler, '/v1/feedback', { body: { predictionId, hs6: '0301.11' } }),
+        await call(handler, '/v1/feedback', { body: { predictionId, hs6: '12' } }),
+        await call(handler, '/v1/feedback', {
+          body: { predictionId, hs6: '0301.11' },
+          headers: { authorization: undefined },
+        }),
+        await call(handler, '/v1/feedback', { body: { predictionId: unknown, hs6: '0301.11' } }),
+        await call(handler, '/v1/feedback', {
+          body: { predictionId, hs6: '0301.11', note: 'x'.repeat(4096) },
+        }),
+        await call(handler, '/v1/feedback', { raw: '{}', headers: { 'content-type': 'text/plain' } }),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([201, 400, 401, 404, 413, 415]);
+      for (const answer of answers)
+        expect(Object.keys(documented.responses)).toContain(String(answer.status));
+      expect(documented.responses['401']?.headers).toHaveProperty('WWW-Authenticate');
+      expect(documented.security).toEqual([{ analystKey: [] }, { platformIdentity: [] }]);
     });
 
     it.each([

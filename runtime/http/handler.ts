@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type PredictLimits } from '../core/predict-request';
 import type { PredictService } from '../core/predict-service';
 import type { RoutingState } from '../core/router';
 import { apiRoutes, describe } from './api-routes';
+import type { IdentifyCaller } from './caller';
 import { dispatch, internalError, type Dispatched } from './dispatch';
 import { DEFAULT_MAX_BODY_BYTES, type HttpHandler, type HttpRequest, type HttpResponse } from './http-types';
 import { HttpMetrics } from './metrics';
@@ -42,6 +43,8 @@ export interface HttpHandlerDeps {
    * leaves it out and the route answers 404.
    */
   dashboard?: () => Promise<unknown>;
+  /** Who sends feedback (an analyst's API key, or the cloud's verified caller); none: feedback answers 401. */
+  identifyCaller?: IdentifyCaller;
 }
 
 /**
@@ -71,6 +74,7 @@ export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
     log,
     ...(deps.registry && { registry: deps.registry }),
     ...(deps.dashboard && { dashboard: deps.dashboard }),
+    ...(deps.identifyCaller && { identifyCaller: deps.identifyCaller }),
   });
 
   return async (request) => {

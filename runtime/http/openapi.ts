@@ -27,6 +27,17 @@ const WRONG_HOST = error(
   'The server listens on loopback and the request was addressed to another name (`host_not_allowed`): what a page that rebinds its DNS name to 127.0.0.1 sends.',
 );
 const WRONG_TYPE = error('The content type is not application/json.');
+const UNAUTHENTICATED = {
+  ...error(
+    'No credential, or one this deployment does not accept (`unauthenticated`): an analyst’s API key (`Authorization: Bearer hsk_…`, from `hscode keys add`) on `hscode serve`; on the clouds, the identity the platform verified (IAM authorization, a Cloud Run identity token, App Service Authentication). A client’s own `X-Hscode-Caller` header is ignored. The message says what is missing.',
+  ),
+  headers: {
+    'WWW-Authenticate': { description: 'The scheme feedback takes.', schema: { type: 'string' } },
+  },
+};
+const UNKNOWN_PREDICTION = error(
+  'No prediction with this `predictionId` was made here (`unknown_prediction`, `field`: `predictionId`). Only `hscode serve`, which knows every prediction it made, answers this; the clouds keep such feedback as parked (`predictionFound: false`) and neither score nor train on it until the jobs match it with the audit trail.',
+);
 const NO_MODEL = error('No model can answer yet (none has loaded); retry later.');
 const BUSY = error(
   'The server holds as many request bodies as it may at once (`server_busy`); retry after `Retry-After` seconds.',
@@ -73,11 +84,16 @@ export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): R
         post: {
           operationId: 'submitFeedback',
           summary: 'The true code of a prediction',
+          description:
+            'Each record names its giver. A confident model’s answer corrected to another chapter, outside the candidates it offered, is stored but held for review (`heldForReview`): it neither scores the A/B test nor trains until another analyst releases it.',
+          security: [{ analystKey: [] }, { platformIdentity: [] }],
           requestBody: { required: true, content: json('FeedbackRequest') },
           responses: {
             '201': { description: 'Stored.', content: json('FeedbackResponse') },
             '400': BAD_REQUEST,
+            '401': UNAUTHENTICATED,
             '403': WRONG_HOST,
+            '404': UNKNOWN_PREDICTION,
             '413': TOO_LARGE,
             '415': WRONG_TYPE,
             '429': RATE_LIMITED,
@@ -138,6 +154,20 @@ export function buildOpenApiDocument(requests: RequestSchemas, version = '1'): R
       },
     },
     components: {
+      securitySchemes: {
+        analystKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            '`hscode serve`: an analyst’s API key (`hsk_<id>_<secret>`) from `hscode keys add <name>`.',
+        },
+        platformIdentity: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The clouds: the caller the platform verified before the function ran (AWS IAM authorization, a Cloud Run identity token, Azure App Service Authentication).',
+        },
+      },
       schemas: {
         PredictRequest: requests.predict,
         PredictResponse: predictResponseSchema,

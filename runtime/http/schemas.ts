@@ -176,11 +176,22 @@ export const feedbackResponseSchema: SchemaObject = {
     hs6: { type: 'string', pattern: '^\\d{6}$' },
     receivedAt: { type: 'string' },
     predictionFound: {
-      description: 'The prediction is still known, so the record names the model that made it.',
+      description:
+        'The prediction is known, so the record names the model that made it (false only where unknown ids are parked: the clouds).',
       type: 'boolean',
     },
+    givenBy: {
+      description:
+        "Who the record names as the giver: an analyst's key id (key:<id>) or the cloud's verified caller.",
+      type: 'string',
+    },
+    heldForReview: {
+      description:
+        'Why the correction is held for an analyst to release before it scores or trains (a confident model corrected to another chapter).',
+      type: 'string',
+    },
   },
-  required: ['key', 'predictionId', 'hs6', 'receivedAt', 'predictionFound'],
+  required: ['key', 'predictionId', 'hs6', 'receivedAt', 'predictionFound', 'givenBy'],
   additionalProperties: false,
 };
 
@@ -425,6 +436,38 @@ export const dashboardResponseSchema: SchemaObject = {
         ],
       },
     },
+    givers: {
+      description:
+        'Feedback per giver (an analyst key id, the cloud’s verified caller, or unattributed), flagged givers first. `disagrees` says how a giver’s corrections disagree with everyone else’s: at least 20 judged records on each side, a share of chapter-changing corrections whose Wilson 95% interval lies above everyone else’s and at least 20 points higher.',
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          givenBy: { type: 'string' },
+          via: { enum: ['api-key', 'cloud-identity', null] },
+          records: { type: 'integer', minimum: 0 },
+          matched: { type: 'integer', minimum: 0 },
+          confirmed: { type: 'integer', minimum: 0 },
+          held: { type: 'integer', minimum: 0 },
+          chapterChanges: proportion,
+          othersChapterChanges: proportion,
+          lastAt: { type: 'string' },
+          disagrees: { type: 'string' },
+        },
+        required: [
+          'givenBy',
+          'via',
+          'records',
+          'matched',
+          'confirmed',
+          'held',
+          'chapterChanges',
+          'othersChapterChanges',
+          'lastAt',
+        ],
+        additionalProperties: false,
+      },
+    },
     window: {
       type: 'object',
       properties: {
@@ -437,6 +480,6 @@ export const dashboardResponseSchema: SchemaObject = {
       required: ['auditRecords', 'firstPrediction', 'lastPrediction', 'feedbackRecords', 'feedbackSince'],
     },
   },
-  required: ['generatedAt', 'registry', 'traffic', 'decisions', 'models', 'window'],
+  required: ['generatedAt', 'registry', 'traffic', 'decisions', 'models', 'givers', 'window'],
   additionalProperties: false,
 };

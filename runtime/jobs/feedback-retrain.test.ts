@@ -22,6 +22,12 @@ describe('queueFeedbackRetrain', () => {
       feedbackRecord('p1', '610910', 'cotton t-shirt, "crew" neck'),
       feedbackRecord('p2', '620342'),
       feedbackRecord('p3', '847130', 'laptop 14 inch'),
+      // Feedback from nobody never teaches, text or not; nor does a correction held for review.
+      feedbackRecord('p5', '930320', 'frozen shrimp 500g bag', null),
+      {
+        ...feedbackRecord('p6', '930320', 'frozen shrimp 1kg bag'),
+        review: { status: 'held', rule: 'confident in 030617, corrected to chapter 93', heldAt: 't' },
+      },
     ]);
     const first = await queueFeedbackRetrain(store);
     expect(first).toMatchObject({

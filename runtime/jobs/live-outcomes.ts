@@ -1,4 +1,5 @@
 import type { FeedbackRecord } from '../core/feedback';
+import { countsAsEvidence, holdReason } from '../core/feedback-review';
 import { bareModelRef, modelRefKey, type ModelRef } from '../../models/model-ref';
 import type { AuditWindow } from '../monitoring/audit-window';
 import type { ObjectStore } from '../store/object-store';
@@ -47,8 +48,21 @@ export function matchPredictions(feedback: readonly FeedbackRecord[], audit: Aud
   return feedback.map((f) => {
     const record = f.prediction ? undefined : audit.prediction(f.predictionId);
     if (!record) return f;
-    const { variant, version, time, topK } = record;
-    return { ...f, prediction: { variant, version, time, topK } };
+    const { variant, version, time, topK, needsReview } = record;
+    const prediction = {
+      variant,
+      version,
+      time,
+      topK,
+      ...(needsReview === undefined ? {} : { needsReview }),
+    };
+    // The hold rule applies on matching as it does on arrival (see feedback-review.ts).
+    const held = f.review ? undefined : holdReason(prediction, f.hs6);
+    return {
+      ...f,
+      prediction,
+      ...(held ? { review: { status: 'held' as const, rule: held, heldAt: f.receivedAt } } : {}),
+    };
   });
 }
 
@@ -68,7 +82,7 @@ export async function liveOutcomes(
     return entry.outcomes;
   };
   for (const record of feedback) {
-    if (!record.prediction) continue;
+    if (!record.prediction || !countsAsEvidence(record)) continue;
     const outcomes = of(record.prediction);
     const hit = record.prediction.topK[0]?.hs6 === record.hs6 ? 1 : 0;
     const day = record.receivedAt.slice(0, 10);

@@ -1,4 +1,5 @@
 import { fixtureModelSet, type FixtureModelSet } from '../../tests/helpers/model-fixture';
+import { sameModel } from '../../models/model-ref';
 import { readHistory } from '../registry/history';
 import { Registry } from '../registry/registry';
 import { verifyRegistry } from '../registry/verify';
@@ -38,7 +39,10 @@ describe('applyPendingRegistrations', () => {
     const first = await applyPendingRegistrations(store, registry);
     expect(first.map((o) => o.status).sort()).toEqual(['registered', 'unchanged']);
     expect((await registry.read()).challengers).toEqual([{ ...next.ref, weight: 0.1 }]);
-    const added = (await readHistory(store)).find((e) => e.type === 'registered');
+    // The first champion's registration opens the history; the requested one follows it.
+    const added = (await readHistory(store)).find(
+      (e) => e.type === 'registered' && sameModel(e.subject, next.ref),
+    );
     expect(added?.details).toMatchObject({ requestedBy: 'pulumi:hscode-mlops/aws-dev' });
 
     expect(await applyPendingRegistrations(store, registry)).toEqual([]);

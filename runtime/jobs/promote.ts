@@ -1,6 +1,8 @@
 import type { FeedbackRecord } from '../core/feedback';
+import { countsAsEvidence } from '../core/feedback-review';
 import { modelRefKey, type ModelRef, sameModel } from '../../models/model-ref';
 import type { WeightedModelRef } from '../core/router';
+import { withNullForNonFinite } from '../registry/canonical-json';
 import { readHistory, type HistoryEntry } from '../registry/history';
 import type { Registry } from '../registry/registry';
 import { checkGuardrails, type GuardrailConfig } from '../stats/guardrails';
@@ -58,19 +60,24 @@ export function counts(feedback: readonly FeedbackRecord[], ref: ModelRef, since
   let successes = 0;
   for (const record of feedback) {
     const prediction = record.prediction;
-    if (!prediction || prediction.time < since || !sameModel(prediction, ref)) continue;
+    if (!prediction || prediction.time < since || !sameModel(prediction, ref) || !countsAsEvidence(record))
+      continue;
     n++;
     if (prediction.topK[0]?.hs6 === record.hs6) successes++;
   }
   return { n, successes };
 }
 
+/**
+ * An arm's requests since `since`: those it answered, and those routed to it that it could not
+ * answer (it failed to load or was refused; the champion answered them instead and the audit
+ * record names it in `fallbackFrom`), which are its errors.
+ */
 export async function operations(audit: AuditWindow, ref: ModelRef, since: string) {
-  // A challenger that fails never answers (its traffic falls back to the champion), so the audit
-  // trail holds no failed requests; errors stay 0 and the latency guardrail does the work.
+  const errors = audit.failed(ref, since);
   return {
-    requests: audit.served(ref, since),
-    errors: 0,
+    requests: audit.served(ref, since) + errors,
+    errors,
     latencyP99Ms: (await audit.latencyP99(ref, { since, withShadows: false })) ?? 0,
   };
 }
@@ -118,7 +125,11 @@ export async function runPromoteJob(input: PromoteInput): Promise<ChallengerEval
       },
       config.ramp,
     );
-    const details = { reason: decision.reason, ...decision.stats, champion: state.champion };
+    const details = withNullForNonFinite({
+      reason: decision.reason,
+      ...decision.stats,
+      champion: state.champion,
+    });
     let applied = false;
     if (decision.action === 'promote') applied = (await registry.promote(ref, details)).applied;
     else if (decision.action === 'rollback') applied = (await registry.rollback(ref, details)).applied;

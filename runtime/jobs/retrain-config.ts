@@ -12,8 +12,13 @@ export interface RetrainConfig {
   /** Train on the default corpus as well as feedback and the new file. */
   withDefaultCorpus: boolean;
   seed: number;
-  /** A claim older than this from a run that never finished may be taken over. */
+  /**
+   * A claim whose owner has not renewed its heartbeat for this long is taken over (a claim whose
+   * owner process is gone from this machine is taken over at once).
+   */
   staleClaimMs: number;
+  /** How often a running retrain renews its claim's heartbeat. */
+  heartbeatMs: number;
   /** Overrides for tests and small machines (epochs, time budget). */
   training?: Partial<Variant['training']>;
 }
@@ -28,5 +33,6 @@ export const DEFAULT_RETRAIN: RetrainConfig = {
   initialWeight: NEW_MODEL_WEIGHT,
   withDefaultCorpus: true,
   seed: DEFAULT_SEED,
-  staleClaimMs: 60 * 60 * 1000,
+  staleClaimMs: 5 * 60 * 1000,
+  heartbeatMs: 30 * 1000,
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { publishArtifact } from '../../models/artifact-publish';
@@ -15,15 +15,28 @@ import { LabelIndex, ingestFiles } from '../../training/ingest';
 import { stratifiedSplit } from '../../training/split';
 import { trainModel, type TrainOptions } from '../../training/train';
 import { loadVerifiedArtifact } from '../core/artifact-loader';
+import { errorMessage } from '../core/errors';
 import type { Registry } from '../registry/registry';
 import type { ObjectStore } from '../store/object-store';
 import { feedbackTrainingRows } from './feedback-rows';
-import { claimContent } from './content-claim';
+import { claimContent, processIsAlive } from './content-claim';
 import { DEFAULT_RETRAIN, type RetrainConfig } from './retrain-config';
 import { applyGate, type GateResult } from './retrain-gate';
 
-/** Where a test makes the job die, to prove that a crash leaves the registry as it was. */
-export type RetrainStep = 'before-export' | 'after-upload' | 'before-state-write';
+/**
+ * Where a test makes the job die, to prove that a crash at any step leaves the registry as it
+ * was (or with the decision recorded whole) and that the next run completes the work. The
+ * registry's own writes are crashed between by a store that fails (see tests/retrain-job.test.ts).
+ */
+export const RETRAIN_STEPS = [
+  'after-claim',
+  'after-ingest',
+  'before-export',
+  'after-upload',
+  'before-state-write',
+  'before-claim-done',
+] as const;
+export type RetrainStep = (typeof RETRAIN_STEPS)[number];
 
 export type RetrainOutcome =
   | { status: 'skipped'; reason: string }
@@ -44,6 +57,30 @@ export interface RetrainInput {
   progress?: TrainOptions['progress'];
 }
 
+/** Where the claim on one content is kept: the same bytes never train twice, whatever their name. */
+export const retrainClaimKey = (sha256: string) => `jobs/retrain/${sha256}.json`;
+
+/** The job's temporary folders: `hscode-retrain-<pid>-…`, so a later run can tell whose they were. */
+const TEMPORARY_PREFIX = 'hscode-retrain-';
+
+/**
+ * Removes temporary folders left by runs whose process is gone (killed before their `finally`
+ * could): every other way out removes its own.
+ */
+export function sweepTemporaryFolders(
+  folder = tmpdir(),
+  isAlive: (pid: number) => boolean = processIsAlive,
+): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(folder)) {
+    const match = new RegExp(`^${TEMPORARY_PREFIX}(\\d+)-`).exec(name);
+    if (!match || isAlive(Number(match[1]))) continue;
+    rmSync(join(folder, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** Validates the incoming file with the ingestion rules; rejects are kept in the store. */
 async function ingestIncoming(
   store: ObjectStore,
@@ -52,7 +89,7 @@ async function ingestIncoming(
   index: LabelIndex,
   sha: string,
 ) {
-  const folder = mkdtempSync(join(tmpdir(), 'hscode-incoming-'));
+  const folder = mkdtempSync(join(tmpdir(), `${TEMPORARY_PREFIX}${process.pid}-`));
   try {
     const path = join(folder, basename(key));
     writeFileSync(path, body);
@@ -113,37 +150,54 @@ export async function retrainFromIncoming(input: RetrainInput): Promise<RetrainO
 
   const object = await store.get(input.key);
   if (!object) return { status: 'skipped', reason: `${input.key} is no longer in the store` };
+  const swept = sweepTemporaryFolders();
+  if (swept.length) log(`removed ${swept.length} temporary folder(s) of retrain runs that were killed`);
   const sha = createHash('sha256').update(object.body).digest('hex');
   const claim = await claimContent<RetrainOutcome>(store, {
-    claimKey: `jobs/retrain/${sha}.json`,
+    claimKey: retrainClaimKey(sha),
     input: { key: input.key, sha256: sha },
     staleMs: config.staleClaimMs,
-    now: now(),
+    heartbeatMs: config.heartbeatMs,
+    now,
   });
   if (!claim.claimed) return { status: 'skipped', reason: claim.reason };
+  if (claim.tookOver) log(`${input.key}: took over its claim: ${claim.tookOver}`);
+  try {
+    crash('after-claim');
+    const data = await gatherTrainingSet(store, input.key, object.body, sha, config, log);
+    crash('after-ingest');
+    if (data.incomingRows === 0) {
+      const outcome: RetrainOutcome = {
+        status: 'no-data',
+        reason: `${input.key} has no usable rows (see data/rejects/)`,
+      };
+      await claim.finish(outcome);
+      return outcome;
+    }
 
-  const data = await gatherTrainingSet(store, input.key, object.body, sha, config, log);
-  if (data.incomingRows === 0) {
-    const outcome: RetrainOutcome = {
-      status: 'no-data',
-      reason: `${input.key} has no usable rows (see data/rejects/)`,
-    };
+    const champion = (await registry.read()).champion;
+    crash('before-export');
+    let ref = await reusable(store, claim.publishedBefore, log);
+    if (!ref) {
+      ref = await trainAndPublish(store, data, config, champion, input, log);
+      await claim.published(ref);
+    }
+    crash('after-upload');
+    const details = await gateAgainstChampion(store, ref, champion, data.rows, config, input.key, sha);
+    crash('before-state-write');
+    const outcome = await recordDecision(registry, ref, details, config);
+    crash('before-claim-done');
     await claim.finish(outcome);
+    log(
+      `${input.key}: candidate ${ref.version} ${outcome.status} (${details.gate.reasons.join('; ') || 'gate passed'})`,
+    );
     return outcome;
+  } catch (err) {
+    await claim.fail(err);
+    throw err;
+  } finally {
+    claim.stop();
   }
-
-  const champion = (await registry.read()).champion;
-  crash('before-export');
-  const ref = await trainAndPublish(store, data, config, champion, input, log);
-  crash('after-upload');
-  const details = await gateAgainstChampion(store, ref, champion, data.rows, config, input.key, sha);
-  crash('before-state-write');
-  const outcome = await recordDecision(registry, ref, details, config);
-  await claim.finish(outcome);
-  log(
-    `${input.key}: candidate ${ref.version} ${outcome.status} (${details.gate.reasons.join('; ') || 'gate passed'})`,
-  );
-  return outcome;
 }
 
 /**
@@ -182,6 +236,27 @@ async function gatherTrainingSet(
   rows.push(...freshFeedback);
   if (freshFeedback.length) sources.push(`feedback(${freshFeedback.length})`);
   return { rows, sources, incomingRows: incoming.rows.length };
+}
+
+/**
+ * The candidate a run that died had already trained and published for this content, when its
+ * files are all there and verify: the same data and seed would train the same bytes again, so
+ * scoring it is all that is left to do.
+ */
+async function reusable(
+  store: ObjectStore,
+  candidate: ModelRef | undefined,
+  log: (line: string) => void,
+): Promise<ModelRef | undefined> {
+  if (!candidate) return undefined;
+  try {
+    await loadVerifiedArtifact(store, candidate);
+  } catch (err) {
+    log(`not reusing ${candidate.version} from the run that stopped: ${errorMessage(err)}`);
+    return undefined;
+  }
+  log(`reusing ${candidate.version}, which the run that stopped had already trained and published`);
+  return { variant: candidate.variant, version: candidate.version };
 }
 
 /** Trains the candidate and publishes it into the store (manifest last); returns its reference. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { storeKeys } from '../../models/store-layout';
 import type { PredictService } from '../core/predict-service';
+import { apiKeyCaller } from '../http/caller';
 import { createHttpHandler, type HttpLimits } from '../http/handler';
 import { startHttpServer, type ConnectionLimits } from '../http/local-server';
 import { coalescingMetrics } from '../http/coalescing-metrics';
@@ -107,6 +108,7 @@ export async function startServing(
     metrics,
     registry: routing,
     dashboard: parts.dashboard,
+    identifyCaller: apiKeyCaller(home),
     ...(options.httpLimits ? { limits: options.httpLimits } : {}),
   });
   const server = await startHttpServer({

@@ -10,6 +10,13 @@ export interface IncomingWatcherOptions {
   command: [string, ...string[]];
   env?: NodeJS.ProcessEnv;
   intervalMs?: number;
+  /**
+   * After a run that did not exit cleanly (killed, crashed), the command runs again after this
+   * long, doubling per failure in a row up to 32 times as long: the job's claims make the rerun
+   * pick up what the dead run left, and the cap keeps a file that always fails from looping hot.
+   */
+  retryAfterMs?: number;
+  now?: () => number;
   log: (line: string) => void;
 }
 
@@ -27,8 +34,12 @@ export interface IncomingWatcher {
  */
 export function watchIncoming(options: IncomingWatcherOptions): IncomingWatcher {
   const seen = new Map<string, number>();
+  const now = options.now ?? Date.now;
+  const retryAfterMs = options.retryAfterMs ?? 30_000;
   let running: Promise<void> | undefined;
   let pending = false;
+  let failuresInARow = 0;
+  let retryAt: number | undefined;
 
   const changed = (): boolean => {
     if (!existsSync(options.folder)) return false;
@@ -44,7 +55,7 @@ export function watchIncoming(options: IncomingWatcherOptions): IncomingWatcher 
     return any;
   };
 
-  const run = (): Promise<void> =>
+  const run = (): Promise<boolean> =>
     new Promise((resolve) => {
       const [executable, ...args] = options.command;
       options.log(`incoming data: retraining (${args.slice(-2).join(' ')})`);
@@ -58,23 +69,34 @@ export function watchIncoming(options: IncomingWatcherOptions): IncomingWatcher 
         for (const line of chunk.toString().split('\n'))
           if (line.trim() && !line.includes('\r')) options.log(`retrain: ${line.trim()}`);
       });
-      child.on('exit', (code) => {
-        options.log(`retrain finished with exit code ${code}`);
-        resolve();
+      child.on('exit', (code, signal) => {
+        options.log(`retrain finished with ${signal ? `signal ${signal}` : `exit code ${code}`}`);
+        resolve(code === 0);
       });
     });
 
   const tick = () => {
-    if (!changed() && !pending) return;
+    const retryDue = retryAt !== undefined && now() >= retryAt;
+    if (!changed() && !pending && !retryDue) return;
     if (running) {
       pending = true;
       return;
     }
     pending = false;
-    running = run().finally(() => {
-      running = undefined;
-      if (pending) tick();
-    });
+    retryAt = undefined;
+    running = run()
+      .then((clean) => {
+        failuresInARow = clean ? 0 : failuresInARow + 1;
+        if (!clean) {
+          const delay = retryAfterMs * 2 ** Math.min(failuresInARow - 1, 5);
+          retryAt = now() + delay;
+          options.log(`retrain did not finish cleanly: running it again in ${Math.round(delay / 1000)} s`);
+        }
+      })
+      .finally(() => {
+        running = undefined;
+        if (pending) tick();
+      });
   };
 
   // Files already there at start-up are processed too (their claims skip what was done before).

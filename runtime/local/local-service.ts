@@ -3,9 +3,12 @@ import { LocalAuditSink } from '../core/local-audit-sink';
 import { PredictService, type PredictServiceOptions } from '../core/predict-service';
 import type { ModelRef } from '../../models/model-ref';
 import type { RoutingState } from '../core/router';
-import { cachedRoutingState, ensureChampion, type RegistryState } from '../registry/registry-state';
+import { cachedRoutingState, type RegistryState } from '../registry/registry-state';
+import { ensureChampion } from '../registry/ensure-champion';
 import { LocalObjectStore } from '../store/local-store';
 import type { PredictionLookup } from '../core/audit';
+import { recordUnapproved } from '../registry/integrity-alarm';
+import { Registry } from '../registry/registry';
 import { latestLocalModel } from './local-models';
 
 /** A lookup that, on a miss, lets `miss` make other processes' records durable and looks again. */
@@ -39,6 +42,8 @@ export interface LocalServiceOptions {
    * with several worker processes, another one may still hold the record in its audit buffer.
    */
   onLookupMiss?: () => Promise<void>;
+  /** Recorded as the actor when this registers the first champion ("hscode serve", …). */
+  actor?: string;
   /** How concurrent predictions share model calls (PredictServiceOptions.coalescing). */
   coalescing?: PredictServiceOptions['coalescing'];
 }
@@ -61,9 +66,12 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
   const latest = latestLocalModel(options.home);
   const existing = await store.get(storeKeys.registryState);
   if (!existing && !latest) throw new NoLocalModelError(options.home);
-  const { state } = await ensureChampion(store, latest as ModelRef);
+  const { state } = await ensureChampion(store, latest as ModelRef, {
+    actor: options.actor ?? 'local-service',
+  });
   const audit = new LocalAuditSink(options.home, { log: options.log });
   const routing = cachedRoutingState(store);
+  const alarms = new Registry(store, { actor: options.actor ?? 'local-service' });
   const service = new PredictService({
     store,
     audit,
@@ -71,6 +79,7 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
     registry: routing,
     recordText: options.recordText ?? false,
     log: options.log,
+    onUnapprovedModel: (err) => recordUnapproved(alarms, err),
     coalescing: options.coalescing,
   });
   await service.preload();

@@ -124,6 +124,11 @@ export class AuditPart {
   readonly servingOrder: ModelRef[] = [];
   /** The served record of each wanted prediction id; a later one of the same id replaces it. */
   readonly found = new Map<string, LiveRecord>();
+  /**
+   * Per model (`variant/version`), per stretch between cuts: requests routed to it that it could
+   * not answer (the champion answered them, naming it in `fallbackFrom`): its errors.
+   */
+  readonly fellBack = new Map<string, number[]>();
 
   constructor(readonly spec: AuditSpec) {}
 
@@ -140,6 +145,13 @@ export class AuditPart {
     }
     if (!record.shadow && model.served() === 0) this.servingOrder.push(model.ref);
     model.add(record);
+    if (record.fallbackFrom && !record.shadow) {
+      const from = modelRefKey(record.fallbackFrom);
+      const counts = this.fellBack.get(from) ?? [];
+      const segment = segmentOf(this.spec.cuts, time);
+      counts[segment] = (counts[segment] ?? 0) + 1;
+      this.fellBack.set(from, counts);
+    }
     if (!record.shadow && this.spec.predictionIds.has(record.predictionId))
       this.found.set(record.predictionId, liveRecordOf(record));
   }

@@ -72,6 +72,18 @@ export class AuditWindow {
     return this.modelParts(ref).reduce((sum, m) => sum + m.served(from), 0);
   }
 
+  /** Requests routed to the model that it could not answer (the champion answered), from `since` on. */
+  failed(ref: ModelRef, since = ''): number {
+    const from = this.segmentFrom(since);
+    const key = modelRefKey(ref);
+    let n = 0;
+    for (const part of this.parts) {
+      const counts = part.fellBack.get(key) ?? [];
+      for (let s = from; s < counts.length; s++) n += counts[s] ?? 0;
+    }
+    return n;
+  }
+
   /** The nearest-rank p99 of the group's model latencies; null without predictions. */
   async latencyP99(ref: ModelRef, group: LatencyGroup): Promise<number | null> {
     const from = this.segmentFrom(group.since ?? '');

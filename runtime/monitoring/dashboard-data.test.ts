@@ -1,3 +1,4 @@
+import Ajv2020 from 'ajv/dist/2020';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,10 @@ import { LocalAuditSink } from '../core/local-audit-sink';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { LocalAuditTrail } from '../jobs/local-audit-trail';
 import { Registry } from '../registry/registry';
-import { ensureChampion } from '../registry/registry-state';
+import { ensureChampion } from '../registry/ensure-champion';
 import type { DriftBaseline } from '../stats/drift';
 import { LocalObjectStore } from '../store/local-store';
+import { dashboardResponseSchema } from '../http/schemas';
 import { buildDashboard, type DashboardDocument, type ModelPanel } from './dashboard-data';
 import { wilsonInterval } from './wilson';
 
@@ -161,8 +163,10 @@ describe('buildDashboard', () => {
       'rejected',
       'challenger-added',
       'registered',
+      'registered',
     ]);
-    expect(doc.decisions.map((d) => d.seq)).toEqual([5, 4, 3, 2, 1]);
+    // The last is the first champion's own entry.
+    expect(doc.decisions.map((d) => d.seq)).toEqual([6, 5, 4, 3, 2, 1]);
     const [rampedBack, ramped, rejection, added, registered] = doc.decisions;
     expect(rampedBack?.reason).toBe(`${modelRefKey(challenger)} traffic share 25.0% → 20.0%`);
     expect(rampedBack?.stats).toEqual({ from: 0.25, to: 0.2 });
@@ -224,6 +228,33 @@ describe('buildDashboard', () => {
       feedbackRecords: 35,
       firstPrediction: '2024-06-01T09:00:00.000Z',
     });
+  });
+
+  it('lists feedback per giver, and flags the one whose corrections move answers to another chapter when nobody else’s do', async () => {
+    const ids = predictionIds.get(modelRefKey(champion))!;
+    const giving = (id: string) => ({ id, via: 'api-key' as const });
+    const service = new FeedbackService({ store, lookup: sink, now: () => new Date('2024-06-03T15:00:00Z') });
+    const honest = giving('key:0a0a0a0a');
+    const poisoner = giving('key:0b0b0b0b');
+    // The honest analyst confirms 40 answers; the other sends 25 of the champion's answers to firearms.
+    for (const [i, id] of ids.slice(100, 140).entries()) {
+      await service.submit({ predictionId: id, hs6: i % 5 < 3 ? TSHIRT : SHRIMP }, honest);
+    }
+    for (const id of ids.slice(200, 225)) await service.submit({ predictionId: id, hs6: '930320' }, poisoner);
+
+    const doc = await build();
+    expect(doc.givers.map((g) => [g.givenBy, g.records, g.confirmed, g.chapterChanges.successes])).toEqual([
+      ['key:0b0b0b0b', 25, 0, 25],
+      ['key:0a0a0a0a', 40, 40, 0],
+      // The 35 records of the test before were given before feedback named anyone.
+      ['unattributed', 35, 24, 11],
+    ]);
+    expect(doc.givers[0]?.disagrees).toMatch(
+      /^moves 100% of the answers it judged to another chapter \(25 of 25\), against 15% for everyone else \(11 of 75\)$/,
+    );
+    expect(doc.givers.filter((g) => g.disagrees)).toHaveLength(1);
+    const validate = new Ajv2020({ strict: true, strictRequired: false }).compile(dashboardResponseSchema);
+    expect({ valid: validate(doc), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
   });
 
   it("compares each routed model's live inputs with its own baseline: the familiar mix is ok, the shifted one alarms", async () => {

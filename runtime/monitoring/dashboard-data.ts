@@ -16,6 +16,7 @@ import type { DriftBaseline } from '../stats/drift';
 import type { ObjectStore } from '../store/object-store';
 import type { AuditTrail } from './audit-trail';
 import { decisionRow, type DecisionRow } from './decisions';
+import { feedbackByGiver, type GiverRow } from './feedback-givers';
 import { modelDrift, type ModelDrift } from './model-drift';
 import { wilsonInterval, type ProportionEstimate } from './wilson';
 
@@ -68,6 +69,8 @@ export interface DashboardDocument {
   traffic: TrafficShare[];
   decisions: DecisionRow[];
   models: ModelPanel[];
+  /** Feedback per giver in the window, each compared with everyone else's (see feedback-givers.ts). */
+  givers: GiverRow[];
   window: {
     auditRecords: number;
     firstPrediction: string | null;
@@ -162,7 +165,8 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     ),
     predictionIds: unmatchedIds(feedback),
   });
-  const outcomes = await liveOutcomes(matchPredictions(feedback, audit), audit);
+  const matched = matchPredictions(feedback, audit);
+  const outcomes = await liveOutcomes(matched, audit);
 
   const refs = new Map<string, ModelRef>();
   const add = (ref: ModelRef) => {
@@ -212,6 +216,7 @@ export async function buildDashboard(sources: DashboardSources): Promise<Dashboa
     traffic: state ? trafficSplit(state) : [],
     decisions: history.map(decisionRow).reverse(),
     models,
+    givers: feedbackByGiver(matched),
     window: {
       auditRecords: audit.records,
       firstPrediction: audit.firstPrediction,

@@ -95,6 +95,10 @@ function describeEvent(entry: HistoryEntry): string {
       return `${subject} rejected`;
     case 'drift-alarm':
       return `drift alarm on ${subject}`;
+    case 'integrity-alarm':
+      return `${subject} refused: its files are not the ones the registry approved`;
+    case 'history-anchored':
+      return 'history written by an older version checked and anchored';
   }
 }
 

@@ -45,3 +45,26 @@ function write(value: unknown, path: string): string {
       throw new NotJsonError(path, typeof value);
   }
 }
+
+/**
+ * A copy of `value` with every NaN and ±Infinity replaced by null, for records whose statistics
+ * may be undefined (an arm without feedback): what JSON can represent, and what a reader of the
+ * record takes as "no value" rather than as a number.
+ */
+export function withNullForNonFinite<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => withNullForNonFinite(item)) as T;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(Object.getPrototypeOf(value) ?? Object) === null
+  ) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        key,
+        withNullForNonFinite(item),
+      ]),
+    ) as T;
+  }
+  return value;
+}

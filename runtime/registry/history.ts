@@ -3,7 +3,12 @@ import { storeKeys } from '../../models/store-layout';
 import { type ModelRef, isModelRef } from '../../models/model-ref';
 import type { ObjectStore } from '../store/object-store';
 import { canonicalJson } from './canonical-json';
-import { InvalidRegistryStateError, parseRegistryState, type RegistryState } from './registry-state';
+import {
+  InvalidRegistryStateError,
+  parseRegistryState,
+  type HistoryHead,
+  type RegistryState,
+} from './registry-state';
 import { errorMessage } from '../core/errors';
 
 /**
@@ -24,6 +29,16 @@ export const HISTORY_EVENT_TYPES = [
   /** A candidate failed the promotion gate; details: the reasons. */
   'rejected',
   'drift-alarm',
+  /**
+   * A model's files no longer hash to what the registry approved: loading it was refused.
+   * Details: the approved and the found sha256. Routing is unchanged; a person decides.
+   */
+  'integrity-alarm',
+  /**
+   * The history an older version wrote (no head recorded beside state.json, no entry for the
+   * first champion) was checked and anchored: entries before this one follow the old rules.
+   */
+  'history-anchored',
 ] as const;
 
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
@@ -106,6 +121,9 @@ export function chainEntry(head: HistoryEntry | undefined, draft: HistoryDraft):
 
 export const serialiseEntry = (entry: HistoryEntry): string => `${canonicalJson(entry)}\n`;
 
+/** What state.json records about the entry it was written for. */
+export const headOf = (entry: HistoryEntry): HistoryHead => ({ seq: entry.seq, sha256: entry.hash });
+
 /**
  * Writes the entry as a new object: `ifVersion: null` makes the store refuse it when that seq
  * already exists, so two writers can never both append seq N. The loser gets the store's
@@ -160,6 +178,10 @@ async function readEntry(store: ObjectStore, key: string): Promise<HistoryEntry 
   const object = await store.get(key);
   return object ? parseEntry(key, object.body) : undefined;
 }
+
+/** One entry by its seq (shape-checked, not chain-checked); undefined when it is not stored. */
+export const readEntryAt = (store: ObjectStore, seq: number): Promise<HistoryEntry | undefined> =>
+  readEntry(store, storeKeys.registryHistoryEntry(seq));
 
 const entryKeys = async (store: ObjectStore) =>
   (await store.list(storeKeys.registryHistoryPrefix)).filter((key) => seqOfKey(key) !== undefined);

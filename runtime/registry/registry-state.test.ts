@@ -5,12 +5,12 @@ import { storeKeys } from '../../models/store-layout';
 import { LocalObjectStore } from '../store/local-store';
 import {
   cachedRoutingState,
-  ensureChampion,
   InvalidRegistryStateError,
   parseRegistryState,
   readRegistryState,
   serialiseState,
 } from './registry-state';
+import { ensureChampion } from './ensure-champion';
 
 const freshStore = () => new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-registry-')));
 const a = { variant: 'textcnn', version: 'textcnn-aaaaaaaaaaaa' };

@@ -1,7 +1,7 @@
 import { storeKeys } from '../../models/store-layout';
 import { type ModelRef, isModelRef } from '../../models/model-ref';
 import { assertValidRoutingState, type RoutingState } from '../core/router';
-import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
 import { errorMessage } from '../core/errors';
 
 /** `registry/state.json`: who serves now. Every write is conditional on the version that was read. */
@@ -13,10 +13,25 @@ export interface RegistryState extends RoutingState {
   fallback: ModelRef | null;
 }
 
+/**
+ * The history entry a state.json was written for: its seq and sha256. Recorded beside the state
+ * (never inside a history entry, which cannot hold its own hash), so that removing or rewriting
+ * the newest entries shows up as a head that no longer matches the chain.
+ */
+export interface HistoryHead {
+  seq: number;
+  sha256: string;
+}
+
 export interface VersionedState {
   state: RegistryState;
   /** The store's version of state.json, for the next conditional write. */
   version: string;
+  /**
+   * The history entry this state was written for; null for a seed (the first state, written by
+   * `ensureChampion` or a deployment before any entry) or a state an older version wrote.
+   */
+  head: HistoryHead | null;
 }
 
 export class InvalidRegistryStateError extends Error {
@@ -26,14 +41,37 @@ export class InvalidRegistryStateError extends Error {
   }
 }
 
-/** Parses and checks a state document; a state that routes nowhere is an error, not a default. */
-export function parseRegistryState(body: Uint8Array | string): RegistryState {
-  let state: RegistryState;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Parses and checks a state document, head included; a state that routes nowhere is an error, not a default. */
+export function parseStateDocument(body: Uint8Array | string): {
+  state: RegistryState;
+  head: HistoryHead | null;
+} {
+  let document: RegistryState & { head?: unknown };
   try {
-    state = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as RegistryState;
+    document = JSON.parse(
+      typeof body === 'string' ? body : Buffer.from(body).toString('utf8'),
+    ) as RegistryState;
   } catch (err) {
     throw new InvalidRegistryStateError(`not JSON (${errorMessage(err)})`);
   }
+  const { head, ...state } = document ?? {};
+  if (head !== undefined && head !== null) {
+    const { seq, sha256 } = head as Partial<HistoryHead>;
+    if (!Number.isInteger(seq) || (seq as number) < 1 || typeof sha256 !== 'string' || !SHA256.test(sha256)) {
+      throw new InvalidRegistryStateError('head must be {seq, sha256} of a history entry');
+    }
+  }
+  return { state: checkState(state as RegistryState), head: (head as HistoryHead | undefined) ?? null };
+}
+
+/** The state alone (see parseStateDocument for its head). */
+export function parseRegistryState(body: Uint8Array | string): RegistryState {
+  return parseStateDocument(body).state;
+}
+
+function checkState(state: RegistryState): RegistryState {
   if (state?.schemaVersion !== 1) throw new InvalidRegistryStateError('schemaVersion must be 1');
   if (!isModelRef(state.champion)) throw new InvalidRegistryStateError('champion must be {variant, version}');
   if (!Array.isArray(state.challengers) || !state.challengers.every(isModelRef)) {
@@ -59,37 +97,12 @@ export function parseRegistryState(body: Uint8Array | string): RegistryState {
 export async function readRegistryState(store: ObjectStore): Promise<VersionedState | undefined> {
   const object = await store.get(storeKeys.registryState);
   if (!object) return undefined;
-  return { state: parseRegistryState(object.body), version: object.version };
+  return { ...parseStateDocument(object.body), version: object.version };
 }
 
-export const serialiseState = (state: RegistryState): string => `${JSON.stringify(state, null, 2)}\n`;
-
-/**
- * Makes `ref` the champion of an empty registry. When a state exists it is left alone (a
- * registry with a champion already has an owner: the promote job); a lost race to create it
- * is not an error, the winner's state is returned.
- */
-export async function ensureChampion(store: ObjectStore, ref: ModelRef): Promise<VersionedState> {
-  const existing = await readRegistryState(store);
-  if (existing) return existing;
-  const state: RegistryState = {
-    schemaVersion: 1,
-    revision: 1,
-    champion: { variant: ref.variant, version: ref.version },
-    challengers: [],
-    shadows: [],
-    fallback: null,
-  };
-  try {
-    const { version } = await store.put(storeKeys.registryState, serialiseState(state), { ifVersion: null });
-    return { state, version };
-  } catch (err) {
-    if (!(err instanceof PreconditionFailedError)) throw err;
-    const winner = await readRegistryState(store);
-    if (!winner) throw err;
-    return winner;
-  }
-}
+/** state.json's bytes: the state, then the head it was written for (none for a seed). */
+export const serialiseState = (state: RegistryState, head?: HistoryHead | null): string =>
+  `${JSON.stringify(head ? { ...state, head: { seq: head.seq, sha256: head.sha256 } } : state, null, 2)}\n`;
 
 /**
  * The routing state for every request, re-read at most every `ttlMs` so a promotion reaches a

@@ -45,10 +45,13 @@ describe('Registry', () => {
     expect(result.applied).toBe(true);
     expect(result.state).toMatchObject({ revision: 3, champion: a, challengers: [{ ...b, weight: 0.2 }] });
 
-    const [registered, added] = await readHistory(store);
+    const [genesis, registered, added] = await readHistory(store);
     const manifest = manifestOf(b);
+    // The first champion has an entry of its own: the chain starts at revision 1.
+    expect(genesis).toMatchObject({ seq: 1, type: 'registered', subject: a, prevHash: null });
+    expect(genesis?.state.revision).toBe(1);
     expect(registered).toMatchObject({
-      seq: 1,
+      seq: 2,
       type: 'registered',
       actor: 'retrain-job',
       subject: b,
@@ -65,7 +68,7 @@ describe('Registry', () => {
       },
     });
     expect(registered?.state.challengers).toEqual([]);
-    expect(added).toMatchObject({ seq: 2, type: 'challenger-added', prevHash: registered?.hash });
+    expect(added).toMatchObject({ seq: 3, type: 'challenger-added', prevHash: registered?.hash });
     expect(added?.state).toEqual((await readRegistryState(store))?.state);
     expect(added?.artifacts).toEqual({
       [modelRefKey(a)]: manifestOf(a).onnx.sha256,
@@ -83,7 +86,11 @@ describe('Registry', () => {
       reason: expect.stringContaining('already the challenger'),
     });
     await expect(registry.register(c, 'challenger', 0.5)).rejects.toThrow(/add up to 1\.2/);
-    expect((await readHistory(store)).map((e) => e.type)).toEqual(['registered', 'challenger-added']);
+    expect((await readHistory(store)).map((e) => e.type)).toEqual([
+      'registered',
+      'registered',
+      'challenger-added',
+    ]);
     expect((await registry.register(c, 'shadow')).state.shadows).toEqual([c]);
   });
 
@@ -195,7 +202,7 @@ describe('Registry', () => {
       // At least one of them lost an append and re-read; under load it can lose more than once.
       expect(promoted.attempts + drift.attempts).toBeGreaterThanOrEqual(3);
       const entries = await readHistory(store);
-      expect(entries.map((e) => e.state.revision)).toEqual([2, 3, 4, 5]);
+      expect(entries.map((e) => e.state.revision)).toEqual([1, 2, 3, 4, 5]);
       expect((await readRegistryState(store))?.state).toMatchObject({ champion: b, revision: 5 });
     });
 

@@ -3,15 +3,26 @@ import { type ModelRef, bareModelRef, modelRefKey, sameModel } from '../../model
 import type { WeightedModelRef } from '../core/router';
 import { PreconditionFailedError, type ObjectStore } from '../store/object-store';
 import { describeCandidate, pinArtifacts, tryDescribeCandidate } from './candidate';
+import { canonicalJson } from './canonical-json';
 import {
   appendEntry,
   chainEntry,
+  hashOfEntry,
+  headOf,
+  readHistory,
   readHistoryHead,
   type EventDetails,
   type HistoryEntry,
   type HistoryEventType,
 } from './history';
-import { parseRegistryState, readRegistryState, serialiseState, type RegistryState } from './registry-state';
+import {
+  parseRegistryState,
+  readRegistryState,
+  serialiseState,
+  type HistoryHead,
+  type RegistryState,
+} from './registry-state';
+import { checkLegacyChain } from './verify';
 import { errorMessage } from '../core/errors';
 
 /**
@@ -86,6 +97,18 @@ export class RegistryConflictError extends Error {
   }
 }
 
+/**
+ * state.json and the history disagree in a way no crash produces (an entry removed or rewritten,
+ * a head that names another entry): deciding on top of it would hide the damage, so nothing is
+ * written until a person has looked.
+ */
+export class RegistryIntegrityError extends Error {
+  constructor(message: string) {
+    super(`${message}; nothing was written: run "hscode models verify" to see the first broken link`);
+    this.name = 'RegistryIntegrityError';
+  }
+}
+
 export class NoRegistryStateError extends Error {
   constructor() {
     super(
@@ -124,8 +147,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Current {
   state: RegistryState;
   version: string;
+  /** The history's last entry. */
   head: HistoryEntry | undefined;
+  /** What state.json says its last entry is; null for a seed or a state an older version wrote. */
+  stateHead: HistoryHead | null;
 }
+
+const sameHead = (recorded: HistoryHead | null, entry: HistoryEntry | undefined) =>
+  recorded !== null && entry !== undefined && recorded.seq === entry.seq && recorded.sha256 === entry.hash;
+
+const describeHead = (head: HistoryHead) => `seq ${head.seq} (sha256 ${head.sha256.slice(0, 12)}…)`;
 
 export class Registry {
   private readonly actor: string;
@@ -159,6 +190,12 @@ export class Registry {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const current = await this.current();
       if (!current) continue;
+      if (current.stateHead === null) {
+        // A seed, or a store an older version wrote: anchored first, then decided on.
+        await this.anchor(current);
+        continue;
+      }
+      this.checkHead(current);
       const outcome = mutation(structuredClone(current.state));
       if (!outcome || 'unchanged' in outcome) {
         return { applied: false, state: current.state, attempts: attempt, reason: outcome?.unchanged };
@@ -171,7 +208,7 @@ export class Registry {
         subject: outcome.event.subject,
         details: outcome.event.details,
         state,
-        artifacts: await pinArtifacts(this.store, state),
+        artifacts: await pinArtifacts(this.store, state, current.head?.artifacts),
       });
       try {
         await appendEntry(this.store, entry);
@@ -350,6 +387,148 @@ export class Registry {
     }));
   }
 
+  /**
+   * Records that a model's files no longer hash to what the registry approved, once per model and
+   * found sha256 (a server retrying the load, or several servers, do not repeat it).
+   */
+  async recordIntegrityAlarm(
+    ref: ModelRef,
+    details: { approvedSha256: string; foundSha256: string; reason: string } & EventDetails,
+  ): Promise<ApplyResult> {
+    const subject = bareModelRef(ref);
+    const already = (await readHistory(this.store)).some(
+      (e) =>
+        e.type === 'integrity-alarm' &&
+        sameModel(e.subject, subject) &&
+        e.details.foundSha256 === details.foundSha256,
+    );
+    if (already) {
+      const state = await this.read();
+      return {
+        applied: false,
+        state,
+        attempts: 0,
+        reason: `the alarm for ${modelRefKey(ref)} is already recorded`,
+      };
+    }
+    return this.apply((state) => ({ state, event: { type: 'integrity-alarm', subject, details } }));
+  }
+
+  /**
+   * Gives a seed (a first state with no history) its first entry, or anchors a history an older
+   * version wrote, so that state.json records the head of a chain verify can check. Any decision
+   * does this first; `hscode models migrate` does it on its own. Returns the anchoring entry, or
+   * undefined when the registry was anchored already.
+   */
+  async ensureAnchored(): Promise<HistoryEntry | undefined> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const current = await this.current();
+      if (!current) continue;
+      if (current.stateHead !== null) {
+        this.checkHead(current);
+        return undefined;
+      }
+      const entry = await this.anchor(current);
+      if (entry) return entry;
+    }
+    throw new RegistryConflictError(this.maxAttempts);
+  }
+
+  /** Undefined when another writer got there first (read again). */
+  private async anchor(current: Current): Promise<HistoryEntry | undefined> {
+    const { state, head } = current;
+    const anchoring =
+      head && (head.type === 'history-anchored' || (head.seq === 1 && head.state.revision === 1));
+    if (head && anchoring && head.state.revision === state.revision) {
+      // A crash after the anchoring entry was appended: only state.json's head is missing.
+      if (canonicalJson(head.state) !== canonicalJson(state) || hashOfEntry(head) !== head.hash) {
+        throw new RegistryIntegrityError(
+          `${storeKeys.registryState} (revision ${state.revision}) differs from what history seq ${head.seq} recorded for that revision`,
+        );
+      }
+      return (await this.writeState(head, current.version)) ? head : undefined;
+    }
+    let draft: Omit<HistoryEntry, 'seq' | 'prevHash' | 'hash'>;
+    const time = this.now().toISOString();
+    if (!head) {
+      if (state.revision !== 1) {
+        throw new RegistryIntegrityError(
+          `${storeKeys.registryState} is at revision ${state.revision} but the history is empty: its entries were removed (restore registry/history/ from a backup)`,
+        );
+      }
+      const candidate = await tryDescribeCandidate(this.store, state.champion);
+      draft = {
+        time,
+        type: 'registered',
+        actor: this.actor,
+        subject: bareModelRef(state.champion),
+        details: { ...candidate, role: 'champion', weight: 1, reason: 'first champion of an empty registry' },
+        state,
+        artifacts: await pinArtifacts(this.store, state),
+      };
+    } else {
+      const legacy = await checkLegacyChain(this.store, state);
+      if (!legacy.ok) throw new RegistryIntegrityError(`the history cannot be anchored: ${legacy.problem}`);
+      const next = normalised(state, state.revision + 1);
+      draft = {
+        time,
+        type: 'history-anchored',
+        actor: this.actor,
+        subject: bareModelRef(state.champion),
+        details: {
+          reason:
+            'the history was written by a version that recorded no head beside state.json; its chain was checked and is anchored here',
+          legacyEntries: legacy.entries,
+          legacyHeadSha256: head.hash,
+          legacyFirstRevision: legacy.firstRevision,
+        },
+        state: next,
+        artifacts: await pinArtifacts(this.store, next, head.artifacts),
+      };
+    }
+    const entry = chainEntry(head, draft);
+    try {
+      await appendEntry(this.store, entry);
+    } catch (err) {
+      if (err instanceof PreconditionFailedError) return undefined;
+      throw err;
+    }
+    await this.writeState(entry, current.version);
+    return entry;
+  }
+
+  /** state.json for `entry`, conditional on the version read; false when another writer changed it. */
+  private async writeState(entry: HistoryEntry, version: string): Promise<boolean> {
+    try {
+      await this.store.put(storeKeys.registryState, serialiseState(entry.state, headOf(entry)), {
+        ifVersion: version,
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof PreconditionFailedError) return false;
+      throw err;
+    }
+  }
+
+  /** Refuses to decide on a state whose head is not the history's last entry (see RegistryIntegrityError). */
+  private checkHead(current: Current): void {
+    const { head, stateHead } = current;
+    if (!stateHead) return;
+    if (!head) {
+      throw new RegistryIntegrityError(
+        `${storeKeys.registryState} names history head ${describeHead(stateHead)} but the history is empty`,
+      );
+    }
+    if (hashOfEntry(head) !== head.hash) {
+      throw new RegistryIntegrityError(`history seq ${head.seq} does not hash to the sha256 it carries`);
+    }
+    if (!sameHead(stateHead, head)) {
+      throw new RegistryIntegrityError(
+        `${storeKeys.registryState} names history head ${describeHead(stateHead)}, the history's last entry is ${describeHead(headOf(head))}`,
+      );
+    }
+  }
+
   private checkRouting(state: RegistryState): void {
     try {
       parseRegistryState(serialiseState(state));
@@ -366,19 +545,40 @@ export class Registry {
   private async current(): Promise<Current | undefined> {
     const read = await readRegistryState(this.store);
     const head = await readHistoryHead(this.store);
-    if (head && (!read || read.state.revision < head.state.revision)) {
+    if (head && !read) {
+      // state.json is written before the first entry and never removed: its absence is damage,
+      // and rebuilding it from whatever entries are left would hide entries removed with it.
+      throw new RegistryIntegrityError(
+        `${storeKeys.registryState} is missing though the history reaches seq ${head.seq}`,
+      );
+    }
+    if (head && read && read.state.revision < head.state.revision) {
+      // Only the entry right after state.json's own head may be completed: anything else is not
+      // what a crash between the two writes leaves behind.
+      const follows = read.head ? read.head.seq + 1 === head.seq && read.head.sha256 === head.prevHash : true;
+      if (!follows || hashOfEntry(head) !== head.hash) {
+        throw new RegistryIntegrityError(
+          `history seq ${head.seq} is ahead of ${storeKeys.registryState}${read.head ? ` (head ${describeHead(read.head)})` : ''} but does not follow it`,
+        );
+      }
+      // A state an older version wrote stays head-less until it is anchored (see anchor).
+      const stateHead = read.head ? headOf(head) : null;
       try {
-        const { version } = await this.store.put(storeKeys.registryState, serialiseState(head.state), {
-          ifVersion: read?.version ?? null,
-        });
-        return { state: head.state, version, head };
+        const { version } = await this.store.put(
+          storeKeys.registryState,
+          serialiseState(head.state, stateHead),
+          {
+            ifVersion: read.version,
+          },
+        );
+        return { state: head.state, version, head, stateHead };
       } catch (err) {
         if (err instanceof PreconditionFailedError) return undefined;
         throw err;
       }
     }
     if (!read) throw new NoRegistryStateError();
-    return { ...read, head };
+    return { state: read.state, version: read.version, head, stateHead: read.head };
   }
 
   /** Brings state.json to the entry's revision, unless another writer already did (or went past it). */
@@ -386,7 +586,9 @@ export class Registry {
     let version: string | null = readVersion;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.store.put(storeKeys.registryState, serialiseState(entry.state), { ifVersion: version });
+        await this.store.put(storeKeys.registryState, serialiseState(entry.state, headOf(entry)), {
+          ifVersion: version,
+        });
         return;
       } catch (err) {
         if (!(err instanceof PreconditionFailedError)) throw err;

@@ -73,3 +73,16 @@ describe('checkGuardrails', () => {
     ).toThrow(/maxP99Ratio/);
   });
 });
+
+test('an arm without requests has no error rate (null, which JSON keeps), not NaN', () => {
+  const result = checkGuardrails({
+    champion: { requests: 0, errors: 0, latencyP99Ms: 0 },
+    challenger: { requests: 0, errors: 0, latencyP99Ms: 0 },
+  });
+  expect(result.stats).toMatchObject({
+    errorRateChampion: null,
+    errorRateChallenger: null,
+    errorRateIncrease: null,
+  });
+  expect(JSON.parse(JSON.stringify(result.stats))).toEqual(result.stats);
+});

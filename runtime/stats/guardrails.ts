@@ -45,10 +45,10 @@ export interface GuardrailStats {
   /** p99Challenger / max(p99Champion, p99FloorMs). */
   p99Ratio: number;
   maxP99Ratio: number;
-  /** NaN for an arm without requests. */
-  errorRateChampion: number;
-  errorRateChallenger: number;
-  errorRateIncrease: number;
+  /** null for an arm without requests (JSON has no NaN). */
+  errorRateChampion: number | null;
+  errorRateChallenger: number | null;
+  errorRateIncrease: number | null;
   maxErrorRateIncrease: number;
 }
 
@@ -77,7 +77,7 @@ function checkArm(name: string, arm: ArmOperations): void {
   }
 }
 
-const percent = (p: number) => `${(100 * p).toFixed(2)}%`;
+const percent = (p: number | null) => (p === null ? '—' : `${(100 * p).toFixed(2)}%`);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export function checkGuardrails(
@@ -97,8 +97,8 @@ export function checkGuardrails(
   checkArm('challenger', arms.challenger);
   const { champion, challenger } = arms;
 
-  const errorRateChampion = champion.requests ? champion.errors / champion.requests : NaN;
-  const errorRateChallenger = challenger.requests ? challenger.errors / challenger.requests : NaN;
+  const errorRateChampion = champion.requests ? champion.errors / champion.requests : null;
+  const errorRateChallenger = challenger.requests ? challenger.errors / challenger.requests : null;
   const stats: GuardrailStats = {
     requestsChampion: champion.requests,
     requestsChallenger: challenger.requests,
@@ -108,7 +108,10 @@ export function checkGuardrails(
     maxP99Ratio,
     errorRateChampion,
     errorRateChallenger,
-    errorRateIncrease: errorRateChallenger - errorRateChampion,
+    errorRateIncrease:
+      errorRateChallenger !== null && errorRateChampion !== null
+        ? errorRateChallenger - errorRateChampion
+        : null,
     maxErrorRateIncrease,
   };
 
@@ -134,7 +137,7 @@ export function checkGuardrails(
         `${ms(champion.latencyP99Ms)}; at most ${maxP99Ratio}× allowed)`,
     );
   }
-  if (stats.errorRateIncrease > maxErrorRateIncrease) {
+  if (stats.errorRateIncrease !== null && stats.errorRateIncrease > maxErrorRateIncrease) {
     breaches.push('error-rate');
     findings.push(
       `error rate is ${percent(errorRateChallenger)} against the champion's ${percent(errorRateChampion)} ` +

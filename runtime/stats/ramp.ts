@@ -148,10 +148,11 @@ export function decideRamp(input: RampInput, config: RampConfig = {}): RampDecis
   if (!guardrailsPassed)
     return hold(`Holding at ${share(weight)} until the guardrails can judge. ${guardrails.reason}`);
 
-  const favourable = test.stats.diff > 0;
+  const diff = test.stats.diff ?? 0;
+  const favourable = diff > 0;
   if (enoughAtStep && favourable) {
     return climb(
-      `Favourable trend (${(100 * test.stats.diff).toFixed(1)} points over the champion, not yet significant) ` +
+      `Favourable trend (${(100 * diff).toFixed(1)} points over the champion, not yet significant) ` +
         `after ${samplesAtWeight} feedback events at this step`,
     );
   }

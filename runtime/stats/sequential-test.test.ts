@@ -141,9 +141,13 @@ describe('sequentialTest', () => {
   it('reports an arm without feedback as unknown rather than 0% accurate', () => {
     const result = sequentialTest(arms([0, 0], [40, 50]));
     expect(result.decision).toBe('continue');
-    expect(result.stats.accChampion).toBeNaN();
+    expect(result.stats.accChampion).toBeNull();
+    expect(result.stats.diff).toBeNull();
     expect(result.stats.ci95).toEqual([-1, 1]);
     expect(result.stats.pValueAlwaysValid).toBe(1);
+    // What the promote job records: JSON, with null where a statistic is undefined.
+    expect(JSON.parse(JSON.stringify(result.stats))).toEqual(result.stats);
+    expect(result.reason).not.toMatch(/NaN/);
   });
 
   it('refuses impossible counts and configuration', () => {

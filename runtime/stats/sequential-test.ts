@@ -73,11 +73,11 @@ export type SequentialDecision = 'promote' | 'rollback' | 'continue';
 export interface SequentialStats {
   nChampion: number;
   nChallenger: number;
-  /** Observed accuracies; NaN for an arm without feedback yet. */
-  accChampion: number;
-  accChallenger: number;
-  /** accChallenger − accChampion. */
-  diff: number;
+  /** Observed accuracies; null for an arm without feedback yet (JSON has no NaN). */
+  accChampion: number | null;
+  accChallenger: number | null;
+  /** accChallenger − accChampion; null until both arms have feedback. */
+  diff: number | null;
   /** Always-valid 95% confidence interval for the difference (at this look), clipped to [−1, 1]. */
   ci95: [number, number];
   /** log Λ against θ0 = −margin (a log because Λ itself overflows on large samples). */
@@ -151,8 +151,8 @@ export function mixtureHalfWidth(variance: number, tau: number, level: number): 
 }
 
 const clip = (x: number) => min(1, max(-1, x));
-const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
-const points = (d: number) => `${d >= 0 ? '+' : '−'}${abs(100 * d).toFixed(1)}`;
+const percent = (p: number | null) => (p === null ? 'no' : `${(100 * p).toFixed(1)}%`);
+const points = (d: number | null) => (d === null ? '±?' : `${d >= 0 ? '+' : '−'}${abs(100 * d).toFixed(1)}`);
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**
@@ -170,12 +170,12 @@ export function sequentialDecision(
   const threshold = log(1 / alpha);
   const theta0 = -margin;
 
-  const accChampion = champion.n ? champion.successes / champion.n : NaN;
-  const accChallenger = challenger.n ? challenger.successes / challenger.n : NaN;
-  const diff = accChallenger - accChampion;
+  const accChampion = champion.n ? champion.successes / champion.n : null;
+  const accChallenger = challenger.n ? challenger.successes / challenger.n : null;
+  const diff = accChallenger !== null && accChampion !== null ? accChallenger - accChampion : null;
   let ci95: [number, number] = [-1, 1];
   let statistic = 0;
-  if (champion.n > 0 && challenger.n > 0) {
+  if (diff !== null) {
     const variance = armVariance(champion) + armVariance(challenger);
     statistic = mixtureLogEvidence(diff, variance, theta0, tau);
     const halfWidth = mixtureHalfWidth(variance, tau, CI_ALPHA);
@@ -194,7 +194,7 @@ export function sequentialDecision(
   };
   let decision: SequentialDecision = 'continue';
   if (champion.n >= minSamplesPerArm && challenger.n >= minSamplesPerArm && statistic >= threshold) {
-    decision = diff > theta0 ? 'promote' : 'rollback';
+    decision = (diff as number) > theta0 ? 'promote' : 'rollback';
   }
   return { decision, stats };
 }

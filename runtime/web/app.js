@@ -42,13 +42,32 @@ class ApiError extends Error {
   }
 }
 
+/** Where the analyst's key is kept: this tab only, gone when it closes. */
+const KEY_STORAGE = 'hscode.analystKey';
+
+/** The analyst's API key, asked for once per tab (feedback needs one; predictions do not). */
+function analystKey() {
+  let key = sessionStorage.getItem(KEY_STORAGE);
+  if (!key) {
+    key = (
+      window.prompt('Your analyst API key (from "hscode keys add <your name>"), to record corrections:') ?? ''
+    ).trim();
+    if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  }
+  return key;
+}
+
 /** Calls the API; a refusal becomes an ApiError carrying the server's own sentence. */
-/** @param {string} path @param {unknown} [body] without one, a GET */
-async function api(path, body) {
+/** @param {string} path @param {unknown} [body] without one, a GET @param {string | null} [key] */
+async function api(path, body, key) {
   const init =
     body === undefined
       ? {}
-      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+          body: JSON.stringify(body),
+        };
   let response;
   try {
     response = await fetch(path, init);
@@ -58,6 +77,14 @@ async function api(path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = data && data.error;
+    if (response.status === 401) {
+      // A wrong or revoked key is forgotten, so the next correction asks again.
+      sessionStorage.removeItem(KEY_STORAGE);
+      throw new ApiError(
+        `Corrections need your analyst API key, and this one was refused (${(error && error.message) || 'unauthenticated'}). Ask for a key ("hscode keys add <your name>") and enter it when asked.`,
+        error && error.code,
+      );
+    }
     throw new ApiError(
       (error && error.message) || `The service answered ${response.status} ${response.statusText}.`,
       error && error.code,
@@ -230,11 +257,11 @@ async function sendFeedback(card, prediction, code) {
   result.className = 'feedback-result';
   result.textContent = 'Sending…';
   try {
-    await api('/v1/feedback', {
-      predictionId: prediction.predictionId,
-      hs6: code,
-      ...(note ? { note } : {}),
-    });
+    await api(
+      '/v1/feedback',
+      { predictionId: prediction.predictionId, hs6: code, ...(note ? { note } : {}) },
+      analystKey(),
+    );
     const digits = code.replace(/\D/g, '').slice(0, 6);
     card.querySelectorAll('.candidate').forEach((b) => {
       const chosen = /** @type {HTMLElement} */ (b).dataset.hs6 === digits;

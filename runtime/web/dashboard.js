@@ -14,11 +14,14 @@
  *   served: number, latencyP99Ms: number | null, drift: Drift | null, driftUnavailable?: string }} ModelPanel
  * @typedef {{ seq: number, time: string, type: string, actor: string, subject: ModelRef, reason: string,
  *   stats: Record<string, number | [number, number]> }} Decision
+ * @typedef {{ givenBy: string, via: string | null, records: number, matched: number, confirmed: number,
+ *   held: number, chapterChanges: Proportion, othersChapterChanges: Proportion, lastAt: string,
+ *   disagrees?: string }} Giver
  * @typedef {{ generatedAt: string,
  *   registry: { revision: number, champion: ModelRef, challengers: (ModelRef & { weight: number })[],
  *     shadows: ModelRef[], fallback: ModelRef | null } | null,
  *   traffic: (ModelRef & { role: string, share: number })[], decisions: Decision[], models: ModelPanel[],
- *   window: { auditRecords: number, firstPrediction: string | null, lastPrediction: string | null,
+ *   givers: Giver[], window: { auditRecords: number, firstPrediction: string | null, lastPrediction: string | null,
  *     feedbackRecords: number, feedbackSince: string } }} Dashboard
  */
 
@@ -331,6 +334,58 @@ function renderDrift(data) {
   body.replaceChildren(wrap);
 }
 
+// ---- Feedback by giver -------------------------------------------------------------------------
+
+const VIA = /** @type {Record<string, string>} */ ({
+  'api-key': 'analyst key',
+  'cloud-identity': 'cloud identity',
+});
+
+/** @param {Dashboard} data */
+function renderGivers(data) {
+  const body = $('givers-body');
+  if (data.givers.length === 0) {
+    body.replaceChildren(empty('No feedback in the window yet.'));
+    return;
+  }
+  const { wrap, rows } = dataTable('givers-table', [
+    'Giver',
+    'Feedback',
+    'Top-1 confirmed',
+    'Moved to another chapter',
+    'Everyone else',
+    'Held',
+    'Last',
+  ]);
+  for (const giver of data.givers) {
+    const row = element('tr', giver.disagrees ? 'giver status-row-alarm' : 'giver');
+    row.dataset.giver = giver.givenBy;
+    const who = element('td', 'giver-id', giver.givenBy);
+    who.append(
+      element('span', 'hint block', giver.via ? (VIA[giver.via] ?? giver.via) : 'no giver recorded'),
+    );
+    const moved = element('td', 'number');
+    moved.append(element('span', 'rate', pct(giver.chapterChanges.rate)));
+    if (giver.disagrees) {
+      moved.append(
+        element('span', 'status-chip status-alarm', 'Disagrees'),
+        element('span', 'hint block disagrees', giver.disagrees),
+      );
+    }
+    row.append(
+      who,
+      element('td', 'number', String(giver.records)),
+      element('td', 'number', `${giver.confirmed} of ${giver.matched}`),
+      moved,
+      element('td', 'number others', pct(giver.othersChapterChanges.rate)),
+      element('td', 'number', String(giver.held)),
+      element('td', 'time', utc(giver.lastAt)),
+    );
+    rows.append(row);
+  }
+  body.replaceChildren(wrap);
+}
+
 // ---- Decisions ---------------------------------------------------------------------------------
 
 function statText(/** @type {string} */ key, /** @type {number | [number, number]} */ value) {
@@ -407,6 +462,7 @@ async function refresh() {
     renderTraffic(data);
     renderAccuracy(data);
     renderDrift(data);
+    renderGivers(data);
     renderDecisions(data);
     errorBox.hidden = true;
     errorBox.textContent = '';

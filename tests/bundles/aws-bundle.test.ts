@@ -4,22 +4,30 @@ import { join } from 'node:path';
 import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { openS3StoreAt } from '../../runtime/aws/store';
 import { S3RVER_CREDENTIALS, startS3Standin } from '../standins/s3-conditional-front/s3-standin';
-import { describeBundleSmoke } from './bundle-smoke';
+import { describeBundleSmoke, type HttpExchange } from './bundle-smoke';
 import { runIsolated } from './unpacked-bundle';
 
 const RUNNER = join(__dirname, 'runners', 'lambda-runner.cjs');
 
-/** An API Gateway HTTP API (payload 2.0) event, as recorded from the service. */
-const httpApiEvent = (method: string, path: string, body?: string) => ({
+/**
+ * An API Gateway HTTP API (payload 2.0) event, as recorded from the service; with `caller`, the
+ * IAM authorizer's verified signer as the service adds it.
+ */
+const httpApiEvent = ({ method, path, body, headers, caller }: HttpExchange) => ({
   version: '2.0',
   routeKey: '$default',
   rawPath: path,
   rawQueryString: '',
-  headers: { 'content-type': 'application/json', host: 'abc123.execute-api.eu-west-1.amazonaws.com' },
+  headers: {
+    'content-type': 'application/json',
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    ...headers,
+  },
   requestContext: {
     accountId: '123456789012',
     apiId: 'abc123',
     http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9' },
+    ...(caller ? { authorizer: { iam: { userArn: caller } } } : {}),
   },
   ...(body === undefined ? {} : { body }),
   isBase64Encoded: false,
@@ -63,8 +71,8 @@ describeBundleSmoke('aws', s3Standin, async ({ bundles, env }) => {
     return result;
   };
   return {
-    http: async ({ method, path, body }) => {
-      const result = (await invoke(bundles.predict.dir, 'api', httpApiEvent(method, path, body))) as {
+    http: async (exchange) => {
+      const result = (await invoke(bundles.predict.dir, 'api', httpApiEvent(exchange))) as {
         statusCode: number;
         body: string;
       };

@@ -49,13 +49,18 @@ describeBundleSmoke('azure', azureStandin, async ({ bundles, env }) => {
     return result;
   };
   return {
-    http: async ({ method, path, body }) =>
+    http: async ({ method, path, body, headers, caller }) =>
       (await invoke(bundles.predict.dir, {
         fn: 'api',
         request: {
           method,
           url: `https://hscode-app.azurewebsites.net${path}`,
-          headers: { 'content-type': 'application/json' },
+          // App Service Authentication names the principal it verified (and drops a client's copy).
+          headers: {
+            'content-type': 'application/json',
+            ...headers,
+            ...(caller ? { 'x-ms-client-principal-name': caller } : {}),
+          },
           body,
         },
       })) as { status: number; body: string },

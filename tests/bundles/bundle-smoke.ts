@@ -6,6 +6,7 @@ import { BUNDLE_ROLES, type BundleRole, OPTIONAL_FUNCTION_ENV } from '../../mode
 import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService, type PredictResponse } from '../../runtime/core/predict-service';
 import { releaseSharedSessions } from '../../runtime/core/session-cache';
+import { CALLER_HEADER } from '../../runtime/http/caller';
 import { createHttpHandler } from '../../runtime/http/handler';
 import { StoreAuditTrail } from '../../runtime/jobs/store-audit-trail';
 import { readHistory } from '../../runtime/registry/history';
@@ -17,10 +18,20 @@ import { fixtureModelSet } from '../helpers/model-fixture';
 import { tinyDataset } from '../helpers/tiny-dataset';
 import { buildAndUnpack, type UnpackedBundle } from './unpacked-bundle';
 
+export interface HttpExchange {
+  method: string;
+  path: string;
+  body?: string;
+  /** Headers the client sends besides its content type. */
+  headers?: Record<string, string>;
+  /** Sent as this identity, the way the cloud's platform hands on a caller it verified. */
+  caller?: string;
+}
+
 /** What a test needs from one cloud's bundle: its events in, the function's answers out. */
 export interface BundleDriver {
   /** One HTTP exchange through the api function. */
-  http(request: { method: string; path: string; body?: string }): Promise<{ status: number; body: string }>;
+  http(request: HttpExchange): Promise<{ status: number; body: string }>;
   /** The batch function's object-created event for a key. */
   batch(key: string): Promise<void>;
   /** The retrain function's object-created event for a key. */
@@ -66,6 +77,8 @@ async function copyStore(from: ObjectStore, to: ObjectStore): Promise<void> {
 }
 
 const json = (body: unknown) => JSON.stringify(body);
+/** The identity the cloud's platform verified for the analyst who corrects a prediction. */
+const ANALYST = 'ana@example.com';
 const PREDICT = { descriptions: ['frozen shrimp 500g bag', "men's cotton knitted t-shirt"], topK: 5 };
 
 /**
@@ -155,15 +168,32 @@ export function describeBundleSmoke(
         expected.predictions.map((p) => p.needsReview),
       );
 
+      const correction = json({ predictionId: body.predictions[0]?.predictionId, hs6: '0306.17' });
       const feedback = await driver.http({
         method: 'POST',
         path: '/v1/feedback',
-        body: json({ predictionId: body.predictions[0]?.predictionId, hs6: '0306.17' }),
+        body: correction,
+        caller: ANALYST,
       });
       expect(feedback.status).toBe(201);
-      expect(JSON.parse(feedback.body)).toMatchObject({ hs6: '030617' });
+      expect(JSON.parse(feedback.body)).toMatchObject({ hs6: '030617', givenBy: ANALYST });
+      const stored = await context.store.get(JSON.parse(feedback.body).key);
+      expect(JSON.parse(Buffer.from(stored!.body).toString('utf8'))).toMatchObject({
+        givenBy: { id: ANALYST, via: 'cloud-identity' },
+      });
       // The audit record of each prediction was stored before the function returned.
       expect((await context.store.list('audit/')).length).toBeGreaterThan(0);
+    });
+
+    it('refuses feedback the platform verified no caller for, whatever caller header the client sends', async () => {
+      const before = (await context.store.list('feedback/')).length;
+      const correction = json({ predictionId: '3f2b8c1e-0d4a-4b5e-9c7d-1a2b3c4d5e6f', hs6: '0306.17' });
+      for (const headers of [{}, { [CALLER_HEADER]: ANALYST }] as Array<Record<string, string>>) {
+        const answer = await driver.http({ method: 'POST', path: '/v1/feedback', body: correction, headers });
+        expect(answer.status).toBe(401);
+        expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'unauthenticated' } });
+      }
+      expect(await context.store.list('feedback/')).toHaveLength(before);
     });
 
     it('refuses a bad request with the same status and error body as the local handler', async () => {

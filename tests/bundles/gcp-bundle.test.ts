@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { FUNCTION_ENV, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
 import { openGcsStoreAt } from '../../runtime/gcp/store';
 import { startGcsStandin } from '../standins/gcs-json-api/server';
+import { identityToken } from '../helpers/identity-token';
 import { describeBundleSmoke, withEnv } from './bundle-smoke';
 
 // The real host: the functions framework's own server, loading the unzipped bundle as Cloud
@@ -105,10 +106,14 @@ describeBundleSmoke('gcp', gcsStandin, async ({ bundles, env }) => {
     if (response.status >= 300) throw new Error(`the function answered ${response.status}`);
   };
   return {
-    http: async ({ method, path, body }) => {
+    http: async ({ method, path, body, headers, caller }) => {
       const response = await fetch(`${api.url}${path}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...headers,
+          ...(caller ? { authorization: identityToken({ email: caller }) } : {}),
+        },
         ...(body === undefined ? {} : { body }),
       });
       return { status: response.status, body: await response.text() };

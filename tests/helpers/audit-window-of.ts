@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../../runtime/core/audit';
 import { emptySpec, widenSpec, type AuditNeeds } from '../../runtime/monitoring/audit-needs';
 import { AuditPart } from '../../runtime/monitoring/audit-part';
+import type { AuditTrail } from '../../runtime/monitoring/audit-trail';
 import { AuditWindow } from '../../runtime/monitoring/audit-window';
 
 /** An audit window over records held in memory, one part per `partSize` records (tests only). */
@@ -19,3 +20,8 @@ export function auditWindowOf(
     for (const record of records) visit(record as AuditRecord);
   });
 }
+
+/** An audit trail over records held in memory: each window is built from them afresh (tests only). */
+export const auditTrailOf = (records: readonly Partial<AuditRecord>[]): AuditTrail => ({
+  window: async (needs) => auditWindowOf(records, needs),
+});

@@ -1,11 +1,20 @@
-import { feedbackKey, type FeedbackRecord } from '../../runtime/core/feedback';
+import { feedbackKey, type FeedbackGiver, type FeedbackRecord } from '../../runtime/core/feedback';
 import type { ObjectStore } from '../../runtime/store/object-store';
+
+/** The analyst the fixture's records name as their giver unless told otherwise. */
+export const FIXTURE_ANALYST: FeedbackGiver = { id: 'key:0a1b2c3d', via: 'api-key' };
 
 /**
  * A stored feedback record as the feedback service writes it: `hs6` is the true code; `text` the
- * description, kept only by deployments that record texts (what makes feedback teachable).
+ * description, kept only by deployments that record texts (what makes feedback teachable);
+ * `givenBy` null for one written before feedback needed a credential.
  */
-export function feedbackRecord(predictionId: string, hs6: string, text?: string): FeedbackRecord {
+export function feedbackRecord(
+  predictionId: string,
+  hs6: string,
+  text?: string,
+  givenBy: FeedbackGiver | null = FIXTURE_ANALYST,
+): FeedbackRecord {
   return {
     schemaVersion: 1,
     predictionId,
@@ -13,6 +22,7 @@ export function feedbackRecord(predictionId: string, hs6: string, text?: string)
     hs4: hs6.slice(0, 4),
     hs2: hs6.slice(0, 2),
     submittedCode: hs6,
+    ...(givenBy ? { givenBy } : {}),
     receivedAt: '2026-11-30T09:00:00.000Z',
     prediction: {
       variant: 'textcnn',

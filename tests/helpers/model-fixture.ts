@@ -10,7 +10,7 @@ import { VARIANTS, type Variant, type VariantName } from '../../models/variants'
 import { artifactContents } from '../../training/artifact-contents';
 import { buildManifest } from '../../training/manifest-builder';
 import { sha256 } from '../../training/hashing';
-import { ensureChampion } from '../../runtime/registry/registry-state';
+import { ensureChampion } from '../../runtime/registry/ensure-champion';
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { exportToOnnx } from '../../training/export/onnx-exporter';
 import { buildModel } from '../../training/model/build';
@@ -144,8 +144,11 @@ export interface FixtureModelSet {
   models: FixtureModel[];
   /** Copies every model's folder into the store rooted at `root` (`<root>/models/…`). */
   copyInto(root: string): void;
-  /** A fresh store holding every model, the first as champion (as `hscode serve` leaves it). */
-  storeWithChampion(): Promise<LocalObjectStore>;
+  /**
+   * A fresh store holding every model, the first as champion (as `hscode serve` leaves it), in a
+   * new folder under `parent` (default: the system's temporary folder).
+   */
+  storeWithChampion(parent?: string): Promise<LocalObjectStore>;
 }
 
 /** Fixture models with seeds 1..count, built once into a template folder that stores copy. */
@@ -158,8 +161,8 @@ export async function fixtureModelSet(count = 3): Promise<FixtureModelSet> {
   return {
     models,
     copyInto,
-    storeWithChampion: async () => {
-      const store = new LocalObjectStore(mkdtempSync(join(tmpdir(), 'hscode-fixture-store-')));
+    storeWithChampion: async (parent = tmpdir()) => {
+      const store = new LocalObjectStore(mkdtempSync(join(parent, 'hscode-fixture-store-')));
       copyInto(store.root);
       await ensureChampion(store, (models[0] as FixtureModel).ref);
       return store;

@@ -1,13 +1,16 @@
 import { LocalAuditSink } from '../../runtime/core/local-audit-sink';
 import { PredictService } from '../../runtime/core/predict-service';
 import type { RoutingState } from '../../runtime/core/router';
+import { addApiKey } from '../../runtime/core/api-keys';
+import { apiKeyCaller } from '../../runtime/http/caller';
 import { createHttpHandler, type HttpLimits } from '../../runtime/http/handler';
 import { startHttpServer, type ConnectionLimits } from '../../runtime/http/local-server';
 import { HttpMetrics } from '../../runtime/http/metrics';
 import { LocalAuditTrail } from '../../runtime/jobs/local-audit-trail';
 import { buildDashboard } from '../../runtime/monitoring/dashboard-data';
 import { Registry } from '../../runtime/registry/registry';
-import { cachedRoutingState, ensureChampion } from '../../runtime/registry/registry-state';
+import { cachedRoutingState } from '../../runtime/registry/registry-state';
+import { ensureChampion } from '../../runtime/registry/ensure-champion';
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { trainTinyModel, type TrainedModel } from './trained-model';
 
@@ -39,6 +42,8 @@ export interface TestServer {
   /** Every line the service and the handler logged. */
   logs: string[];
   close(): Promise<void>;
+  /** An analyst's API key for feedback (`Authorization: Bearer <key>`). */
+  analystKey: string;
 }
 
 /**
@@ -77,7 +82,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       buildDashboard({ store, registry: new Registry(store), audit: new LocalAuditTrail(home) }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    identifyCaller: apiKeyCaller(home),
   });
+  const { key: analystKey } = await addApiKey(home, 'test analyst');
   const server = await startHttpServer({
     handler,
     port: 0,
@@ -92,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     model,
     metrics,
     logs,
+    analystKey,
     close: async () => {
       await server.close();
       await service.close();
