@@ -7,7 +7,7 @@ import { storeKeys } from '../../models/store-layout';
 import { writeFixtureModel } from '../../tests/helpers/model-fixture';
 import type { FeedbackRecord } from '../core/feedback';
 import { Registry } from '../registry/registry';
-import { ensureChampion } from '../registry/registry-state';
+import { ensureChampion } from '../registry/ensure-champion';
 import { LocalObjectStore } from '../store/local-store';
 import type { ObjectStore } from '../store/object-store';
 import { runRetention } from './retention';

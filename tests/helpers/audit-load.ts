@@ -7,7 +7,7 @@ import type { ModelRef } from '../../models/model-ref';
 import { storeKeys } from '../../models/store-layout';
 import type { FeedbackRecord } from '../../runtime/core/feedback';
 import { Registry } from '../../runtime/registry/registry';
-import { ensureChampion } from '../../runtime/registry/registry-state';
+import { ensureChampion } from '../../runtime/registry/ensure-champion';
 import type { DriftBaseline } from '../../runtime/stats/drift';
 import { LocalObjectStore } from '../../runtime/store/local-store';
 import { writeFixtureModel } from './model-fixture';
