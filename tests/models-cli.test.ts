@@ -110,6 +110,12 @@ describe('hscode models', () => {
     const ok = models(['verify']);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^ok: \d+ history entries chained/);
+    const okJson = models(['verify', '--json']);
+    expect(okJson.status).toBe(0);
+    const verified = JSON.parse(okJson.stdout) as { ok: boolean; entries: number; head: { seq: number } };
+    expect(verified.ok).toBe(true);
+    expect(verified.head.seq).toBe(verified.entries);
+    expect(okJson.stdout).toBe(`${JSON.stringify(JSON.parse(okJson.stdout))}\n`);
 
     // The challenger no longer serves (rolled back above) but the history still names it.
     const state = (await readRegistryState(store))?.state;
@@ -128,6 +134,12 @@ describe('hscode models', () => {
       expect(broken.stderr).toContain(`artifact ${challenger.ref.variant}/${challenger.ref.version}`);
       expect(broken.stderr).toContain('model.onnx');
       expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+      const brokenJson = models(['verify', '--json']);
+      expect(brokenJson.status).toBe(1);
+      expect(JSON.parse(brokenJson.stdout)).toMatchObject({
+        ok: false,
+        broken: { kind: 'artifact', ref: challenger.ref },
+      });
     } finally {
       writeFileSync(onnx, original);
     }
