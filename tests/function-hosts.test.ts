@@ -127,6 +127,8 @@ beforeAll(async () => {
     authorization: identityToken({ email: givenBy.gcp }),
   }));
 
+  // App Service Authentication is on for the app (the platform sets this beside the header).
+  process.env.WEBSITE_AUTH_ENABLED = 'True';
   const azure = await import('../runtime/azure/functions');
   hosts.azure = async (method, path, headers, body, caller) => {
     const request = new AzureRequest({

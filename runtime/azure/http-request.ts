@@ -4,11 +4,17 @@ import type { HttpRequest, HttpResponse } from '../http/http-types';
 
 /**
  * The caller App Service Authentication verified: `x-ms-client-principal-name`. The platform sets
- * it, and removes any copy a client sent, only while authentication is on for the app (see
- * infra/README.md); with function keys alone nobody is named and feedback is refused.
+ * it, and removes any copy a client sent, only while authentication is on for the app, which is
+ * when App Service sets `WEBSITE_AUTH_ENABLED=True` (see infra/README.md). Without it the header
+ * is whatever the client wrote, so nobody is named and feedback is refused.
  */
-export const verifiedCaller = (headers: Record<string, string>): string | undefined =>
-  headers['x-ms-client-principal-name'] || undefined;
+export const verifiedCaller = (
+  headers: Record<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined =>
+  env.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true'
+    ? headers['x-ms-client-principal-name'] || undefined
+    : undefined;
 
 /** The v4 programming model's request as the core's HttpRequest (path and query from its URL). */
 export async function requestOf(request: AzureRequest): Promise<HttpRequest> {

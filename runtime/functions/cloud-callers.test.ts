@@ -61,11 +61,21 @@ describe("the clouds' verified callers", () => {
         headers,
         body: { string: '{}' },
       });
-    const named = await azureRequestOf(
-      request({ ...spoofed, 'x-ms-client-principal-name': 'ana@contoso.com' }),
-    );
-    expect(named.headers[CALLER_HEADER]).toBe('ana@contoso.com');
-    expect((await azureRequestOf(request(spoofed))).headers[CALLER_HEADER]).toBeUndefined();
+    const withPrincipal = () => request({ ...spoofed, 'x-ms-client-principal-name': 'ana@contoso.com' });
+    const authEnabled = process.env.WEBSITE_AUTH_ENABLED;
+    try {
+      process.env.WEBSITE_AUTH_ENABLED = 'True';
+      expect((await azureRequestOf(withPrincipal())).headers[CALLER_HEADER]).toBe('ana@contoso.com');
+      expect((await azureRequestOf(request(spoofed))).headers[CALLER_HEADER]).toBeUndefined();
+      // Authentication off: the platform neither sets nor strips the header, so a client's copy names nobody.
+      delete process.env.WEBSITE_AUTH_ENABLED;
+      expect((await azureRequestOf(withPrincipal())).headers[CALLER_HEADER]).toBeUndefined();
+      process.env.WEBSITE_AUTH_ENABLED = 'False';
+      expect((await azureRequestOf(withPrincipal())).headers[CALLER_HEADER]).toBeUndefined();
+    } finally {
+      if (authEnabled === undefined) delete process.env.WEBSITE_AUTH_ENABLED;
+      else process.env.WEBSITE_AUTH_ENABLED = authEnabled;
+    }
   });
 
   it('the hosts take feedback only from a named caller', async () => {

@@ -20,6 +20,8 @@ const azureStandin = async () => {
   const env = {
     [FUNCTION_ENV.store]: `https://${AZURITE_ACCOUNT}.blob.core.windows.net/hscode`,
     AZURE_STORAGE_CONNECTION_STRING: standin.connectionString,
+    // App Service Authentication is on for the app: the platform sets this beside the principal.
+    WEBSITE_AUTH_ENABLED: 'True',
   };
   const store = withEnv(env, () => openBlobStoreAt(env[FUNCTION_ENV.store]));
   return { store, env, close: () => standin.close() };
