@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runBatchTo } from '../runtime/batch/batch-destination';
@@ -25,7 +24,9 @@ async function openInput(file: string) {
       await handle.close();
       throw new Error(`${file} is not a file`);
     }
-    return createReadStream('', { fd: handle.fd, highWaterMark: 1024 * 1024 });
+    // The handle's own stream closes the handle: a stream over its bare fd would close the fd, and
+    // the handle, garbage-collected later, would close it again and crash the process (EBADF).
+    return handle.createReadStream({ highWaterMark: 1024 * 1024 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error(`${file}: no such file: check the path`, { cause: err });

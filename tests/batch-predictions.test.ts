@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../models/paths';
 import { auditRecordsIn } from './helpers/audit-records';
 import { csvObjects } from './helpers/batch-fixture';
 import { runCli } from './helpers/run-cli';
@@ -64,6 +66,23 @@ describe('batch predictions on one machine', () => {
       await sleep(50);
     expect(served.stderr()).toMatch(logged);
   }, 60_000);
+
+  it('leaves no file handle for the garbage collector to close after predicting a file', () => {
+    const file = join(model.home, 'gc-probe.csv');
+    writeFileSync(file, 'description\nmens cotton t-shirt\nfrozen shrimp\n');
+    const probe = join(projectRoot(), 'tests', 'helpers', 'predict-file-gc-probe.ts');
+    const run = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--require', 'tsx/cjs', probe, model.home, file],
+      {
+        cwd: projectRoot(),
+        encoding: 'utf8',
+      },
+    );
+    expect(run.stderr).not.toMatch(/EBADF|error/i);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ read: 2, predicted: 2 });
+  }, 120_000);
 
   it('predicts a file from the command line into a CSV beside it and prints the summary', () => {
     const file = join(model.home, 'products.jsonl');

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { addApiKey } from '../runtime/core/api-keys';
 import { startServeProcess, type ServeProcess } from './helpers/serve-process';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
@@ -78,9 +79,11 @@ const exited = (served: ServeProcess) =>
 describe('hscode serve --workers 2', () => {
   let model: TrainedModel;
   let served: ServeProcess;
+  let analystKey: string;
 
   beforeAll(async () => {
     model = await trainTinyModel({ seed: 11 });
+    analystKey = (await addApiKey(model.home, 'workers analyst')).key;
     served = await startServeProcess(model.home, ['--workers', '2', '--no-jobs', '--no-batch']);
   }, 120_000);
   afterAll(() => {
@@ -101,7 +104,14 @@ describe('hscode serve --workers 2', () => {
     const ids = await predictionIds(served.url, 6, 'feedback');
     // Within the audit buffer's second: half of these reach the other worker first.
     const answers = await Promise.all(
-      ids.map((predictionId) => post(served.url, '/v1/feedback', { predictionId, hs6: '610910' })),
+      ids.map((predictionId) =>
+        post(
+          served.url,
+          '/v1/feedback',
+          { predictionId, hs6: '610910' },
+          { authorization: `Bearer ${analystKey}` },
+        ),
+      ),
     );
     expect(answers.map((a) => [a.status, a.body.predictionFound])).toEqual(ids.map(() => [201, true]));
   });

@@ -4,6 +4,7 @@
  * that the aggregates decide exactly as they did (tests/audit-window-equivalence.test.ts).
  */
 import { readFileSync } from 'node:fs';
+import { countsAsEvidence, holdReason } from '../../runtime/core/feedback-review';
 import { liveRecordOf, type AuditRecord, type LiveRecord } from '../../runtime/core/audit';
 import { auditFolder, newestAuditFiles } from '../../runtime/core/local-audit-sink';
 import type { FeedbackRecord } from '../../runtime/core/feedback';
@@ -41,8 +42,21 @@ export function referenceMatch(
   return feedback.map((f) => {
     const record = f.prediction ? undefined : served.get(f.predictionId);
     if (!record) return f;
-    const { variant, version, time, topK } = record;
-    return { ...f, prediction: { variant, version, time, topK } };
+    const { variant, version, time, topK, needsReview } = record;
+    const prediction = {
+      variant,
+      version,
+      time,
+      topK,
+      ...(needsReview === undefined ? {} : { needsReview }),
+    };
+    // The hold rule applies on matching as on arrival: evidence rules, not aggregation.
+    const held = f.review ? undefined : holdReason(prediction, f.hs6);
+    return {
+      ...f,
+      prediction,
+      ...(held ? { review: { status: 'held' as const, rule: held, heldAt: f.receivedAt } } : {}),
+    };
   });
 }
 
@@ -65,7 +79,7 @@ export function referenceOutcomes(
     return outcomes;
   };
   for (const record of feedback) {
-    if (!record.prediction) continue;
+    if (!record.prediction || !countsAsEvidence(record)) continue;
     const outcomes = of(record.prediction);
     const hit = record.prediction.topK[0]?.hs6 === record.hs6 ? 1 : 0;
     const day = record.receivedAt.slice(0, 10);
@@ -120,7 +134,8 @@ export function referenceArm(
   let successes = 0;
   for (const record of feedback) {
     const prediction = record.prediction;
-    if (!prediction || prediction.time < since || !sameModel(prediction, ref)) continue;
+    if (!prediction || prediction.time < since || !sameModel(prediction, ref) || !countsAsEvidence(record))
+      continue;
     n++;
     if (prediction.topK[0]?.hs6 === record.hs6) successes++;
   }
