@@ -19,7 +19,14 @@ export function scheduleFeedbackRetraining(options: {
   everyMs: number;
   log: (line: string) => void;
 }): RetrainSchedule {
-  const runNow = async (): Promise<QueuedFeedback | undefined> => {
+  // One run at a time: a timer tick during a run (or a run asked for by hand) shares its answer
+  // instead of racing it for the feedback file's claim.
+  let running: Promise<QueuedFeedback | undefined> | undefined;
+  const runNow = (): Promise<QueuedFeedback | undefined> =>
+    (running ??= runOnce().finally(() => {
+      running = undefined;
+    }));
+  const runOnce = async (): Promise<QueuedFeedback | undefined> => {
     try {
       const queued = await queueFeedbackRetrain(options.store);
       if (queued?.queued) {
