@@ -20,7 +20,7 @@ export function scheduleFeedbackRetraining(options: {
   log: (line: string) => void;
 }): RetrainSchedule {
   // One run at a time: a timer tick during a run (or a run asked for by hand) shares its answer
-  // instead of racing it for the feedback file's claim.
+  // instead of racing it over the same feedback and the same queued file.
   let running: Promise<QueuedFeedback | undefined> | undefined;
   const runNow = (): Promise<QueuedFeedback | undefined> =>
     (running ??= runOnce().finally(() => {
