@@ -19,13 +19,22 @@ export function scheduleFeedbackRetraining(options: {
   everyMs: number;
   log: (line: string) => void;
 }): RetrainSchedule {
-  // One run at a time: a timer tick during a run (or a run asked for by hand) shares its answer
-  // instead of racing it over the same feedback and the same queued file.
-  let running: Promise<QueuedFeedback | undefined> | undefined;
-  const runNow = (): Promise<QueuedFeedback | undefined> =>
-    (running ??= runOnce().finally(() => {
-      running = undefined;
-    }));
+  // One run at a time: a tick while a run is going is skipped, and a run asked for by hand waits
+  // for the one going, then runs, instead of racing it over the same feedback and queued file.
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const runNow = (): Promise<QueuedFeedback | undefined> => {
+    const run = running.then(async () => {
+      busy = true;
+      try {
+        return await runOnce();
+      } finally {
+        busy = false;
+      }
+    });
+    running = run;
+    return run;
+  };
   const runOnce = async (): Promise<QueuedFeedback | undefined> => {
     try {
       const queued = await queueFeedbackRetrain(options.store);
@@ -40,6 +49,6 @@ export function scheduleFeedbackRetraining(options: {
       return undefined;
     }
   };
-  const timer = unrefInterval(() => void runNow(), options.everyMs);
+  const timer = unrefInterval(() => void (busy ? undefined : runNow()), options.everyMs);
   return { runNow, stop: () => clearInterval(timer) };
 }
