@@ -79,6 +79,8 @@ export interface ModelManifest {
   training: {
     backend: string;
     seconds: number;
+    /** Threads the gradients were computed on (the weights do not depend on it). */
+    threads?: number;
     bestEpoch: number;
     stoppedBy: StoppedBy;
     history: EpochRecord[];

@@ -38,6 +38,12 @@ export interface TrainingHyperParams {
    * (opt-in; the model then depends on the machine and its load, and the manifest says so).
    */
   timeBudgetSeconds: number;
+  /**
+   * Each batch is cut into this many shards whose gradients are added in shard order; threads
+   * share the shards out, so up to this many cores are used and the model never depends on how
+   * many there were.
+   */
+  gradientShards: number;
 }
 
 interface VariantBase {
@@ -85,6 +91,7 @@ const training: TrainingHyperParams = {
   minRowsPerClass: 3,
   validationFraction: 0.1,
   timeBudgetSeconds: 0,
+  gradientShards: 2,
 };
 
 export const VARIANTS: Readonly<Record<VariantName, Variant>> = {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,12 @@ function pinned(command: string, args: string[]): [string, string[]] {
   return TASKSET ? [TASKSET, ['-c', '0', command, ...args]] : [command, args];
 }
 
-function trainInFreshProcess(data: string, out: string, seed: number): { onnx: string; index: string } {
+function trainInFreshProcess(
+  data: string,
+  out: string,
+  seed: number,
+  threads: number,
+): { onnx: string; index: string; log: string } {
   const [command, args] = pinned(process.execPath, [
     join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
     join(root, 'cli', 'main.ts'),
@@ -27,14 +32,21 @@ function trainInFreshProcess(data: string, out: string, seed: number): { onnx: s
     String(seed),
     '--epochs',
     '2',
+    '--threads',
+    String(threads),
     '--quiet',
   ]);
-  execFileSync(command, args, {
+  const log = spawnSync(command, args, {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
     env: { ...process.env, HSCODE_HOME: join(out, '..', 'home') },
   });
-  return { onnx: sha256(join(out, 'model.onnx')), index: sha256(join(out, 'lexical-index.json')) };
+  if (log.status !== 0) throw new Error(`training failed: ${log.stderr}`);
+  return {
+    onnx: sha256(join(out, 'model.onnx')),
+    index: sha256(join(out, 'lexical-index.json')),
+    log: log.stderr,
+  };
 }
 
 /** A process that does nothing but spin, on the same core as the training beside it. */
@@ -48,17 +60,19 @@ describe('reproducible training', () => {
   const data = join(dir, 'tiny.csv');
   writeCsv(data, tinyDataset(16, 8));
 
-  it('gives the same ONNX and index sha256 in separate processes, one of them sharing its core with a busy loop', () => {
-    const first = trainInFreshProcess(data, join(dir, 'a'), 11);
+  it('gives the same ONNX and index sha256 in separate processes, one on one thread and one on two sharing its core with a busy loop', () => {
+    const first = trainInFreshProcess(data, join(dir, 'a'), 11, 1);
     const spinner = busyLoop();
-    let loaded: { onnx: string; index: string };
+    let loaded: ReturnType<typeof trainInFreshProcess>;
     try {
-      loaded = trainInFreshProcess(data, join(dir, 'b'), 11);
+      loaded = trainInFreshProcess(data, join(dir, 'b'), 11, 2);
     } finally {
       spinner.kill('SIGKILL');
     }
-    expect(loaded).toEqual(first);
-    const otherSeed = trainInFreshProcess(data, join(dir, 'c'), 12);
+    expect(first.log).toContain('trained on 1 thread\n');
+    expect(loaded.log).toContain('trained on 2 threads');
+    expect({ onnx: loaded.onnx, index: loaded.index }).toEqual({ onnx: first.onnx, index: first.index });
+    const otherSeed = trainInFreshProcess(data, join(dir, 'c'), 12, 2);
     expect(otherSeed.onnx).not.toBe(first.onnx);
   });
 

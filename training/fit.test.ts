@@ -29,7 +29,16 @@ async function fitWith(timeBudgetSeconds: number, clock: () => number) {
   );
   const data = { texts: TEXTS, labels: Int32Array.from([0, 1, 0, 1]) };
   const params = { ...variant.training, epochs: 4, patience: 10, batchSize: 2, timeBudgetSeconds };
-  const result = await fit(tf, model, encoder, data, data, params, 3, undefined, clock);
+  const result = await fit({
+    tf,
+    model,
+    encoder,
+    train: data,
+    validation: data,
+    params,
+    seed: 3,
+    now: clock,
+  });
   model.dispose();
   return result;
 }

@@ -38,6 +38,8 @@ export interface TrainOptions {
   progress?: TrainingProgress;
   log?: (line: string) => void;
   backend?: 'auto' | 'wasm' | 'cpu';
+  /** Threads to compute gradients on (default: one per core); the model does not depend on it. */
+  threads?: number;
 }
 
 /** A trained model: its manifest and every file of its artifact, ready to publish anywhere. */
@@ -122,6 +124,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
     training: {
       backend,
       seconds: fitted.seconds,
+      threads: fitted.threads,
       bestEpoch: fitted.bestEpoch,
       stoppedBy: fitted.stoppedBy,
       history: fitted.history,
@@ -187,18 +190,23 @@ async function fitAndExport(
     texts: rows.map((r) => r.text),
     labels: Int32Array.from(rows, (r) => labelIndex.get(r.hs6) ?? -1),
   });
-  const fitted = await fit(
+  const fitted = await fit({
     tf,
     model,
     encoder,
-    toExamples(data.upsampled),
+    train: toExamples(data.upsampled),
     // Early stopping can only score codes the model has an output for; held-out scoring
     // still counts the others as misses.
-    toExamples(data.validation.filter((r) => labelIndex.has(r.hs6))),
-    variant.training,
+    validation: toExamples(data.validation.filter((r) => labelIndex.has(r.hs6))),
+    params: variant.training,
     seed,
-    options.progress ?? silentProgress,
-  );
+    progress: options.progress ?? silentProgress,
+    // tfjs-node threads its own kernels; the wasm and CPU backends get one thread per core from us.
+    ...((backend === 'wasm' || backend === 'cpu') && {
+      parallel: { variant, shape, backend, threads: options.threads },
+    }),
+  });
+  log(`trained on ${fitted.threads} thread${fitted.threads === 1 ? '' : 's'}`);
   const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint() });
   model.dispose();
   return { onnx, fitted, backend };

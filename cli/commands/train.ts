@@ -11,6 +11,12 @@ const wholeNumber = (value: string) => {
   return n;
 };
 
+const positiveNumber = (value: string) => {
+  const n = wholeNumber(value);
+  if (n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+};
+
 export function trainCommand(): Command {
   return new Command('train')
     .description('Train a model and write its artifact (ONNX + manifest + report)')
@@ -43,6 +49,11 @@ export function trainCommand(): Command {
     )
     .addOption(
       new Option('--backend <name>', 'tensorflow backend').choices(['auto', 'wasm', 'cpu']).default('auto'),
+    )
+    .option(
+      '--threads <n>',
+      'threads to compute gradients on (default: one per core, up to the catalogue’s gradient shards; the model does not depend on it)',
+      positiveNumber,
     )
     .option('--if-missing', 'do nothing when $HSCODE_HOME already has a model of this variant')
     .option('--quiet', 'no progress bar')
@@ -93,6 +104,7 @@ Same data + same seed + same code = the same model.onnx sha256.`,
         },
         development,
         backend: opts.backend,
+        threads: opts.threads,
         progress: opts.quiet ? undefined : trainingProgressBar(),
         log,
       });

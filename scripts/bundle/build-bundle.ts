@@ -22,6 +22,8 @@ export interface BundleIndex {
 }
 
 const FRAMEWORK = '@google-cloud/functions-framework';
+const GRADIENT_WORKER_ENTRY = 'training/parallel/gradient-worker.ts';
+const GRADIENT_WORKER_FILE = 'gradient-worker.js';
 
 /** The exact version our package.json pins (the one the tests run under). */
 function pinnedVersion(name: string): string {
@@ -73,10 +75,21 @@ export async function buildBundle(target: BundleTarget, outDir: string): Promise
   if (target.role === 'retrain')
     defines['process.env.HSCODE_TRAINING_FINGERPRINT'] = trainingCodeFingerprint();
   const javascript = await bundleJavaScript(target, defines);
+  // Training threads run their own script, found beside the entry; without it training uses one.
+  const trainingThreads: BundleEntry[] =
+    target.role === 'retrain'
+      ? [
+          {
+            path: GRADIENT_WORKER_FILE,
+            source: { bytes: await bundleJavaScript(target, defines, GRADIENT_WORKER_ENTRY) },
+          },
+        ]
+      : [];
   const name = bundleName(target);
   mkdirSync(outDir, { recursive: true });
   const written = await writeDeterministicZip(join(outDir, `${name}.zip`), [
     { path: 'index.js', source: { bytes: javascript } },
+    ...trainingThreads,
     ...platformFiles(target),
     ...runtimeFiles(target),
   ]);

@@ -11,9 +11,10 @@ const IMPORT_META_URL = '__bundleImportMetaUrl';
 export async function bundleJavaScript(
   target: BundleTarget,
   defines: Record<string, string>,
+  entry: string = target.entry,
 ): Promise<Uint8Array> {
   const result = await build({
-    entryPoints: [target.entry],
+    entryPoints: [entry],
     absWorkingDir: projectRoot(),
     bundle: true,
     platform: 'node',
@@ -22,8 +23,9 @@ export async function bundleJavaScript(
     write: false,
     outfile: 'index.js',
     // onnxruntime-node is shipped beside the bundle (runtime-files.ts); tfjs-node is an optional
-    // accelerator that cannot be in a function; the rest the platform provides.
-    external: ['onnxruntime-node', '@tensorflow/tfjs-node', ...target.platformProvided],
+    // accelerator that cannot be in a function; esbuild only builds the training threads' script
+    // when run from sources, and a bundle ships that script built; the rest the platform provides.
+    external: ['onnxruntime-node', '@tensorflow/tfjs-node', 'esbuild', ...target.platformProvided],
     define: {
       ...Object.fromEntries(Object.entries(defines).map(([name, value]) => [name, JSON.stringify(value)])),
       // ES-module builds of some dependencies (chosen for `import` statements) read import.meta.url,
@@ -35,6 +37,6 @@ export async function bundleJavaScript(
     logLevel: 'error',
   });
   const [output] = result.outputFiles;
-  if (!output) throw new Error(`esbuild wrote nothing for ${target.entry}`);
+  if (!output) throw new Error(`esbuild wrote nothing for ${entry}`);
   return output.contents;
 }

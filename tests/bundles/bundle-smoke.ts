@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { planIsolated, stackConfig, workspace } from '../../infra/test-fixtures';
 import { join } from 'node:path';
 import { BUNDLE_ROLES, type BundleRole, OPTIONAL_FUNCTION_ENV } from '../../models/deployment';
@@ -17,6 +17,7 @@ import type { Cloud } from '../../scripts/bundle/targets';
 import { fixtureModelSet } from '../helpers/model-fixture';
 import { tinyDataset } from '../helpers/tiny-dataset';
 import { buildAndUnpack, type UnpackedBundle } from './unpacked-bundle';
+import { getVariant } from '../../models/variants';
 
 export interface HttpExchange {
   method: string;
@@ -247,11 +248,13 @@ export function describeBundleSmoke(
       // The decision is in the history, about the model the function trained and published.
       const last = (await readHistory(context.store)).at(-1);
       expect(last?.subject).toEqual(claim.outcome.ref);
-      expect(
-        await context.store.get(
-          `models/${claim.outcome.ref.variant}/${claim.outcome.ref.version}/manifest.json`,
-        ),
-      ).toBeDefined();
+      const manifest = await context.store.get(
+        `models/${claim.outcome.ref.variant}/${claim.outcome.ref.version}/manifest.json`,
+      );
+      // The bundle ships the training threads' script, so the function trains on every core.
+      expect(JSON.parse(Buffer.from(manifest!.body).toString('utf8')).training.threads).toBe(
+        Math.min(availableParallelism(), getVariant(claim.outcome.ref.variant).training.gradientShards),
+      );
       expect(await verifyRegistry(context.store)).toMatchObject({ ok: true });
     }, 120_000);
   });

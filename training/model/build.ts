@@ -118,4 +118,6 @@ export function buildModel(tf: Tf, variant: Variant, shape: ModelShape, seed: nu
     case 'dnn':
       return buildDnn(tf, variant, shape, seed);
   }
+  // Reachable from a manifest or a worker message that the type system never saw.
+  throw new Error(`no network is defined for variant "${(variant as { name: string }).name}"`);
 }
