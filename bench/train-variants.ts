@@ -9,6 +9,7 @@
  * seeded noisy copy, with chapter top-1 per description style.
  *
  *   npx tsx bench/train-variants.ts [textcnn bigru dnn] [--home DIR] [--eval FILE]… [--realistic]
+ *     [--epochs N]   (overrides the catalogue's epoch count, to measure a candidate default)
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -84,6 +85,7 @@ async function main() {
   const args = process.argv.slice(2);
   const home = flag(args, '--home')[0] ?? mkdtempSync(join(tmpdir(), 'hscode-bench-'));
   const evalFiles = flag(args, '--eval');
+  const [epochOverride] = flag(args, '--epochs');
   const variants = args.filter(
     (a, i) => isVariantName(a) && !['--home', '--eval'].includes(args[i - 1] ?? ''),
   ) as VariantName[];
@@ -116,6 +118,7 @@ async function main() {
       rows: data.rows,
       sources: data.sources,
       development,
+      ...(epochOverride && { overrides: { epochs: Number(epochOverride) } }),
       progress: trainingProgressBar(),
       log: (line) => console.error(line),
     });

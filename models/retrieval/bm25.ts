@@ -207,6 +207,12 @@ export class Bm25Postings {
   }
 
   /** Tokens in sorted order, so the same index always packs to the same bytes. */
+  /** How many documents hold the token (0: none). */
+  documentFrequency(token: string): number {
+    const run = this.runs.get(token);
+    return run ? run.end - run.start : 0;
+  }
+
   toPacked(): Bm25Packed {
     const tokens = [...this.runs.keys()].sort();
     const runEnds = new Int32Array(tokens.length);

@@ -26,6 +26,14 @@ describe('LexicalIndex', () => {
     expect(nomenclature[2]).toBe(0);
   });
 
+  it('meets a typed-wrong word at the word it was meant to be', () => {
+    const index = build();
+    expect(index.scores('frozen shrrimp')).toEqual(index.scores('frozen shrimp'));
+    expect(index.scores('smartphnoe').rows[2]).toBeGreaterThan(0);
+    // A word with no known neighbour matches nothing rather than something arbitrary.
+    expect(index.hits('qqqqqqqq').labels).toHaveLength(0);
+  });
+
   it('matches unspaced scripts by character pairs', () => {
     expect(build().scores('冷冻虾').rows[0]).toBeGreaterThan(0);
   });

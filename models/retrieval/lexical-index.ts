@@ -1,3 +1,4 @@
+import { correctTypos } from './typo-correction';
 import { bm25Tokens, BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
 import { Bm25Postings, nomenclatureDocuments, type Bm25Document, type Bm25PostingsData } from './bm25';
 import { decodeArray, encodeArray } from './packed-arrays';
@@ -233,6 +234,10 @@ export class LexicalIndex {
     return JSON.stringify(data);
   }
 
+  /** Documents of either collection holding a token: what typo correction ranks neighbours by. */
+  private readonly documentFrequency = (token: string): number =>
+    this.nomenclature.postings.documentFrequency(token) + this.rows.postings.documentFrequency(token);
+
   get documents(): { nomenclature: number; rows: number } {
     return { nomenclature: this.nomenclature.postings.documents, rows: this.rows.postings.documents };
   }
@@ -253,7 +258,7 @@ export class LexicalIndex {
 
   /** The scores of the labels the text touched: what serving fuses with the network. */
   hits(text: string): LexicalHits {
-    const tokens = bm25Tokens(text);
+    const tokens = correctTypos(bm25Tokens(text), this.documentFrequency);
     const { nomenclatureBest, rowsBest, raised } = this;
     const fromNomenclature = this.nomenclature.maxByLabel(tokens, nomenclatureBest, raised);
     const total = this.rows.maxByLabel(tokens, rowsBest, raised, fromNomenclature);

@@ -1,6 +1,7 @@
 import type { FeedbackRecord } from '../core/feedback';
 import { countsAsEvidence, holdReason } from '../core/feedback-review';
 import { bareModelRef, modelRefKey, type ModelRef } from '../../models/model-ref';
+import type { LiveRecord } from '../core/audit';
 import type { AuditWindow } from '../monitoring/audit-window';
 import type { ObjectStore } from '../store/object-store';
 
@@ -47,23 +48,29 @@ export const unmatchedIds = (feedback: readonly FeedbackRecord[]): string[] =>
 export function matchPredictions(feedback: readonly FeedbackRecord[], audit: AuditWindow): FeedbackRecord[] {
   return feedback.map((f) => {
     const record = f.prediction ? undefined : audit.prediction(f.predictionId);
-    if (!record) return f;
-    const { variant, version, time, topK, needsReview } = record;
-    const prediction = {
-      variant,
-      version,
-      time,
-      topK,
-      ...(needsReview === undefined ? {} : { needsReview }),
-    };
-    // The hold rule applies on matching as it does on arrival (see feedback-review.ts).
-    const held = f.review ? undefined : holdReason(prediction, f.hs6);
-    return {
-      ...f,
-      prediction,
-      ...(held ? { review: { status: 'held' as const, rule: held, heldAt: f.receivedAt } } : {}),
-    };
+    return record ? withPrediction(f, record) : f;
   });
+}
+
+/**
+ * Feedback joined with the served prediction it names. The hold rule applies on matching as it
+ * does on arrival (see feedback-review.ts): a correction that now turns out suspicious is held.
+ */
+export function withPrediction(f: FeedbackRecord, record: LiveRecord): FeedbackRecord {
+  const { variant, version, time, topK, needsReview } = record;
+  const prediction = {
+    variant,
+    version,
+    time,
+    topK,
+    ...(needsReview === undefined ? {} : { needsReview }),
+  };
+  const held = f.review ? undefined : holdReason(prediction, f.hs6);
+  return {
+    ...f,
+    prediction,
+    ...(held ? { review: { status: 'held' as const, rule: held, heldAt: f.receivedAt } } : {}),
+  };
 }
 
 /**

@@ -4,11 +4,11 @@
  * that the aggregates decide exactly as they did (tests/audit-window-equivalence.test.ts).
  */
 import { readFileSync } from 'node:fs';
-import { countsAsEvidence, holdReason } from '../../runtime/core/feedback-review';
+import { countsAsEvidence } from '../../runtime/core/feedback-review';
 import { liveRecordOf, type AuditRecord, type LiveRecord } from '../../runtime/core/audit';
 import { auditFolder, newestAuditFiles } from '../../runtime/core/local-audit-sink';
 import type { FeedbackRecord } from '../../runtime/core/feedback';
-import type { LiveOutcomes } from '../../runtime/jobs/live-outcomes';
+import { withPrediction, type LiveOutcomes } from '../../runtime/jobs/live-outcomes';
 import { modelRefKey, sameModel, type ModelRef } from '../../models/model-ref';
 import type { LiveWindow } from '../../runtime/stats/drift';
 
@@ -41,22 +41,7 @@ export function referenceMatch(
   }
   return feedback.map((f) => {
     const record = f.prediction ? undefined : served.get(f.predictionId);
-    if (!record) return f;
-    const { variant, version, time, topK, needsReview } = record;
-    const prediction = {
-      variant,
-      version,
-      time,
-      topK,
-      ...(needsReview === undefined ? {} : { needsReview }),
-    };
-    // The hold rule applies on matching as on arrival: evidence rules, not aggregation.
-    const held = f.review ? undefined : holdReason(prediction, f.hs6);
-    return {
-      ...f,
-      prediction,
-      ...(held ? { review: { status: 'held' as const, rule: held, heldAt: f.receivedAt } } : {}),
-    };
+    return record ? withPrediction(f, record) : f;
   });
 }
 

@@ -1,0 +1,57 @@
+import { correctTypos } from './typo-correction';
+
+/** Document frequencies of a tiny vocabulary. */
+const KNOWN = new Map([
+  ['honey', 40],
+  ['money', 3],
+  ['vinegar', 12],
+  ['kiwifruit', 2],
+  ['flake', 9],
+  ['instant', 5],
+  ['lard', 4],
+  ['card', 30],
+  ['bottle', 50],
+  ['botte', 1],
+]);
+const frequency = (word: string) => KNOWN.get(word) ?? 0;
+
+describe('correctTypos', () => {
+  it.each([
+    ['honeey', 'honey'], // a doubled letter
+    ['vinegr', 'vinegar'], // a dropped letter
+    ['kwiifruit', 'kiwifruit'], // two letters swapped
+    ['flkae', 'flake'], // swapped, mid-word
+    ['insyant', 'instant'], // a neighbouring key
+  ])('finds the word one slip away: %s → %s', (typo, word) => {
+    expect(correctTypos([typo], frequency)).toEqual([word]);
+  });
+
+  it('prefers the neighbour more documents hold', () => {
+    // "honex" is one edit from "honey" (40 documents) and two from "money".
+    expect(correctTypos(['honex'], frequency)).toEqual(['honey']);
+    // "bottel": "bottle" (50) beats "botte" (1), both one edit away.
+    expect(correctTypos(['bottel'], frequency)).toEqual(['bottle']);
+  });
+
+  it('leaves known words, short words, numbers, other scripts and hopeless words alone', () => {
+    const tokens = ['honey', 'lad', 'crd', '500g', '冷冻', 'nescafé', 'zzzzzzz'];
+    expect(correctTypos(tokens, frequency)).toEqual(tokens);
+  });
+
+  it('does not turn one known word into another', () => {
+    // "money" is known, however much more common "honey" is.
+    expect(correctTypos(['money'], frequency)).toEqual(['money']);
+  });
+
+  it('bounds the work per query: only the first sixteen unknown words are looked at', () => {
+    const tokens = Array.from({ length: 40 }, () => 'honeey');
+    const corrected = correctTypos(tokens, frequency);
+    expect(corrected.filter((t) => t === 'honey')).toHaveLength(16);
+    expect(corrected.slice(16).every((t) => t === 'honeey')).toBe(true);
+  });
+
+  it('is deterministic when neighbours tie: the first in code-point order', () => {
+    const both = (word: string) => (word === 'abcde' || word === 'abcdf' ? 7 : 0);
+    expect(correctTypos(['abcdx'], both)).toEqual(['abcde']);
+  });
+});

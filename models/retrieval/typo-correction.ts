@@ -1,0 +1,51 @@
+/** How many documents hold a word; 0 for a word the index has never seen. */
+export type DocumentFrequency = (word: string) => number;
+
+/** Shorter words have too many neighbours one edit away to guess which one was meant. */
+const MIN_LENGTH = 4;
+/** Bounds the work per query: a long title of unknown brand names must not cost more than this. */
+const MAX_CORRECTIONS = 16;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Every string one deletion, transposition, substitution or insertion of a letter away. */
+function* neighbours(word: string): Generator<string> {
+  for (let i = 0; i < word.length; i++) {
+    yield word.slice(0, i) + word.slice(i + 1);
+    if (i + 1 < word.length) yield word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+    for (const letter of ALPHABET)
+      if (letter !== word[i]) yield word.slice(0, i) + letter + word.slice(i + 1);
+  }
+  for (let i = 0; i <= word.length; i++)
+    for (const letter of ALPHABET) yield word.slice(0, i) + letter + word.slice(i);
+}
+
+/** The known word one edit away that most documents hold (ties: the first in code-point order). */
+function likeliestNeighbour(word: string, frequency: DocumentFrequency): string | undefined {
+  let best: string | undefined;
+  let bestFrequency = 0;
+  for (const candidate of neighbours(word)) {
+    const f = frequency(candidate);
+    if (f > bestFrequency || (f > 0 && f === bestFrequency && candidate < (best as string))) {
+      best = candidate;
+      bestFrequency = f;
+    }
+  }
+  return best;
+}
+
+/**
+ * A query's tokens with each unknown Latin word of four letters or more replaced by the known
+ * word one keyboard slip away (a letter dropped, doubled, swapped or mistyped) that most
+ * documents hold. Known words, numbers, short words and other scripts are left as they are, and
+ * a word with no known neighbour stays unknown: "honeey" finds "honey", a brand name finds
+ * nothing or a harmless neighbour. Deterministic: it depends only on the index's words.
+ */
+export function correctTypos(tokens: readonly string[], frequency: DocumentFrequency): string[] {
+  let corrections = 0;
+  return tokens.map((token) => {
+    if (corrections >= MAX_CORRECTIONS || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return token;
+    if (frequency(token) > 0) return token;
+    corrections++;
+    return likeliestNeighbour(token, frequency) ?? token;
+  });
+}
