@@ -6,7 +6,7 @@
  * must be the same for every thread count at a given shard count.
  *
  *   npx tsx bench/train-threads.ts [--variant textcnn] [--threads 1,2] [--shards 2,4]
- *     [--steps 12] [--batch 128] [--input-dim 24400] [--classes 5612]
+ *     [--steps 12] [--batch 128] [--input-dim 24400] [--classes 5612] [--bottleneck N (textcnn; 0: none)]
  */
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '128' },
     'input-dim': { type: 'string', default: '24400' },
     classes: { type: 'string', default: '5612' },
+    bottleneck: { type: 'string' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
@@ -36,7 +37,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const { tf, backend } = await loadTensorflow({ prefer: 'wasm' });
-  const variant = getVariant(args.variant);
+  const catalogue = getVariant(args.variant);
+  const variant =
+    catalogue.name === 'textcnn' && args.bottleneck !== undefined
+      ? { ...catalogue, bottleneckUnits: Number(args.bottleneck) || undefined }
+      : catalogue;
   const batchSize = Number(args.batch);
   const steps = Number(args.steps);
   const shape = {
