@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { VARIANTS, type TextCnnVariant } from '../../models/variants';
 import { shardsOf } from '../fit';
@@ -139,6 +141,14 @@ describe('gradient pools', () => {
       await pool.close();
       model.dispose();
     }
+  });
+
+  it('build the worker script from the sources once, leaving no partial file behind', async () => {
+    const [first, second] = await Promise.all([workerEntry(), workerEntry()]);
+    expect(first?.file).toMatch(/gradient-worker\.js$/);
+    expect(second).toBe(first);
+    const folder = dirname(first!.file);
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('use one thread per core, never more threads than shards', () => {

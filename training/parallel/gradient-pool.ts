@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import type * as tfType from '@tensorflow/tfjs';
 import { adamUpdate, rangeOf } from './adam';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './messages';
@@ -204,31 +204,34 @@ export interface WorkerEntry {
   file: string;
 }
 
+let sourceBuild: Promise<WorkerEntry | undefined> | undefined;
+
 /**
  * The worker script beside this module when it is compiled JavaScript. Run from TypeScript
- * sources (tests, bench), the script is bundled once with esbuild into node_modules/.cache,
- * where the project's packages still resolve. A single-file function bundle has neither and
- * trains on its one thread instead, to the same bytes.
+ * sources (tests, bench), the script is bundled with esbuild, once per process, into
+ * node_modules/.cache, where the project's packages still resolve; it lands there by rename, so
+ * another process starting a worker at the same moment reads a whole file, never a half-written
+ * one. A single-file function bundle has neither and trains on its one thread instead, to the
+ * same bytes.
  */
-export async function workerEntry(): Promise<WorkerEntry | undefined> {
+export function workerEntry(): Promise<WorkerEntry | undefined> {
   const compiled = path.join(__dirname, 'gradient-worker.js');
-  if (existsSync(compiled)) return { file: compiled };
+  if (existsSync(compiled)) return Promise.resolve({ file: compiled });
   const source = path.join(__dirname, 'gradient-worker.ts');
-  if (!existsSync(source)) return undefined;
+  if (!existsSync(source)) return Promise.resolve(undefined);
+  sourceBuild ??= bundleFromSource(source);
+  return sourceBuild;
+}
+
+async function bundleFromSource(source: string): Promise<WorkerEntry | undefined> {
   try {
     const esbuild = await import('esbuild');
-    const outfile = path.join(
-      __dirname,
-      '..',
-      '..',
-      'node_modules',
-      '.cache',
-      'hscode',
-      'gradient-worker.js',
-    );
-    await esbuild.build({
+    const folder = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'hscode');
+    const file = path.join(folder, 'gradient-worker.js');
+    const result = await esbuild.build({
       entryPoints: [source],
-      outfile,
+      outfile: file,
+      write: false,
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -236,7 +239,13 @@ export async function workerEntry(): Promise<WorkerEntry | undefined> {
       packages: 'external',
       logLevel: 'silent',
     });
-    return { file: outfile };
+    const [output] = result.outputFiles;
+    if (!output) return undefined;
+    mkdirSync(folder, { recursive: true });
+    const partial = `${file}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(partial, output.contents);
+    renameSync(partial, file);
+    return { file };
   } catch {
     return undefined;
   }
