@@ -1,4 +1,6 @@
-import { ChapterConfidence, Fuser, NETWORK_ONLY, fuse } from './fusion';
+import { ChapterConfidence, Fuser, NETWORK_ONLY, TemperedFuser, fuse } from './fusion';
+import { TEMPERED_FLOOR } from './onnx-contract';
+import { seededRandom } from '../training/rng';
 
 const network = Float32Array.from([0.6, 0.3, 0.1]);
 const lexical = { nomenclature: Float64Array.from([0, 0, 4]), rows: Float64Array.from([0, 3, 0]) };
@@ -48,6 +50,71 @@ describe('Fuser', () => {
   it('refuses a probability vector of another length', () => {
     const empty = { labels: new Int32Array(0), nomenclature: new Float64Array(0), rows: new Float64Array(0) };
     expect(() => new Fuser(4, NETWORK_ONLY).fuse(network, empty, new Float32Array(4))).toThrow(
+      /3 probabilities for 4 labels/,
+    );
+  });
+});
+
+/** What the ONNX graph's tempered output holds: softmax of w · ln max(p, floor). */
+function tempered(probabilities: Float32Array, weight: number): Float32Array {
+  const z = Array.from(probabilities, (p) => weight * Math.log(Math.max(p, TEMPERED_FLOOR)));
+  const max = Math.max(...z);
+  const total = z.reduce((sum, v) => sum + Math.exp(v - max), 0);
+  return Float32Array.from(z, (v) => Math.exp(v - max) / total);
+}
+
+describe('TemperedFuser', () => {
+  // A long tail below the floor and a few strong labels, as a trained 5,612-way softmax has.
+  const labels = 500;
+  const random = seededRandom(3);
+  const raw = Array.from({ length: labels }, (_, c) => (c % 50 === 0 ? 5 + random() : random() * 1e-6));
+  const sum = raw.reduce((a, b) => a + b, 0);
+  const probabilities = Float32Array.from(raw, (v) => v / sum);
+  const hitLabels = [0, 7, 123, 499, 250];
+  const hits = {
+    labels: Int32Array.from(hitLabels),
+    nomenclature: Float64Array.from([0, 12, 3, 0.5, 30]),
+    rows: Float64Array.from([2, 0, 9, 0, 1]),
+  };
+  const dense = {
+    nomenclature: new Float64Array(labels),
+    rows: new Float64Array(labels),
+  };
+  hitLabels.forEach((c, i) => {
+    dense.nomenclature[c] = hits.nomenclature[i] as number;
+    dense.rows[c] = hits.rows[i] as number;
+  });
+
+  it.each([0.275, 1, 1.7])('gives fuse()’s distribution from the hits alone at network weight %p', (w) => {
+    const weights = { network: w, nomenclature: 0.1375, rows: 0.5 };
+    const expected = fuse(probabilities, dense, weights);
+    const actual = new TemperedFuser(labels, weights).fuse(
+      tempered(probabilities, w),
+      hits,
+      new Float32Array(labels),
+    );
+    actual.forEach((p, c) =>
+      expect(Math.abs(p - (expected[c] as number))).toBeLessThan(
+        1e-6 * Math.max(1e-3, expected[c] as number) + 1e-12,
+      ),
+    );
+    // The hits matter: a hit multiplies a label's odds against a label without hits by e^lexical.
+    const without = fuse(probabilities, undefined, weights);
+    const odds = (v: ArrayLike<number>) => (v[7] as number) / (v[8] as number);
+    expect(odds(actual) / odds(without)).toBeCloseTo(Math.exp(0.1375 * 12), 4);
+  });
+
+  it('leaves the tempered buffer untouched, so occlusion rows can reuse it', () => {
+    const weights = { network: 0.275, nomenclature: 0.1375, rows: 0.5 };
+    const input = tempered(probabilities, 0.275);
+    const copy = input.slice();
+    new TemperedFuser(labels, weights).fuse(input, hits, new Float32Array(labels));
+    expect(input).toEqual(copy);
+  });
+
+  it('refuses a vector of another length', () => {
+    const none = { labels: new Int32Array(0), nomenclature: new Float64Array(0), rows: new Float64Array(0) };
+    expect(() => new TemperedFuser(4, NETWORK_ONLY).fuse(network, none, new Float32Array(4))).toThrow(
       /3 probabilities for 4 labels/,
     );
   });

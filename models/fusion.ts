@@ -1,3 +1,4 @@
+import { TEMPERED_FLOOR } from './onnx-contract';
 import type { LexicalHits, LexicalScores } from './retrieval/lexical-index';
 
 /**
@@ -15,7 +16,7 @@ export interface FusionWeights {
 /** The network alone: what a model without a lexical index serves. */
 export const NETWORK_ONLY: FusionWeights = { network: 1, nomenclature: 0, rows: 0 };
 
-const FLOOR = 1e-7;
+const FLOOR = TEMPERED_FLOOR;
 
 /** softmax(logits) into `out`; `logits` is overwritten. */
 function softmaxInto(logits: Float64Array, n: number, max: number, out: Float32Array): Float32Array {
@@ -83,6 +84,42 @@ export class Fuser {
     let max = -Infinity;
     for (let c = 0; c < n; c++) if ((logits[c] as number) > max) max = logits[c] as number;
     return softmaxInto(logits, n, max, out);
+  }
+}
+
+/**
+ * `Fuser` for a network that also returns its tempered share of the fused score (the ONNX output
+ * `tempered_probabilities`, q_c ∝ max(p_c, floor)^w). The fused probability of label c is
+ * q_c · e^{lexical_c} / S with S = 1 + Σ over the labels the text hit of q_c · (e^{lexical_c} − 1):
+ * the same distribution `Fuser` computes, with an exp per hit instead of a log and an exp per label.
+ */
+export class TemperedFuser {
+  constructor(
+    private readonly labelCount: number,
+    private readonly weights: FusionWeights,
+  ) {}
+
+  fuse(tempered: ArrayLike<number>, hits: LexicalHits, out: Float32Array): Float32Array {
+    const n = this.labelCount;
+    if (tempered.length !== n) throw new RangeError(`${tempered.length} probabilities for ${n} labels`);
+    const { nomenclature: wn, rows: wr } = this.weights;
+    // Summed rather than taken as 1: float32 rounding leaves the softmax a little off.
+    let total = 0;
+    for (let c = 0; c < n; c++) {
+      const q = tempered[c] as number;
+      out[c] = q;
+      total += q;
+    }
+    const { labels, nomenclature, rows } = hits;
+    for (let i = 0; i < labels.length; i++) {
+      const c = labels[i] as number;
+      const q = tempered[c] as number;
+      const boosted = q * Math.exp(wn * (nomenclature[i] as number) + wr * (rows[i] as number));
+      out[c] = boosted;
+      total += boosted - q;
+    }
+    for (let c = 0; c < n; c++) out[c] = (out[c] as number) / total;
+    return out;
   }
 }
 

@@ -9,6 +9,22 @@ export const ONNX_INPUT_NAME = 'token_ids';
 /** float32 [batch, numClasses]: a softmax over the manifest's label list, in its order. */
 export const ONNX_OUTPUT_NAME = 'probabilities';
 export const ONNX_OPSET = 17;
+
+/**
+ * Optional, for serving the fused predictor cheaply (models/fusion.ts): float32 [batch,
+ * numClasses], softmax over c of w · ln max(p_c, TEMPERED_FLOOR), where p is `probabilities`
+ * and w the `network_weight` input. That is the network's whole share of the fused score,
+ * normalised, so fusing it with lexical hits only touches the labels a text hit. A model without
+ * it is still served, through the same arithmetic over every label in JavaScript.
+ */
+export const ONNX_TEMPERED_OUTPUT_NAME = 'tempered_probabilities';
+/**
+ * float32 [1]: the fusion's network weight w. A model that has the tempered output takes it as a
+ * second input; `probabilities` do not depend on it, so a caller that only wants them feeds 1.
+ */
+export const ONNX_NETWORK_WEIGHT_INPUT_NAME = 'network_weight';
+/** Probabilities below this count as this much in the fused score (a floor on ln p). */
+export const TEMPERED_FLOOR = 1e-7;
 /** The symbolic first dimension: one model file serves any batch size. */
 export const ONNX_BATCH_DIM = 'batch';
 
@@ -37,8 +53,14 @@ export function onnxIoSpec(sequenceLength: number, numClasses: number): OnnxIoSp
     throw new Error(`a classifier needs at least 2 classes, got ${numClasses}`);
   }
   return {
-    inputs: [{ name: ONNX_INPUT_NAME, dtype: 'int32', shape: [ONNX_BATCH_DIM, sequenceLength] }],
-    outputs: [{ name: ONNX_OUTPUT_NAME, dtype: 'float32', shape: [ONNX_BATCH_DIM, numClasses] }],
+    inputs: [
+      { name: ONNX_INPUT_NAME, dtype: 'int32', shape: [ONNX_BATCH_DIM, sequenceLength] },
+      { name: ONNX_NETWORK_WEIGHT_INPUT_NAME, dtype: 'float32', shape: [1] },
+    ],
+    outputs: [
+      { name: ONNX_OUTPUT_NAME, dtype: 'float32', shape: [ONNX_BATCH_DIM, numClasses] },
+      { name: ONNX_TEMPERED_OUTPUT_NAME, dtype: 'float32', shape: [ONNX_BATCH_DIM, numClasses] },
+    ],
     opset: ONNX_OPSET,
   };
 }

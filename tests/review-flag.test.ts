@@ -4,7 +4,7 @@ import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import type { LabelledRow } from '../training/dataset';
 import { evaluateRows } from '../training/evaluate-artifact';
 import { seededRandom, shuffleInPlace } from '../training/rng';
-import { servedModelOf } from '../training/served-model';
+import { forEachServed, servedModelOf } from '../training/served-model';
 import { calibrationHalves, stratifiedSplit } from '../training/split';
 import { trainModel, type TrainedArtifact } from '../training/train';
 import { traderPhrase } from '../training/trader-phrase';
@@ -58,6 +58,31 @@ describe('the needs-review flag', () => {
       overrides: { epochs: 3, batchSize: 32, learningRate: 0.01, validationFraction },
     });
   }, 120_000);
+
+  it('serves the distribution training measured, with the network share fused in the ONNX graph', async () => {
+    const { files } = trained;
+    const artifact = verifyArtifact({
+      manifest: bytes(files['manifest.json']),
+      onnx: bytes(files['model.onnx']),
+      encoder: bytes(files['encoder.json']),
+      labels: bytes(files['labels.json']),
+      lexicalIndex: bytes(files['lexical-index.json']),
+    });
+    const classifier = await OnnxClassifier.fromArtifact(artifact);
+    expect(classifier.fusion).toBe('graph');
+    const texts = rows.filter((_, i) => i % 7 === 0).map((r) => traderPhrase(r.text, seed));
+    const served = await classifier.predict(texts, { topK: 3, explain: false });
+    const model = servedModelOf(artifact);
+    let compared = 0;
+    await forEachServed(model, texts, (measured, _network, i) => {
+      for (const candidate of served[i]?.candidates ?? []) {
+        const label = model.labels.indexOf(candidate.hs6);
+        expect(Math.abs(candidate.probability - (measured[label] as number))).toBeLessThan(1e-5);
+        compared++;
+      }
+    });
+    expect(compared).toBe(3 * texts.length);
+  });
 
   it('flags as many answers, and lets through answers as precise, on unseen held-out rows as its manifest claims', async () => {
     const { manifest, files } = trained;

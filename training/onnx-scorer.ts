@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { ONNX_INPUT_NAME, ONNX_NETWORK_WEIGHT_INPUT_NAME, ONNX_OUTPUT_NAME } from '../models/onnx-contract';
 import type { DescriptionEncoder } from '../models/encoder';
 
 const CHUNK = 256;
@@ -29,14 +30,17 @@ export class OnnxScorer {
     visit: (probs: Float32Array, index: number) => void,
   ): Promise<void> {
     const length = this.encoder.config.maxLength;
-    const [inputName] = this.session.inputNames;
-    const [outputName] = this.session.outputNames;
+    const weight: Record<string, ort.Tensor> = this.session.inputNames.includes(
+      ONNX_NETWORK_WEIGHT_INPUT_NAME,
+    )
+      ? { [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(1), [1]) }
+      : {};
     for (let start = 0; start < texts.length; start += CHUNK) {
       const chunk = texts.slice(start, start + CHUNK);
       const ids = this.encoder.encodeBatch(chunk);
-      const feeds = { [inputName as string]: new ort.Tensor('int32', ids, [chunk.length, length]) };
-      const result = await this.session.run(feeds);
-      const probs = result[outputName as string]?.data as Float32Array;
+      const feeds = { ...weight, [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [chunk.length, length]) };
+      const result = await this.session.run(feeds, [ONNX_OUTPUT_NAME]);
+      const probs = result[ONNX_OUTPUT_NAME]?.data as Float32Array;
       for (let i = 0; i < chunk.length; i++) {
         visit(probs.subarray(i * this.numClasses, (i + 1) * this.numClasses), start + i);
       }

@@ -1,10 +1,15 @@
 import * as ort from 'onnxruntime-node';
 import type { VerifiedArtifact } from '../../models/artifact';
 import { DescriptionEncoder, type EncodedText } from '../../models/encoder';
-import { ChapterConfidence, Fuser, NETWORK_ONLY } from '../../models/fusion';
+import { ChapterConfidence, Fuser, NETWORK_ONLY, TemperedFuser } from '../../models/fusion';
 import type { AbstainLevel } from '../../models/manifest';
 import { LexicalIndex, type LexicalHits } from '../../models/retrieval/lexical-index';
-import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../../models/onnx-contract';
+import {
+  ONNX_INPUT_NAME,
+  ONNX_NETWORK_WEIGHT_INPUT_NAME,
+  ONNX_OUTPUT_NAME,
+  ONNX_TEMPERED_OUTPUT_NAME,
+} from '../../models/onnx-contract';
 import type { ObjectStore } from '../store/object-store';
 import { loadVerifiedArtifact } from './artifact-loader';
 import {
@@ -16,6 +21,7 @@ import {
   type WordWeight,
 } from './classifier';
 import { ModelLoadError, errorMessage } from './errors';
+import type { FusionWeights } from '../../models/fusion';
 import { describeLabels, type CodeDescription } from './label-descriptions';
 import { occlusions } from './occlusion';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
@@ -60,7 +66,29 @@ function checkContract(artifact: VerifiedArtifact, encoder: DescriptionEncoder):
 /** What the network's probabilities are fused with, and how (see models/fusion.ts). */
 interface Retrieval {
   index: LexicalIndex;
-  fuser: Fuser;
+  fuser: Pick<Fuser, 'fuse'>;
+}
+
+/** Which output a session is asked for, and the extra feeds that output needs. */
+interface NetworkOutput {
+  name: string;
+  feeds: Record<string, ort.Tensor>;
+}
+
+/**
+ * A model whose graph computes the network's tempered share of the fused score is asked for it
+ * (models/onnx-contract.ts), so fusion only touches the labels retrieval hit; otherwise the
+ * probabilities, fused over every label in JavaScript.
+ */
+function networkOutputOf(session: ort.InferenceSession, fusion: FusionWeights | undefined): NetworkOutput {
+  const weighted = session.inputNames.includes(ONNX_NETWORK_WEIGHT_INPUT_NAME);
+  const tempered =
+    fusion !== undefined && weighted && session.outputNames.includes(ONNX_TEMPERED_OUTPUT_NAME);
+  const weight = (w: number) => ({
+    [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(w), [1]),
+  });
+  if (!tempered) return { name: ONNX_OUTPUT_NAME, feeds: weighted ? weight(1) : {} };
+  return { name: ONNX_TEMPERED_OUTPUT_NAME, feeds: weight(fusion.network) };
 }
 
 /**
@@ -71,12 +99,19 @@ export class OnnxClassifier implements Classifier {
   private readonly sequenceLength: number;
   private readonly numClasses: number;
   private readonly maxRowsPerRun: number;
+  /**
+   * Where the network's share of the fused score is computed: in the ONNX graph (its tempered
+   * output), over every label in JavaScript (a model without that output), or not at all (no
+   * lexical index).
+   */
+  readonly fusion: 'graph' | 'javascript' | 'none';
   /** Set when the review flag reads the top candidate's chapter mass (abstain level hs2). */
   private readonly chapterConfidence: ChapterConfidence | undefined;
 
   private constructor(
     readonly info: ModelInfo,
     private readonly session: ort.InferenceSession,
+    private readonly output: NetworkOutput,
     private readonly encoder: DescriptionEncoder,
     private readonly codes: readonly CodeDescription[],
     private readonly retrieval: Retrieval | undefined,
@@ -85,6 +120,7 @@ export class OnnxClassifier implements Classifier {
     this.sequenceLength = encoder.config.maxLength;
     this.numClasses = codes.length;
     this.maxRowsPerRun = Math.max(1, options.maxRowsPerRun ?? 512);
+    this.fusion = !retrieval ? 'none' : output.name === ONNX_TEMPERED_OUTPUT_NAME ? 'graph' : 'javascript';
     const level: AbstainLevel = info.manifest.abstain.level ?? 'hs6';
     this.chapterConfidence = level === 'hs2' ? new ChapterConfidence(codes.map((c) => c.hs6)) : undefined;
   }
@@ -112,13 +148,10 @@ export class OnnxClassifier implements Classifier {
     }
     const broken = checkContract(artifact, encoder);
     if (broken) throw new ModelLoadError(name, broken);
-    let retrieval: Retrieval | undefined;
+    let index: LexicalIndex | undefined;
     if (artifact.lexicalIndex !== undefined) {
       try {
-        retrieval = {
-          index: LexicalIndex.fromJson(artifact.lexicalIndex, artifact.labels.length),
-          fuser: new Fuser(artifact.labels.length, manifest.fusion ?? NETWORK_ONLY),
-        };
+        index = LexicalIndex.fromJson(artifact.lexicalIndex, artifact.labels.length);
       } catch (err) {
         throw new ModelLoadError(
           name,
@@ -141,6 +174,7 @@ export class OnnxClassifier implements Classifier {
       // The first run allocates ONNX Runtime's buffers and plans; no request should pay for it.
       async (created) => {
         await created.run({
+          ...networkOutputOf(created, NETWORK_ONLY).feeds,
           [ONNX_INPUT_NAME]: new ort.Tensor('int32', new Int32Array(length), [1, length]),
         });
       },
@@ -151,6 +185,19 @@ export class OnnxClassifier implements Classifier {
         `the ONNX graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], expected ${ONNX_INPUT_NAME} → ${ONNX_OUTPUT_NAME}`,
       );
     }
+    const fusion = index === undefined ? undefined : (manifest.fusion ?? NETWORK_ONLY);
+    const output = networkOutputOf(session, fusion);
+    const labelCount = artifact.labels.length;
+    const retrieval: Retrieval | undefined =
+      index === undefined || fusion === undefined
+        ? undefined
+        : {
+            index,
+            fuser:
+              output.name === ONNX_TEMPERED_OUTPUT_NAME
+                ? new TemperedFuser(labelCount, fusion)
+                : new Fuser(labelCount, fusion),
+          };
     const info: ModelInfo = {
       variant: manifest.variant,
       version: manifest.version,
@@ -162,7 +209,7 @@ export class OnnxClassifier implements Classifier {
       parentVersion: manifest.parentVersion,
       manifest,
     };
-    return new OnnxClassifier(info, session, encoder, described, retrieval, options);
+    return new OnnxClassifier(info, session, output, encoder, described, retrieval, options);
   }
 
   async predict(texts: readonly string[], options: PredictOptions): Promise<Prediction[]> {
@@ -262,13 +309,15 @@ export class OnnxClassifier implements Classifier {
         ids = new Int32Array(count * length);
         for (let r = 0; r < count; r++) ids.set(rows[start + r] as Int32Array, r * length);
       }
-      const result = await this.session.run({
-        [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [count, length]),
-      });
-      const output = result[ONNX_OUTPUT_NAME];
+      const { name, feeds } = this.output;
+      const result = await this.session.run(
+        { ...feeds, [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [count, length]) },
+        [name],
+      );
+      const output = result[name];
       if (!output || !(output.data instanceof Float32Array) || output.data.length !== count * classes) {
         throw new Error(
-          `${this.info.version}: the model returned no [${count}, ${classes}] float32 "${ONNX_OUTPUT_NAME}"`,
+          `${this.info.version}: the model returned no [${count}, ${classes}] float32 "${name}"`,
         );
       }
       for (let r = 0; r < count; r++) visit(output.data.subarray(r * classes, (r + 1) * classes), start + r);

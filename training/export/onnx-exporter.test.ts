@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME, onnxIoSpec } from '../../models/onnx-contract';
+import {
+  ONNX_INPUT_NAME,
+  ONNX_NETWORK_WEIGHT_INPUT_NAME,
+  ONNX_OUTPUT_NAME,
+  ONNX_TEMPERED_OUTPUT_NAME,
+  TEMPERED_FLOOR,
+  onnxIoSpec,
+} from '../../models/onnx-contract';
 import {
   VARIANTS,
   type BiGruVariant,
@@ -102,9 +109,12 @@ function idRows(count: number, length: number, inputDim: number, seed: number): 
 async function onnxProbabilities(bytes: Uint8Array, ids: Int32Array, rows: number, length: number) {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
-    expect(session.inputNames).toEqual([ONNX_INPUT_NAME]);
-    expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME]);
-    const result = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [rows, length]) });
+    expect(session.inputNames).toEqual([ONNX_INPUT_NAME, ONNX_NETWORK_WEIGHT_INPUT_NAME]);
+    expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME]);
+    const result = await session.run({
+      [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [rows, length]),
+      [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(1), [1]),
+    });
     const output = result[ONNX_OUTPUT_NAME];
     expect(output?.dims).toEqual([rows, expect.any(Number)]);
     return output?.data as Float32Array;
@@ -155,6 +165,74 @@ async function expectParity(model: tf.LayersModel, inputDim: number): Promise<vo
   const single = await onnxProbabilities(bytes, ids.subarray(0, length), 1, length);
   single.forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThan(TOLERANCE));
 }
+
+/** softmax over each row of w · ln max(p, floor), in float64: what the tempered output promises. */
+function temperedReference(probabilities: Float32Array, rows: number, weight: number): Float64Array {
+  const classes = probabilities.length / rows;
+  const out = new Float64Array(probabilities.length);
+  for (let row = 0; row < rows; row++) {
+    const z = Array.from(
+      probabilities.subarray(row * classes, (row + 1) * classes),
+      (p) => weight * Math.log(Math.max(p, TEMPERED_FLOOR)),
+    );
+    const max = Math.max(...z);
+    const total = z.reduce((sum, v) => sum + Math.exp(v - max), 0);
+    z.forEach((v, c) => (out[row * classes + c] = Math.exp(v - max) / total));
+  }
+  return out;
+}
+
+describe('tempered_probabilities', () => {
+  const model = catalogueModel('textcnn', 21);
+  const length = TEST_VARIANTS.textcnn.sequenceLength;
+  const ids = idRows(ROWS, length, INPUT_DIM, 5);
+  const bytes = exportToOnnx(model, { producerVersion: 'test' });
+
+  async function run(weight = 1): Promise<{ probabilities: Float32Array; tempered: Float32Array }> {
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    try {
+      const result = await session.run({
+        [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [ROWS, length]),
+        [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(weight), [1]),
+      });
+      return {
+        probabilities: result[ONNX_OUTPUT_NAME]?.data as Float32Array,
+        tempered: result[ONNX_TEMPERED_OUTPUT_NAME]?.data as Float32Array,
+      };
+    } finally {
+      await session.release();
+    }
+  }
+
+  const maxRelativeError = (actual: Float32Array, expected: Float64Array) =>
+    actual.reduce((worst, a, i) => {
+      const e = expected[i] as number;
+      return Math.max(worst, Math.abs(a - e) / Math.max(e, 1e-30));
+    }, 0);
+
+  it.each([0.275, 0.5, 2])('is the softmax of w · ln max(p, floor) for the fed weight %p', async (weight) => {
+    const { probabilities, tempered } = await run(weight);
+    expect(maxRelativeError(tempered, temperedReference(probabilities, ROWS, weight))).toBeLessThan(1e-3);
+    // A weight below 1 flattens the distribution: the check above would pass trivially for w = 1.
+    if (weight < 1) expect(Math.max(...tempered)).toBeLessThan(Math.max(...probabilities));
+  });
+
+  it('leaves the probabilities as they are at weight 1', async () => {
+    const { probabilities, tempered } = await run();
+    expect(maxRelativeError(tempered, temperedReference(probabilities, ROWS, 1))).toBeLessThan(1e-3);
+  });
+
+  it('floors the log-probability: a label the network rules out still weighs floor^w', async () => {
+    const { probabilities, tempered } = await run(0.5);
+    const classes = probabilities.length / ROWS;
+    const row = probabilities.subarray(0, classes);
+    const ruledOut = row.findIndex((p) => p < TEMPERED_FLOOR);
+    if (ruledOut < 0) return; // seeded weights leave no label below the floor on this row
+    const top = row.indexOf(Math.max(...row));
+    const ratio = (tempered[ruledOut] as number) / (tempered[top] as number);
+    expect(ratio).toBeCloseTo(Math.sqrt(TEMPERED_FLOOR / (row[top] as number)), 4);
+  });
+});
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

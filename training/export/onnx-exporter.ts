@@ -1,6 +1,14 @@
 import type * as tf from '@tensorflow/tfjs';
 import { onnx } from 'onnx-proto';
-import { ONNX_INPUT_NAME, ONNX_OPSET, ONNX_OUTPUT_NAME, onnxIoSpec } from '../../models/onnx-contract';
+import {
+  ONNX_INPUT_NAME,
+  ONNX_NETWORK_WEIGHT_INPUT_NAME,
+  ONNX_OPSET,
+  ONNX_OUTPUT_NAME,
+  ONNX_TEMPERED_OUTPUT_NAME,
+  TEMPERED_FLOOR,
+  onnxIoSpec,
+} from '../../models/onnx-contract';
 import type { ExportedTensor, LayerContext, LayerConverter, SequenceLayout } from './exported-tensor';
 import { isSequence, permutation } from './exported-tensor';
 import { OnnxGraphBuilder } from './graph-builder';
@@ -88,6 +96,8 @@ export function exportToOnnx(model: tf.LayersModel, options: OnnxExportOptions):
     exported.set(layer.name, convert(context));
   }
 
+  addTemperedOutput(graph, `${outputLayer.name}/pre_activation`);
+
   const modelProto: onnx.IModelProto = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -97,6 +107,28 @@ export function exportToOnnx(model: tf.LayersModel, options: OnnxExportOptions):
     graph: graph.build(model.name, io.inputs, io.outputs),
   };
   return onnx.ModelProto.encode(onnx.ModelProto.create(modelProto)).finish();
+}
+
+/**
+ * `tempered_probabilities` from the output layer's logits (see models/onnx-contract.ts):
+ * LogSoftmax is ln p computed without underflow, and the whole dense part of fusion runs in
+ * ONNX Runtime's vectorised kernels instead of a log and an exp per label in JavaScript.
+ */
+function addTemperedOutput(graph: OnnxGraphBuilder, logits: string): void {
+  if (!graph.hasTensor(logits)) {
+    throw new UnsupportedModelError(
+      `ONNX export: the output layer's logits "${logits}" are not in the graph`,
+    );
+  }
+  graph.declareInput(ONNX_NETWORK_WEIGHT_INPUT_NAME);
+  const weight = ONNX_NETWORK_WEIGHT_INPUT_NAME;
+  const floor = graph.addFloatInitializer('tempered/log_floor', [1], [Math.log(TEMPERED_FLOOR)]);
+  graph.addNode('LogSoftmax', 'tempered/LogSoftmax', [logits], ['tempered/log_probabilities'], { axis: -1 });
+  graph.addNode('Max', 'tempered/Max', ['tempered/log_probabilities', floor], ['tempered/floored']);
+  graph.addNode('Mul', 'tempered/Mul', ['tempered/floored', weight], ['tempered/weighted']);
+  graph.addNode('Softmax', 'tempered/Softmax', ['tempered/weighted'], [ONNX_TEMPERED_OUTPUT_NAME], {
+    axis: -1,
+  });
 }
 
 /** The contract's two shapes, read from the model: one int32 [batch, L] input, one [batch, K] output. */

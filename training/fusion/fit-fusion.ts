@@ -1,4 +1,5 @@
 import type { FusionWeights } from '../../models/fusion';
+import { TEMPERED_FLOOR } from '../../models/onnx-contract';
 import type { LexicalScores } from '../../models/retrieval/lexical-index';
 
 /** What fitting keeps of one held-out row: its few plausible labels and the mass of the rest. */
@@ -17,7 +18,7 @@ export interface FusionExample {
 }
 
 const CANDIDATES_PER_SOURCE = 40;
-const FLOOR = 1e-7;
+const FLOOR = TEMPERED_FLOOR;
 
 function topIndices(values: ArrayLike<number>, k: number): number[] {
   const order = Array.from({ length: values.length }, (_, i) => i);
