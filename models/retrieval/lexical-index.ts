@@ -1,4 +1,4 @@
-import { correctTypos } from './typo-correction';
+import { CorrectionMemo, correctTypos } from './typo-correction';
 import { bm25Tokens, BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
 import { Bm25Postings, nomenclatureDocuments, type Bm25Document, type Bm25PostingsData } from './bm25';
 import { decodeArray, encodeArray } from './packed-arrays';
@@ -167,6 +167,7 @@ export class LexicalIndex {
   private readonly nomenclatureBest: Float64Array;
   private readonly rowsBest: Float64Array;
   private readonly raised: Int32Array;
+  private readonly corrections = new CorrectionMemo();
 
   private constructor(
     readonly labelCount: number,
@@ -258,7 +259,7 @@ export class LexicalIndex {
 
   /** The scores of the labels the text touched: what serving fuses with the network. */
   hits(text: string): LexicalHits {
-    const tokens = correctTypos(bm25Tokens(text), this.documentFrequency);
+    const tokens = correctTypos(bm25Tokens(text), this.documentFrequency, this.corrections);
     const { nomenclatureBest, rowsBest, raised } = this;
     const fromNomenclature = this.nomenclature.maxByLabel(tokens, nomenclatureBest, raised);
     const total = this.rows.maxByLabel(tokens, rowsBest, raised, fromNomenclature);

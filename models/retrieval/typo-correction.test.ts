@@ -1,4 +1,4 @@
-import { correctTypos } from './typo-correction';
+import { CorrectionMemo, correctTypos } from './typo-correction';
 
 /** Document frequencies of a tiny vocabulary. */
 const KNOWN = new Map([
@@ -53,5 +53,49 @@ describe('correctTypos', () => {
   it('is deterministic when neighbours tie: the first in code-point order', () => {
     const both = (word: string) => (word === 'abcde' || word === 'abcdf' ? 7 : 0);
     expect(correctTypos(['abcdx'], both)).toEqual(['abcde']);
+  });
+});
+
+describe('CorrectionMemo', () => {
+  const queries = [
+    ['honeey', 'vinegr'],
+    ['bottel', 'honeey'],
+    ['zzzzzzz', 'kwiifruit'],
+    ['honex', 'zzzzzzz'],
+  ];
+
+  it('gives the same corrections as working each one out, and looks each word up once', () => {
+    const memo = new CorrectionMemo();
+    let lookups = 0;
+    const counted = (word: string) => {
+      lookups++;
+      return frequency(word);
+    };
+    for (const tokens of queries)
+      expect(correctTypos(tokens, counted, memo)).toEqual(correctTypos(tokens, frequency));
+    const afterFirstPass = lookups;
+    for (const tokens of queries) correctTypos(tokens, counted, memo);
+    // The second pass only asks whether each token is known: one lookup per token.
+    expect(lookups - afterFirstPass).toBe(queries.flat().length);
+  });
+
+  it('never holds more than its capacity, whatever stream of new words arrives', () => {
+    const memo = new CorrectionMemo(5);
+    for (let i = 0; i < 200; i++) {
+      correctTypos(
+        [`qwxz${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`],
+        frequency,
+        memo,
+      );
+      expect(memo.size).toBeLessThanOrEqual(5);
+    }
+    // Still correct after being emptied and refilled.
+    expect(correctTypos(['honeey'], frequency, memo)).toEqual(['honey']);
+  });
+
+  it('keeps the sixteen-word bound per query', () => {
+    const memo = new CorrectionMemo();
+    const tokens = Array.from({ length: 40 }, () => 'honeey');
+    expect(correctTypos(tokens, frequency, memo).filter((t) => t === 'honey')).toHaveLength(16);
   });
 });

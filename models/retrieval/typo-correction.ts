@@ -34,18 +34,47 @@ function likeliestNeighbour(word: string, frequency: DocumentFrequency): string 
 }
 
 /**
+ * Corrections already worked out, so a misspelling that keeps coming back (one trader's habit, a
+ * product line's brand name) costs one lookup instead of a few hundred. Bounded: when full it
+ * starts again empty, so a client sending endless new words costs what it would without it.
+ */
+export class CorrectionMemo {
+  private readonly remembered = new Map<string, string | undefined>();
+
+  constructor(readonly capacity = 8192) {}
+
+  get size(): number {
+    return this.remembered.size;
+  }
+
+  correctionOf(word: string, frequency: DocumentFrequency): string | undefined {
+    if (this.remembered.has(word)) return this.remembered.get(word);
+    const corrected = likeliestNeighbour(word, frequency);
+    if (this.remembered.size >= this.capacity) this.remembered.clear();
+    this.remembered.set(word, corrected);
+    return corrected;
+  }
+}
+
+/**
  * A query's tokens with each unknown Latin word of four letters or more replaced by the known
  * word one keyboard slip away (a letter dropped, doubled, swapped or mistyped) that most
  * documents hold. Known words, numbers, short words and other scripts are left as they are, and
  * a word with no known neighbour stays unknown: "honeey" finds "honey", a brand name finds
- * nothing or a harmless neighbour. Deterministic: it depends only on the index's words.
+ * nothing or a harmless neighbour. Deterministic: it depends only on the index's words (a memo,
+ * if given, only saves the work; it must belong to the same index).
  */
-export function correctTypos(tokens: readonly string[], frequency: DocumentFrequency): string[] {
+export function correctTypos(
+  tokens: readonly string[],
+  frequency: DocumentFrequency,
+  memo?: CorrectionMemo,
+): string[] {
   let corrections = 0;
   return tokens.map((token) => {
     if (corrections >= MAX_CORRECTIONS || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return token;
     if (frequency(token) > 0) return token;
     corrections++;
-    return likeliestNeighbour(token, frequency) ?? token;
+    const corrected = memo ? memo.correctionOf(token, frequency) : likeliestNeighbour(token, frequency);
+    return corrected ?? token;
   });
 }
