@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { addApiKey } from '../runtime/core/api-keys';
+import { runCli } from './helpers/run-cli';
 import { startServeProcess, type ServeProcess } from './helpers/serve-process';
 import { trainTinyModel, type TrainedModel } from './helpers/trained-model';
 
@@ -132,6 +133,24 @@ describe('hscode serve --workers 2', () => {
     expect(logged()).toBe(true);
     await predictionIds(served.url, 4, 'after');
   }, 40_000);
+});
+
+describe('hscode serve --workers 2 with a champion that cannot be loaded', () => {
+  it('exits once, saying why and what to do, without a stack trace or a promise to retry', async () => {
+    const model = await trainTinyModel({ seed: 12 });
+    const onnx = join(model.dir, 'model.onnx');
+    const bytes = readFileSync(onnx);
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
+    writeFileSync(onnx, bytes);
+    const { status, stderr } = runCli(['serve', '--workers', '2', '--port', '0', '--no-train', '--no-jobs'], {
+      HSCODE_HOME: model.home,
+    });
+    expect(status).toBe(1);
+    // The model's own reason, not only "a worker exited".
+    expect(stderr).toMatch(new RegExp(`${model.ref.version}[\\s\\S]*sha256`, 'i'));
+    expect(stderr).not.toMatch(/retry in/);
+    expect(stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
 });
 
 describe('audit records of hscode serve', () => {

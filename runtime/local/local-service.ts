@@ -46,6 +46,8 @@ export interface LocalServiceOptions {
   actor?: string;
   /** How concurrent predictions share model calls (PredictServiceOptions.coalescing). */
   coalescing?: PredictServiceOptions['coalescing'];
+  /** Load the models before returning (default); off, they load on first use. */
+  preload?: boolean;
 }
 
 export class NoLocalModelError extends Error {
@@ -58,8 +60,8 @@ export class NoLocalModelError extends Error {
 /**
  * The predict service over the local store: the registry's champion (the newest local model
  * becomes champion when the registry is still empty), audit records as daily JSON lines under
- * `<home>/audit/`, feedback under `<home>/feedback/`. Models are loaded before it returns, so
- * the first request does not wait for ONNX Runtime.
+ * `<home>/audit/`, feedback under `<home>/feedback/`. Models are loaded before it returns (unless
+ * `preload` is off), so the first request does not wait for ONNX Runtime.
  */
 export async function openLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const store = new LocalObjectStore(options.home);
@@ -82,6 +84,6 @@ export async function openLocalService(options: LocalServiceOptions): Promise<Lo
     onUnapprovedModel: (err) => recordUnapproved(alarms, err),
     coalescing: options.coalescing,
   });
-  await service.preload();
+  if (options.preload ?? true) await service.preload();
   return { service, store, state, routing };
 }

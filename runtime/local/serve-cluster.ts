@@ -13,10 +13,13 @@ import {
   type ServingOptions,
 } from './embedded-server';
 import { openLocalService } from './local-service';
+import { errorMessage } from '../core/errors';
+import { heldStartupLog } from './startup-failure';
 
 /** What travels between the primary and its workers (each message names itself). */
 type Message =
   | { hscode: 'listening'; url: string; port: number }
+  | { hscode: 'failed'; error: string }
   | { hscode: 'ask'; id: number; kind: 'dashboard' | 'metrics' | 'flush-audit' }
   | { hscode: 'answer'; id: number; value?: unknown; error?: string }
   | { hscode: 'flush-audit'; id: number }
@@ -58,8 +61,7 @@ export function workerShare(
 }
 
 /**
- * The primary of `hscode serve --workers N`: registers the champion and checks it loads (so a bad
- * store fails once, before any worker starts), runs the background work once (jobs, watchers,
+ * The primary of `hscode serve --workers N`: registers the champion, runs the background work once (jobs, watchers,
  * batch folder: the only writer of the registry), and starts N workers that each load the models
  * from the same store and answer HTTP on the same port. It answers the workers' questions (the
  * dashboard from its one audit trail, the metrics of every process, a flush of every audit
@@ -67,10 +69,13 @@ export function workerShare(
  */
 export async function startClusterPrimary(options: ClusterOptions): Promise<EmbeddedServer> {
   const { log } = options;
+  // The primary's own models (for batch files and jobs) load on first use: loading them before
+  // the workers start would put a whole model load on the path to the first answer.
   const { service, store, state } = await openLocalService({
     home: options.home,
     log,
     recordText: options.recordText,
+    preload: false,
   });
   const own = ownDashboard(options.home, store);
   const background = startBackground(options, { store, service, audit: own.audit });
@@ -143,11 +148,13 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       void fork().catch(() => undefined);
     });
     return new Promise((resolve, reject) => {
+      let failure: string | undefined;
       worker.on('message', (message: unknown) => {
         if (isMessage(message) && message.hscode === 'listening') resolve(message);
+        if (isMessage(message) && message.hscode === 'failed') failure = message.error;
       });
       worker.once('exit', (code) =>
-        reject(new Error(`a worker exited with code ${code} before it listened`)),
+        reject(new Error(failure ?? `a worker exited with code ${code} before it listened`)),
       );
     });
   };
@@ -161,9 +168,15 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
   } catch (err) {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+    // A worker that could not start says only that it exited; loading here says why (a model
+    // that fails its checks, a store that cannot be read), once, for the user to act on.
+    const reason = await service.preload().then(
+      () => err,
+      (loadError: unknown) => loadError,
+    );
     await background.stop();
     await service.close();
-    throw err;
+    throw reason;
   }
   return {
     url: first.url,
@@ -218,21 +231,18 @@ export async function startClusterWorker(options: ClusterOptions): Promise<void>
       process.send?.({ hscode: 'ask', id, kind } satisfies Message);
     });
 
-  const share = workerShare(options.workers, options.connectionLimits, options.httpLimits?.feedbackRate);
-  // Workers answer the primary's requests for their metrics (prom-client's cluster protocol).
-  new AggregatorRegistry();
-  const serving = await startServing(
-    {
-      ...options,
-      connectionLimits: share.connection,
-      httpLimits: { ...options.httpLimits, feedbackRate: share.feedbackRate },
-    },
-    () => ({
-      dashboard: () => ask('dashboard'),
-      metrics: () => ask('metrics') as Promise<{ contentType: string; text: string }>,
-      flushAudit: () => ask('flush-audit').then(() => undefined),
-    }),
-  );
+  // As in the primary, the model pool's "retry in …" lines are held until this worker listens: a
+  // worker that cannot start leaves saying so to the primary, which tells the user why, once.
+  const startup = heldStartupLog(options.log);
+  let serving: Awaited<ReturnType<typeof startServing>>;
+  try {
+    serving = await startWorkerServing({ ...options, log: startup.log }, ask);
+  } catch (err) {
+    // Exits itself: the open IPC channel would otherwise keep this process alive.
+    process.send?.({ hscode: 'failed', error: errorMessage(err) } satisfies Message, () => process.exit(1));
+    return;
+  }
+  startup.release();
   AggregatorRegistry.setRegistries([serving.metrics.registry]);
 
   let closing: Promise<void> | undefined;
@@ -264,4 +274,26 @@ export async function startClusterWorker(options: ClusterOptions): Promise<void>
   // The primary is gone (killed): nobody will say when to stop, so stop now.
   process.once('disconnect', () => void stop());
   process.send?.({ hscode: 'listening', url: serving.url, port: serving.port } satisfies Message);
+}
+
+/** A worker's predict service and HTTP API, with its share of the limits. */
+function startWorkerServing(
+  options: ClusterOptions,
+  ask: (kind: 'dashboard' | 'metrics' | 'flush-audit') => Promise<unknown>,
+) {
+  const share = workerShare(options.workers, options.connectionLimits, options.httpLimits?.feedbackRate);
+  // Workers answer the primary's requests for their metrics (prom-client's cluster protocol).
+  new AggregatorRegistry();
+  return startServing(
+    {
+      ...options,
+      connectionLimits: share.connection,
+      httpLimits: { ...options.httpLimits, feedbackRate: share.feedbackRate },
+    },
+    () => ({
+      dashboard: () => ask('dashboard'),
+      metrics: () => ask('metrics') as Promise<{ contentType: string; text: string }>,
+      flushAudit: () => ask('flush-audit').then(() => undefined),
+    }),
+  );
 }
