@@ -129,13 +129,21 @@ export async function compareBuilds(options: {
   baseline: string;
   home: string;
   ref: ModelRef;
+  /** The baseline's model, when it cannot run this build's (default: the same). */
+  baselineModel?: { home: string; ref: ModelRef };
   texts: readonly string[];
   rounds: number;
   calls: number;
 }): Promise<void> {
+  const baselineModel = options.baselineModel ?? { home: options.home, ref: options.ref };
   const builds = [
     await openBuild('this build', resolve(__dirname, '..'), options.home, options.ref),
-    await openBuild(`baseline ${options.baseline}`, resolve(options.baseline), options.home, options.ref),
+    await openBuild(
+      `baseline ${options.baseline}`,
+      resolve(options.baseline),
+      baselineModel.home,
+      baselineModel.ref,
+    ),
   ];
   const results = new Map<string, Round[]>(builds.map((b) => [b.name, []]));
   for (let r = 0; r < options.rounds; r++) {

@@ -9,7 +9,8 @@
  * With --model-home it measures that store's champion (or the model named). With
  * --baseline CHECKOUT [--rounds 5] it instead compares this build with that checkout (its
  * node_modules a symlink to this one's), alternating rounds in this one process: see
- * build-comparison.ts.
+ * build-comparison.ts; --baseline-model-home gives the baseline its own store (the same weights
+ * in a form it can run).
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -25,7 +26,7 @@ import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import { PredictService } from '../runtime/core/predict-service';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { buildDefaultCorpus } from '../training/corpus';
-import { servingBenchModel } from './bench-model';
+import { benchModelRef, servingBenchModel } from './bench-model';
 import { compareBuilds } from './build-comparison';
 import { buildModel } from '../training/model/build';
 import { loadTensorflow } from '../training/tf/load';
@@ -77,7 +78,13 @@ async function main(): Promise<void> {
   const baseline = flag('--baseline');
   if (baseline) {
     const rounds = Number(flag('--rounds') ?? 5);
-    await compareBuilds({ baseline, home, ref, texts, rounds, calls: CALLS / 2 });
+    // A model whose graph the baseline cannot run (e.g. a newer ONNX contract) is compared with
+    // the same weights as the baseline exported them: --baseline-model-home.
+    const baselineHome = flag('--baseline-model-home');
+    const baselineModel = baselineHome
+      ? { home: baselineHome, ref: await benchModelRef(baselineHome, {}) }
+      : { home, ref };
+    await compareBuilds({ baseline, home, ref, baselineModel, texts, rounds, calls: CALLS / 2 });
     return;
   }
   const store = new LocalObjectStore(home);
