@@ -1,4 +1,12 @@
-import { ChapterConfidence, Fuser, NETWORK_ONLY, TemperedFuser, fuse } from './fusion';
+import {
+  ChapterConfidence,
+  Fuser,
+  NETWORK_ONLY,
+  TemperedFuser,
+  fuse,
+  isTemperedFor,
+  temperedShare,
+} from './fusion';
 import { TEMPERED_FLOOR } from './onnx-contract';
 import { seededRandom } from '../training/rng';
 
@@ -104,6 +112,32 @@ describe('TemperedFuser', () => {
     expect(odds(actual) / odds(without)).toBeCloseTo(Math.exp(0.1375 * 12), 4);
   });
 
+  it.each([
+    ['a nomenclature text pasted word for word', 600, 200],
+    ['scores beyond what a float64 exp can hold', 6000, 0],
+  ])('stays finite and agrees with fuse() for %s', (_what, nomenclatureScore, rowsScore) => {
+    const weights = { network: 0.275, nomenclature: 0.1375, rows: 0.5 };
+    const strong = {
+      labels: Int32Array.from([7, 250, 123]),
+      nomenclature: Float64Array.from([nomenclatureScore, 30, nomenclatureScore - 1]),
+      rows: Float64Array.from([rowsScore, 1, rowsScore]),
+    };
+    const denseStrong = { nomenclature: new Float64Array(labels), rows: new Float64Array(labels) };
+    strong.labels.forEach((c, i) => {
+      denseStrong.nomenclature[c] = strong.nomenclature[i] as number;
+      denseStrong.rows[c] = strong.rows[i] as number;
+    });
+    const expected = fuse(probabilities, denseStrong, weights);
+    const actual = new TemperedFuser(labels, weights).fuse(
+      tempered(probabilities, 0.275),
+      strong,
+      new Float32Array(labels),
+    );
+    expect(actual.every(Number.isFinite)).toBe(true);
+    actual.forEach((p, c) => expect(Math.abs(p - (expected[c] as number))).toBeLessThan(1e-6));
+    expect(actual[7]).toBeGreaterThan(0.5);
+  });
+
   it('leaves the tempered buffer untouched, so occlusion rows can reuse it', () => {
     const weights = { network: 0.275, nomenclature: 0.1375, rows: 0.5 };
     const input = tempered(probabilities, 0.275);
@@ -117,6 +151,22 @@ describe('TemperedFuser', () => {
     expect(() => new TemperedFuser(4, NETWORK_ONLY).fuse(network, none, new Float32Array(4))).toThrow(
       /3 probabilities for 4 labels/,
     );
+  });
+});
+
+describe('isTemperedFor', () => {
+  const probabilities = Float32Array.from([0.5, 0.3, 0.15, 0.05, 0]);
+
+  it('accepts the tempered share computed for the weight, in float32', () => {
+    expect(isTemperedFor(probabilities, Float32Array.from(temperedShare(probabilities, 0.275)), 0.275)).toBe(
+      true,
+    );
+  });
+
+  it('refuses a share tempered for another weight, or of another length', () => {
+    const forOther = Float32Array.from(temperedShare(probabilities, 0.3));
+    expect(isTemperedFor(probabilities, forOther, 0.275)).toBe(false);
+    expect(isTemperedFor(probabilities, forOther.subarray(1), 0.3)).toBe(false);
   });
 });
 

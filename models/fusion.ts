@@ -87,38 +87,87 @@ export class Fuser {
   }
 }
 
+/** The network's tempered share of the fused score: softmax of w · ln max(p, floor), in float64. */
+export function temperedShare(probabilities: ArrayLike<number>, weight: number): Float64Array {
+  const n = probabilities.length;
+  const z = new Float64Array(n);
+  let max = -Infinity;
+  for (let c = 0; c < n; c++) {
+    z[c] = weight * Math.log(Math.max(probabilities[c] as number, FLOOR));
+    if ((z[c] as number) > max) max = z[c] as number;
+  }
+  let total = 0;
+  for (let c = 0; c < n; c++) {
+    z[c] = Math.exp((z[c] as number) - max);
+    total += z[c] as number;
+  }
+  for (let c = 0; c < n; c++) z[c] = (z[c] as number) / total;
+  return z;
+}
+
+/**
+ * Whether `tempered` is the tempered share of `probabilities` for this network weight, up to
+ * float32 rounding (total variation below 1e-3): the check that a model's graph was exported
+ * for the weight its manifest records.
+ */
+export function isTemperedFor(
+  probabilities: ArrayLike<number>,
+  tempered: ArrayLike<number>,
+  weight: number,
+): boolean {
+  if (probabilities.length !== tempered.length) return false;
+  const expected = temperedShare(probabilities, weight);
+  let distance = 0;
+  for (let c = 0; c < expected.length; c++)
+    distance += Math.abs((tempered[c] as number) - (expected[c] as number));
+  return distance / 2 < 1e-3;
+}
+
 /**
  * `Fuser` for a network that also returns its tempered share of the fused score (the ONNX output
  * `tempered_probabilities`, q_c ∝ max(p_c, floor)^w). The fused probability of label c is
- * q_c · e^{lexical_c} / S with S = 1 + Σ over the labels the text hit of q_c · (e^{lexical_c} − 1):
- * the same distribution `Fuser` computes, with an exp per hit instead of a log and an exp per label.
+ * q_c · e^{lexical_c} / S with S = Σ q + Σ over the labels the text hit of q_c · (e^{lexical_c} − 1):
+ * the distribution `Fuser` computes, with an exp per hit instead of a log and an exp per label.
+ * Everything is scaled by e^{−m}, m the largest log-term, so a text that matches a nomenclature
+ * entry word for word (a lexical score in the hundreds) neither overflows nor loses the others.
  */
 export class TemperedFuser {
+  private readonly boosted: Float64Array;
+
   constructor(
     private readonly labelCount: number,
     private readonly weights: FusionWeights,
-  ) {}
+  ) {
+    this.boosted = new Float64Array(labelCount);
+  }
 
   fuse(tempered: ArrayLike<number>, hits: LexicalHits, out: Float32Array): Float32Array {
     const n = this.labelCount;
     if (tempered.length !== n) throw new RangeError(`${tempered.length} probabilities for ${n} labels`);
     const { nomenclature: wn, rows: wr } = this.weights;
-    // Summed rather than taken as 1: float32 rounding leaves the softmax a little off.
-    let total = 0;
-    for (let c = 0; c < n; c++) {
-      const q = tempered[c] as number;
-      out[c] = q;
-      total += q;
-    }
     const { labels, nomenclature, rows } = hits;
+    const boosted = this.boosted;
+    // ln(q_c) + lexical_c per hit; the labels without hits weigh q_c in all, Σ q ≈ 1 (ln 1 = 0).
+    let m = 0;
     for (let i = 0; i < labels.length; i++) {
-      const c = labels[i] as number;
-      const q = tempered[c] as number;
-      const boosted = q * Math.exp(wn * (nomenclature[i] as number) + wr * (rows[i] as number));
-      out[c] = boosted;
-      total += boosted - q;
+      const logTerm =
+        Math.log(tempered[labels[i] as number] as number) +
+        (wn * (nomenclature[i] as number) + wr * (rows[i] as number));
+      boosted[i] = logTerm;
+      if (logTerm > m) m = logTerm;
     }
-    for (let c = 0; c < n; c++) out[c] = (out[c] as number) / total;
+    const scale = Math.exp(-m);
+    let rest = 0;
+    for (let c = 0; c < n; c++) rest += tempered[c] as number;
+    let total = rest * scale;
+    for (let i = 0; i < labels.length; i++) {
+      const q = tempered[labels[i] as number] as number;
+      boosted[i] = Math.exp((boosted[i] as number) - m);
+      total += (boosted[i] as number) - q * scale;
+    }
+    const perLabel = scale / total;
+    for (let c = 0; c < n; c++) out[c] = (tempered[c] as number) * perLabel;
+    for (let i = 0; i < labels.length; i++) out[labels[i] as number] = (boosted[i] as number) / total;
     return out;
   }
 }

@@ -12,17 +12,14 @@ export const ONNX_OPSET = 17;
 
 /**
  * Optional, for serving the fused predictor cheaply (models/fusion.ts): float32 [batch,
- * numClasses], softmax over c of w · ln max(p_c, TEMPERED_FLOOR), where p is `probabilities`
- * and w the `network_weight` input. That is the network's whole share of the fused score,
- * normalised, so fusing it with lexical hits only touches the labels a text hit. A model without
- * it is still served, through the same arithmetic over every label in JavaScript.
+ * numClasses], softmax over c of w · ln max(p_c, TEMPERED_FLOOR), where p is `probabilities` and
+ * w the fusion's network weight the manifest records (fixed into the graph when the model is
+ * exported after fusion is fitted). That is the network's whole share of the fused score,
+ * normalised, so fusing it with lexical hits only touches the labels a text hit. The model still
+ * takes `token_ids` alone, and a model without this output is served through the same arithmetic
+ * over every label in JavaScript.
  */
 export const ONNX_TEMPERED_OUTPUT_NAME = 'tempered_probabilities';
-/**
- * float32 [1]: the fusion's network weight w. A model that has the tempered output takes it as a
- * second input; `probabilities` do not depend on it, so a caller that only wants them feeds 1.
- */
-export const ONNX_NETWORK_WEIGHT_INPUT_NAME = 'network_weight';
 /** Probabilities below this count as this much in the fused score (a floor on ln p). */
 export const TEMPERED_FLOOR = 1e-7;
 /** The symbolic first dimension: one model file serves any batch size. */
@@ -44,8 +41,11 @@ export interface OnnxIoSpec {
   opset: number;
 }
 
-/** The I/O every model of this project declares, for its sequence length and label count. */
-export function onnxIoSpec(sequenceLength: number, numClasses: number): OnnxIoSpec {
+/**
+ * The I/O every model of this project declares, for its sequence length and label count, with
+ * the tempered output when the model was exported with one.
+ */
+export function onnxIoSpec(sequenceLength: number, numClasses: number, tempered = false): OnnxIoSpec {
   if (!Number.isInteger(sequenceLength) || sequenceLength < 1) {
     throw new Error(`sequence length must be a positive integer, got ${sequenceLength}`);
   }
@@ -53,13 +53,18 @@ export function onnxIoSpec(sequenceLength: number, numClasses: number): OnnxIoSp
     throw new Error(`a classifier needs at least 2 classes, got ${numClasses}`);
   }
   return {
-    inputs: [
-      { name: ONNX_INPUT_NAME, dtype: 'int32', shape: [ONNX_BATCH_DIM, sequenceLength] },
-      { name: ONNX_NETWORK_WEIGHT_INPUT_NAME, dtype: 'float32', shape: [1] },
-    ],
+    inputs: [{ name: ONNX_INPUT_NAME, dtype: 'int32', shape: [ONNX_BATCH_DIM, sequenceLength] }],
     outputs: [
       { name: ONNX_OUTPUT_NAME, dtype: 'float32', shape: [ONNX_BATCH_DIM, numClasses] },
-      { name: ONNX_TEMPERED_OUTPUT_NAME, dtype: 'float32', shape: [ONNX_BATCH_DIM, numClasses] },
+      ...(tempered
+        ? [
+            {
+              name: ONNX_TEMPERED_OUTPUT_NAME,
+              dtype: 'float32' as const,
+              shape: [ONNX_BATCH_DIM, numClasses],
+            },
+          ]
+        : []),
     ],
     opset: ONNX_OPSET,
   };

@@ -84,6 +84,29 @@ describe('the needs-review flag', () => {
     expect(compared).toBe(3 * texts.length);
   });
 
+  it('serves a graph exported for another weight the JavaScript way, with the manifest weight', async () => {
+    const { files, manifest } = trained;
+    const fusion = manifest.fusion as NonNullable<typeof manifest.fusion>;
+    const edited = { ...manifest, fusion: { ...fusion, network: fusion.network * 2 } };
+    const artifact = verifyArtifact({
+      manifest: Buffer.from(JSON.stringify(edited)),
+      onnx: bytes(files['model.onnx']),
+      encoder: bytes(files['encoder.json']),
+      labels: bytes(files['labels.json']),
+      lexicalIndex: bytes(files['lexical-index.json']),
+    });
+    const classifier = await OnnxClassifier.fromArtifact(artifact);
+    expect(classifier.fusion).toBe('javascript');
+    const texts = rows.filter((_, i) => i % 11 === 0).map((r) => traderPhrase(r.text, seed));
+    const served = await classifier.predict(texts, { topK: 3, explain: false });
+    const model = servedModelOf(artifact);
+    await forEachServed(model, texts, (measured, _network, i) => {
+      for (const candidate of served[i]?.candidates ?? []) {
+        expect(candidate.probability).toBe(measured[model.labels.indexOf(candidate.hs6)]);
+      }
+    });
+  });
+
   it('flags as many answers, and lets through answers as precise, on unseen held-out rows as its manifest claims', async () => {
     const { manifest, files } = trained;
     const { validation } = stratifiedSplit(rows, validationFraction, seed);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { addApiKey } from '../runtime/core/api-keys';
 import { runCli } from './helpers/run-cli';
@@ -150,6 +151,24 @@ describe('hscode serve --workers 2 with a champion that cannot be loaded', () =>
     expect(stderr).toMatch(new RegExp(`${model.ref.version}[\\s\\S]*sha256`, 'i'));
     expect(stderr).not.toMatch(/retry in/);
     expect(stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+
+  it('says the port is taken, as a single process does, when the workers cannot listen', async () => {
+    const model = await trainTinyModel({ seed: 13 });
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const { status, stderr } = runCli(
+        ['serve', '--workers', '2', '--port', String(port), '--no-train', '--no-jobs', '--no-batch'],
+        { HSCODE_HOME: model.home },
+      );
+      expect(status).toBe(1);
+      expect(stderr).toMatch(/that port is already in use/);
+      expect(stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+    }
   }, 120_000);
 });
 

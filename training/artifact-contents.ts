@@ -29,6 +29,8 @@ export function artifactContents(input: {
   inputDim: number;
   labels: readonly string[];
   lexicalIndex?: LexicalIndex;
+  /** The ONNX file computes `tempered_probabilities` too (exported with the fitted fusion). */
+  temperedOutput?: boolean;
 }): ArtifactContents {
   const { onnx, encoderConfig, labels, lexicalIndex } = input;
   const lexicalIndexJson = lexicalIndex?.toJson();
@@ -56,7 +58,7 @@ export function artifactContents(input: {
         file: ARTIFACT_FILES.onnx,
         sha256: onnxSha,
         bytes: onnx.byteLength,
-        ...onnxIoSpec(encoderConfig.maxLength, labels.length),
+        ...onnxIoSpec(encoderConfig.maxLength, labels.length, input.temperedOutput ?? false),
       },
       ...(lexicalIndex &&
         lexicalIndexJson !== undefined && {

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { ONNX_INPUT_NAME, ONNX_NETWORK_WEIGHT_INPUT_NAME, ONNX_OUTPUT_NAME } from '../models/onnx-contract';
+import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../models/onnx-contract';
 import type { DescriptionEncoder } from '../models/encoder';
 
 const CHUNK = 256;
@@ -30,15 +30,10 @@ export class OnnxScorer {
     visit: (probs: Float32Array, index: number) => void,
   ): Promise<void> {
     const length = this.encoder.config.maxLength;
-    const weight: Record<string, ort.Tensor> = this.session.inputNames.includes(
-      ONNX_NETWORK_WEIGHT_INPUT_NAME,
-    )
-      ? { [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(1), [1]) }
-      : {};
     for (let start = 0; start < texts.length; start += CHUNK) {
       const chunk = texts.slice(start, start + CHUNK);
       const ids = this.encoder.encodeBatch(chunk);
-      const feeds = { ...weight, [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [chunk.length, length]) };
+      const feeds = { [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [chunk.length, length]) };
       const result = await this.session.run(feeds, [ONNX_OUTPUT_NAME]);
       const probs = result[ONNX_OUTPUT_NAME]?.data as Float32Array;
       for (let i = 0; i < chunk.length; i++) {

@@ -12,6 +12,7 @@ import { codeVersion } from './code-version';
 import type { LabelledRow } from './dataset';
 import { scoreHeldOut } from './evaluate-artifact';
 import { exportToOnnx } from './export/onnx-exporter';
+import type * as tfType from '@tensorflow/tfjs';
 import { fit, type FitResult } from './fit';
 import { datasetSha256 } from './hashing';
 import { buildManifest } from './manifest-builder';
@@ -75,25 +76,39 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
     `data: ${options.rows.length} rows → ${data.train.length} train (${data.upsampled.length} after up-sampling), ` +
       `${data.validation.length} held out; ${data.labels.length} classes; vocabulary ${data.encoderConfig.vocabulary.length}`,
   );
-  const { onnx, fitted, backend } = await fitAndExport(data, options, seed, log);
+  const { onnx: network, model, fitted, backend } = await fitAndExport(data, options, seed, log);
   // Retrieval over the rows the network learned from, served beside it; never the held-out rows.
   const lexicalIndex = LexicalIndex.build(data.labels, data.train);
   const linear = LinearBaseline.train(data.train, data.labels);
-  const scores = await scoreHeldOut({
-    served: {
-      onnx,
-      encoder: data.encoder,
-      labels: data.labels,
-      lexical: lexicalIndex,
-      fusion: NETWORK_ONLY,
-    },
-    calibration: data.calibration,
-    validation: data.evaluation,
-    development: options.development ?? [],
-    targetPrecision: options.targetPrecision ?? DEFAULT_TARGET_PRECISION,
-    seed,
-    linear,
-  });
+  let scores: Awaited<ReturnType<typeof scoreHeldOut>>;
+  let onnx: Uint8Array;
+  try {
+    scores = await scoreHeldOut({
+      served: {
+        onnx: network,
+        encoder: data.encoder,
+        labels: data.labels,
+        lexical: lexicalIndex,
+        fusion: NETWORK_ONLY,
+      },
+      calibration: data.calibration,
+      validation: data.evaluation,
+      development: options.development ?? [],
+      targetPrecision: options.targetPrecision ?? DEFAULT_TARGET_PRECISION,
+      seed,
+      linear,
+    });
+    // The served file also computes the network's share of the fused score, for the weight just
+    // fitted (models/onnx-contract.ts); its probabilities are the scored file's, node for node.
+    onnx = scores.fusion
+      ? exportToOnnx(model, {
+          producerVersion: trainingCodeFingerprint(),
+          temperedWeight: scores.fusion.network,
+        })
+      : network;
+  } finally {
+    model.dispose();
+  }
   log(
     `fusion: network ${scores.fusion?.network} · nomenclature ${scores.fusion?.nomenclature} · rows ${scores.fusion?.rows}; ` +
       `review below ${scores.abstain.threshold.toFixed(3)} chapter confidence`,
@@ -101,6 +116,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
   const contents = artifactContents({
     variant: data.variant.name,
     onnx,
+    temperedOutput: scores.fusion !== undefined,
     encoderConfig: data.encoderConfig,
     inputDim: data.encoder.inputDim,
     labels: data.labels,
@@ -175,7 +191,7 @@ async function fitAndExport(
   options: TrainOptions,
   seed: number,
   log: (line: string) => void,
-): Promise<{ onnx: Uint8Array; fitted: FitResult; backend: string }> {
+): Promise<{ onnx: Uint8Array; model: tfType.LayersModel; fitted: FitResult; backend: string }> {
   const { tf, backend } = await loadTensorflow({ prefer: options.backend ?? 'auto' });
   log(`backend: ${backend}`);
   const { variant, encoder, encoderConfig, labels } = data;
@@ -208,6 +224,5 @@ async function fitAndExport(
   });
   log(`trained on ${fitted.threads} thread${fitted.threads === 1 ? '' : 's'}`);
   const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint() });
-  model.dispose();
-  return { onnx, fitted, backend };
+  return { onnx, model, fitted, backend };
 }

@@ -29,10 +29,7 @@ async function directProbabilities(home: string, fixture: FixtureModel, text: st
   const config = JSON.parse(readFileSync(join(dir, 'encoder.json'), 'utf8')) as EncoderConfig;
   const ids = new DescriptionEncoder(config).encode(text).ids;
   const session = await ort.InferenceSession.create(readFileSync(join(dir, 'model.onnx')));
-  const out = await session.run({
-    token_ids: new ort.Tensor('int32', ids, [1, ids.length]),
-    network_weight: new ort.Tensor('float32', Float32Array.of(1), [1]),
-  });
+  const out = await session.run({ token_ids: new ort.Tensor('int32', ids, [1, ids.length]) });
   await session.release();
   return out.probabilities?.data as Float32Array;
 }

@@ -1,15 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import type { VerifiedArtifact } from '../../models/artifact';
 import { DescriptionEncoder, type EncodedText } from '../../models/encoder';
-import { ChapterConfidence, Fuser, NETWORK_ONLY, TemperedFuser } from '../../models/fusion';
+import { ChapterConfidence, Fuser, NETWORK_ONLY, TemperedFuser, isTemperedFor } from '../../models/fusion';
 import type { AbstainLevel } from '../../models/manifest';
 import { LexicalIndex, type LexicalHits } from '../../models/retrieval/lexical-index';
-import {
-  ONNX_INPUT_NAME,
-  ONNX_NETWORK_WEIGHT_INPUT_NAME,
-  ONNX_OUTPUT_NAME,
-  ONNX_TEMPERED_OUTPUT_NAME,
-} from '../../models/onnx-contract';
+import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME } from '../../models/onnx-contract';
 import type { ObjectStore } from '../store/object-store';
 import { loadVerifiedArtifact } from './artifact-loader';
 import {
@@ -69,26 +64,31 @@ interface Retrieval {
   fuser: Pick<Fuser, 'fuse'>;
 }
 
-/** Which output a session is asked for, and the extra feeds that output needs. */
-interface NetworkOutput {
-  name: string;
-  feeds: Record<string, ort.Tensor>;
-}
-
 /**
  * A model whose graph computes the network's tempered share of the fused score is asked for it
- * (models/onnx-contract.ts), so fusion only touches the labels retrieval hit; otherwise the
- * probabilities, fused over every label in JavaScript.
+ * (models/onnx-contract.ts), so fusion only touches the labels retrieval hit; otherwise for the
+ * probabilities, fused over every label in JavaScript. The weight fixed in the graph is checked
+ * against the manifest's on one row first: a file exported for another weight is served the
+ * JavaScript way rather than with the wrong weight.
  */
-function networkOutputOf(session: ort.InferenceSession, fusion: FusionWeights | undefined): NetworkOutput {
-  const weighted = session.inputNames.includes(ONNX_NETWORK_WEIGHT_INPUT_NAME);
-  const tempered =
-    fusion !== undefined && weighted && session.outputNames.includes(ONNX_TEMPERED_OUTPUT_NAME);
-  const weight = (w: number) => ({
-    [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(w), [1]),
-  });
-  if (!tempered) return { name: ONNX_OUTPUT_NAME, feeds: weighted ? weight(1) : {} };
-  return { name: ONNX_TEMPERED_OUTPUT_NAME, feeds: weight(fusion.network) };
+async function networkOutputOf(
+  session: ort.InferenceSession,
+  fusion: FusionWeights | undefined,
+  sequenceLength: number,
+): Promise<string> {
+  if (fusion === undefined || !session.outputNames.includes(ONNX_TEMPERED_OUTPUT_NAME))
+    return ONNX_OUTPUT_NAME;
+  const result = await session.run(
+    { [ONNX_INPUT_NAME]: new ort.Tensor('int32', new Int32Array(sequenceLength), [1, sequenceLength]) },
+    [ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME],
+  );
+  const probabilities = result[ONNX_OUTPUT_NAME]?.data;
+  const tempered = result[ONNX_TEMPERED_OUTPUT_NAME]?.data;
+  const matches =
+    probabilities instanceof Float32Array &&
+    tempered instanceof Float32Array &&
+    isTemperedFor(probabilities, tempered, fusion.network);
+  return matches ? ONNX_TEMPERED_OUTPUT_NAME : ONNX_OUTPUT_NAME;
 }
 
 /**
@@ -111,7 +111,8 @@ export class OnnxClassifier implements Classifier {
   private constructor(
     readonly info: ModelInfo,
     private readonly session: ort.InferenceSession,
-    private readonly output: NetworkOutput,
+    /** The ONNX output the network is read from (see networkOutputOf). */
+    private readonly outputName: string,
     private readonly encoder: DescriptionEncoder,
     private readonly codes: readonly CodeDescription[],
     private readonly retrieval: Retrieval | undefined,
@@ -120,7 +121,7 @@ export class OnnxClassifier implements Classifier {
     this.sequenceLength = encoder.config.maxLength;
     this.numClasses = codes.length;
     this.maxRowsPerRun = Math.max(1, options.maxRowsPerRun ?? 512);
-    this.fusion = !retrieval ? 'none' : output.name === ONNX_TEMPERED_OUTPUT_NAME ? 'graph' : 'javascript';
+    this.fusion = !retrieval ? 'none' : outputName === ONNX_TEMPERED_OUTPUT_NAME ? 'graph' : 'javascript';
     const level: AbstainLevel = info.manifest.abstain.level ?? 'hs6';
     this.chapterConfidence = level === 'hs2' ? new ChapterConfidence(codes.map((c) => c.hs6)) : undefined;
   }
@@ -174,7 +175,6 @@ export class OnnxClassifier implements Classifier {
       // The first run allocates ONNX Runtime's buffers and plans; no request should pay for it.
       async (created) => {
         await created.run({
-          ...networkOutputOf(created, NETWORK_ONLY).feeds,
           [ONNX_INPUT_NAME]: new ort.Tensor('int32', new Int32Array(length), [1, length]),
         });
       },
@@ -186,7 +186,7 @@ export class OnnxClassifier implements Classifier {
       );
     }
     const fusion = index === undefined ? undefined : (manifest.fusion ?? NETWORK_ONLY);
-    const output = networkOutputOf(session, fusion);
+    const outputName = await networkOutputOf(session, fusion, length);
     const labelCount = artifact.labels.length;
     const retrieval: Retrieval | undefined =
       index === undefined || fusion === undefined
@@ -194,7 +194,7 @@ export class OnnxClassifier implements Classifier {
         : {
             index,
             fuser:
-              output.name === ONNX_TEMPERED_OUTPUT_NAME
+              outputName === ONNX_TEMPERED_OUTPUT_NAME
                 ? new TemperedFuser(labelCount, fusion)
                 : new Fuser(labelCount, fusion),
           };
@@ -209,7 +209,7 @@ export class OnnxClassifier implements Classifier {
       parentVersion: manifest.parentVersion,
       manifest,
     };
-    return new OnnxClassifier(info, session, output, encoder, described, retrieval, options);
+    return new OnnxClassifier(info, session, outputName, encoder, described, retrieval, options);
   }
 
   async predict(texts: readonly string[], options: PredictOptions): Promise<Prediction[]> {
@@ -309,9 +309,9 @@ export class OnnxClassifier implements Classifier {
         ids = new Int32Array(count * length);
         for (let r = 0; r < count; r++) ids.set(rows[start + r] as Int32Array, r * length);
       }
-      const { name, feeds } = this.output;
+      const name = this.outputName;
       const result = await this.session.run(
-        { ...feeds, [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [count, length]) },
+        { [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [count, length]) },
         [name],
       );
       const output = result[name];

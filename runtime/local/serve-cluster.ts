@@ -19,7 +19,7 @@ import { heldStartupLog } from './startup-failure';
 /** What travels between the primary and its workers (each message names itself). */
 type Message =
   | { hscode: 'listening'; url: string; port: number }
-  | { hscode: 'failed'; error: string }
+  | { hscode: 'failed'; error: string; code?: string }
   | { hscode: 'ask'; id: number; kind: 'dashboard' | 'metrics' | 'flush-audit' }
   | { hscode: 'answer'; id: number; value?: unknown; error?: string }
   | { hscode: 'flush-audit'; id: number }
@@ -126,18 +126,29 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
     }
   };
 
+  // Workers are restarted only once the first ones listen: until then a failure fails the start.
+  let started = false;
+
   const fork = (): Promise<{ url: string; port: number }> => {
     const worker = cluster.fork();
-    const started = Date.now();
-    worker.on('message', (message: unknown) => onMessage(worker, message));
-    worker.once('exit', (code, signal) => {
+    const forkedAt = Date.now();
+    let failure: { error: string; code?: string } | undefined;
+    worker.on('message', (message: unknown) => {
+      if (isMessage(message) && message.hscode === 'failed') failure = message;
+      onMessage(worker, message);
+    });
+    // 'exit' can come before the worker's last message is read: wait one turn for its reason.
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      worker.once('exit', (code, signal) => setImmediate(() => resolve({ code, signal }))),
+    );
+    void exited.then(({ code, signal }) => {
       for (const flush of flushes.values()) {
         flush.waiting.delete(worker);
         if (flush.waiting.size === 0) flush.done();
       }
-      if (stopping) return;
-      earlyExits = Date.now() - started < EARLY_EXIT_MS ? earlyExits + 1 : 0;
-      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      if (stopping || !started) return;
+      earlyExits = Date.now() - forkedAt < EARLY_EXIT_MS ? earlyExits + 1 : 0;
+      const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${failure ? `: ${failure.error}` : ''}`;
       if (earlyExits >= MAX_EARLY_EXITS) {
         log(
           `worker ${worker.process.pid} stopped (${how}); workers keep failing at start, so none is started again`,
@@ -148,13 +159,18 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       void fork().catch(() => undefined);
     });
     return new Promise((resolve, reject) => {
-      let failure: string | undefined;
       worker.on('message', (message: unknown) => {
         if (isMessage(message) && message.hscode === 'listening') resolve(message);
-        if (isMessage(message) && message.hscode === 'failed') failure = message.error;
       });
-      worker.once('exit', (code) =>
-        reject(new Error(failure ?? `a worker exited with code ${code} before it listened`)),
+      void exited.then(({ code }) =>
+        reject(
+          failure
+            ? Object.assign(
+                new Error(failure.error),
+                failure.code === undefined ? {} : { code: failure.code },
+              )
+            : new Error(`a worker exited with code ${code} before it listened`),
+        ),
       );
     });
   };
@@ -165,11 +181,12 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
     [first] = (await Promise.all(Array.from({ length: options.workers }, () => fork()))) as [
       { url: string; port: number },
     ];
+    started = true;
   } catch (err) {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
-    // A worker that could not start says only that it exited; loading here says why (a model
-    // that fails its checks, a store that cannot be read), once, for the user to act on.
+    // A worker sends only its error's message; loading here gives the error itself (a model that
+    // fails its checks, a store that cannot be read), which the start-up message is built from.
     const reason = await service.preload().then(
       () => err,
       (loadError: unknown) => loadError,
@@ -239,7 +256,13 @@ export async function startClusterWorker(options: ClusterOptions): Promise<void>
     serving = await startWorkerServing({ ...options, log: startup.log }, ask);
   } catch (err) {
     // Exits itself: the open IPC channel would otherwise keep this process alive.
-    process.send?.({ hscode: 'failed', error: errorMessage(err) } satisfies Message, () => process.exit(1));
+    const code = (err as { code?: unknown }).code;
+    const failed: Message = {
+      hscode: 'failed',
+      error: errorMessage(err),
+      ...(typeof code === 'string' && { code }),
+    };
+    process.send?.(failed, () => process.exit(1));
     return;
   }
   startup.release();

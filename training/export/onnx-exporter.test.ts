@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import {
   ONNX_INPUT_NAME,
-  ONNX_NETWORK_WEIGHT_INPUT_NAME,
   ONNX_OUTPUT_NAME,
   ONNX_TEMPERED_OUTPUT_NAME,
   TEMPERED_FLOOR,
@@ -109,12 +108,9 @@ function idRows(count: number, length: number, inputDim: number, seed: number): 
 async function onnxProbabilities(bytes: Uint8Array, ids: Int32Array, rows: number, length: number) {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
-    expect(session.inputNames).toEqual([ONNX_INPUT_NAME, ONNX_NETWORK_WEIGHT_INPUT_NAME]);
-    expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME]);
-    const result = await session.run({
-      [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [rows, length]),
-      [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(1), [1]),
-    });
+    expect(session.inputNames).toEqual([ONNX_INPUT_NAME]);
+    expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME]);
+    const result = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [rows, length]) });
     const output = result[ONNX_OUTPUT_NAME];
     expect(output?.dims).toEqual([rows, expect.any(Number)]);
     return output?.data as Float32Array;
@@ -186,15 +182,14 @@ describe('tempered_probabilities', () => {
   const model = catalogueModel('textcnn', 21);
   const length = TEST_VARIANTS.textcnn.sequenceLength;
   const ids = idRows(ROWS, length, INPUT_DIM, 5);
-  const bytes = exportToOnnx(model, { producerVersion: 'test' });
 
-  async function run(weight = 1): Promise<{ probabilities: Float32Array; tempered: Float32Array }> {
+  async function run(weight: number): Promise<{ probabilities: Float32Array; tempered: Float32Array }> {
+    const bytes = exportToOnnx(model, { producerVersion: 'test', temperedWeight: weight });
     const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
     try {
-      const result = await session.run({
-        [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [ROWS, length]),
-        [ONNX_NETWORK_WEIGHT_INPUT_NAME]: new ort.Tensor('float32', Float32Array.of(weight), [1]),
-      });
+      expect(session.inputNames).toEqual([ONNX_INPUT_NAME]);
+      expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME]);
+      const result = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('int32', ids, [ROWS, length]) });
       return {
         probabilities: result[ONNX_OUTPUT_NAME]?.data as Float32Array,
         tempered: result[ONNX_TEMPERED_OUTPUT_NAME]?.data as Float32Array,
@@ -210,27 +205,48 @@ describe('tempered_probabilities', () => {
       return Math.max(worst, Math.abs(a - e) / Math.max(e, 1e-30));
     }, 0);
 
-  it.each([0.275, 0.5, 2])('is the softmax of w · ln max(p, floor) for the fed weight %p', async (weight) => {
+  it.each([0.275, 1, 2])(
+    'is the softmax of w · ln max(p, floor) for the weight it was exported with (%p)',
+    async (weight) => {
+      const { probabilities, tempered } = await run(weight);
+      expect(maxRelativeError(tempered, temperedReference(probabilities, ROWS, weight))).toBeLessThan(1e-3);
+      // A weight below 1 flattens the distribution: the check above would pass trivially for w = 1.
+      if (weight < 1) expect(Math.max(...tempered)).toBeLessThan(Math.max(...probabilities));
+    },
+  );
+
+  it('leaves the probabilities output as the network-only export computes it', async () => {
+    const plain = await onnxProbabilities(
+      exportToOnnx(model, { producerVersion: 'test' }),
+      ids,
+      ROWS,
+      length,
+    );
+    const { probabilities } = await run(0.275);
+    expect(probabilities).toEqual(plain);
+  });
+
+  it('ranks labels as (max(p, floor) / p_top)^w, the least likely label included', async () => {
+    const weight = 0.5;
     const { probabilities, tempered } = await run(weight);
-    expect(maxRelativeError(tempered, temperedReference(probabilities, ROWS, weight))).toBeLessThan(1e-3);
-    // A weight below 1 flattens the distribution: the check above would pass trivially for w = 1.
-    if (weight < 1) expect(Math.max(...tempered)).toBeLessThan(Math.max(...probabilities));
-  });
-
-  it('leaves the probabilities as they are at weight 1', async () => {
-    const { probabilities, tempered } = await run();
-    expect(maxRelativeError(tempered, temperedReference(probabilities, ROWS, 1))).toBeLessThan(1e-3);
-  });
-
-  it('floors the log-probability: a label the network rules out still weighs floor^w', async () => {
-    const { probabilities, tempered } = await run(0.5);
     const classes = probabilities.length / ROWS;
-    const row = probabilities.subarray(0, classes);
-    const ruledOut = row.findIndex((p) => p < TEMPERED_FLOOR);
-    if (ruledOut < 0) return; // seeded weights leave no label below the floor on this row
-    const top = row.indexOf(Math.max(...row));
-    const ratio = (tempered[ruledOut] as number) / (tempered[top] as number);
-    expect(ratio).toBeCloseTo(Math.sqrt(TEMPERED_FLOOR / (row[top] as number)), 4);
+    for (let row = 0; row < ROWS; row++) {
+      const p = probabilities.subarray(row * classes, (row + 1) * classes);
+      const q = tempered.subarray(row * classes, (row + 1) * classes);
+      const top = p.indexOf(Math.max(...p));
+      const least = p.indexOf(Math.min(...p));
+      const expected = Math.pow(Math.max(p[least] as number, TEMPERED_FLOOR) / (p[top] as number), weight);
+      expect(Math.abs((q[least] as number) / (q[top] as number) / expected - 1)).toBeLessThan(1e-3);
+    }
+  });
+
+  it('refuses a weight that is not a positive number', () => {
+    expect(() => exportToOnnx(model, { producerVersion: 'test', temperedWeight: 0 })).toThrow(
+      /positive number/,
+    );
+    expect(() => exportToOnnx(model, { producerVersion: 'test', temperedWeight: Number.NaN })).toThrow(
+      /positive number/,
+    );
   });
 });
 
@@ -345,12 +361,16 @@ describe('exportToOnnx output', () => {
       for (const name of VARIANT_NAMES) {
         const model = catalogueModel(name);
         const file = join(dir, `${name}.onnx`);
-        writeFileSync(file, exportToOnnx(model, { producerVersion: 'test', docString: name }));
+        // Every variant is served with a fitted fusion, so the tempered output is checked too.
+        writeFileSync(
+          file,
+          exportToOnnx(model, { producerVersion: 'test', docString: name, temperedWeight: 0.3 }),
+        );
         model.dispose();
         const run = spawnSync(python as string, ['-c', CHECKER, file], { encoding: 'utf8' });
         expect(run.stderr).toBe('');
         expect(run.status).toBe(0);
-        const io = onnxIoSpec(TEST_VARIANTS[name].sequenceLength, NUM_CLASSES);
+        const io = onnxIoSpec(TEST_VARIANTS[name].sequenceLength, NUM_CLASSES, true);
         const elemTypes = { int32: 6, int64: 7, float32: 1 };
         const asChecked = (specs: typeof io.inputs) =>
           specs.map((s) => ({ name: s.name, elem_type: elemTypes[s.dtype], shape: s.shape }));

@@ -2,7 +2,6 @@ import type * as tf from '@tensorflow/tfjs';
 import { onnx } from 'onnx-proto';
 import {
   ONNX_INPUT_NAME,
-  ONNX_NETWORK_WEIGHT_INPUT_NAME,
   ONNX_OPSET,
   ONNX_OUTPUT_NAME,
   ONNX_TEMPERED_OUTPUT_NAME,
@@ -41,6 +40,11 @@ export interface OnnxExportOptions {
   /** Recorded as the model's producer_version (the code version that trained it). */
   producerVersion: string;
   docString?: string;
+  /**
+   * The fitted fusion's network weight: when given, the graph also computes
+   * `tempered_probabilities` for it (models/onnx-contract.ts).
+   */
+  temperedWeight?: number;
 }
 
 /**
@@ -51,7 +55,8 @@ export interface OnnxExportOptions {
  */
 export function exportToOnnx(model: tf.LayersModel, options: OnnxExportOptions): Uint8Array {
   const { sequenceLength, numClasses } = modelInterface(model);
-  const io = onnxIoSpec(sequenceLength, numClasses);
+  const { temperedWeight } = options;
+  const io = onnxIoSpec(sequenceLength, numClasses, temperedWeight !== undefined);
   const graph = new OnnxGraphBuilder();
   const outputLayer = model.outputs[0]?.sourceLayer;
   if (
@@ -96,7 +101,9 @@ export function exportToOnnx(model: tf.LayersModel, options: OnnxExportOptions):
     exported.set(layer.name, convert(context));
   }
 
-  addTemperedOutput(graph, `${outputLayer.name}/pre_activation`);
+  if (temperedWeight !== undefined) {
+    addTemperedOutput(graph, `${outputLayer.name}/pre_activation`, temperedWeight);
+  }
 
   const modelProto: onnx.IModelProto = {
     irVersion: IR_VERSION,
@@ -114,14 +121,16 @@ export function exportToOnnx(model: tf.LayersModel, options: OnnxExportOptions):
  * LogSoftmax is ln p computed without underflow, and the whole dense part of fusion runs in
  * ONNX Runtime's vectorised kernels instead of a log and an exp per label in JavaScript.
  */
-function addTemperedOutput(graph: OnnxGraphBuilder, logits: string): void {
+function addTemperedOutput(graph: OnnxGraphBuilder, logits: string, networkWeight: number): void {
+  if (!(Number.isFinite(networkWeight) && networkWeight > 0)) {
+    throw new Error(`ONNX export: a fusion network weight must be a positive number, got ${networkWeight}`);
+  }
   if (!graph.hasTensor(logits)) {
     throw new UnsupportedModelError(
       `ONNX export: the output layer's logits "${logits}" are not in the graph`,
     );
   }
-  graph.declareInput(ONNX_NETWORK_WEIGHT_INPUT_NAME);
-  const weight = ONNX_NETWORK_WEIGHT_INPUT_NAME;
+  const weight = graph.addFloatInitializer('tempered/network_weight', [1], [networkWeight]);
   const floor = graph.addFloatInitializer('tempered/log_floor', [1], [Math.log(TEMPERED_FLOOR)]);
   graph.addNode('LogSoftmax', 'tempered/LogSoftmax', [logits], ['tempered/log_probabilities'], { axis: -1 });
   graph.addNode('Max', 'tempered/Max', ['tempered/log_probabilities', floor], ['tempered/floored']);
