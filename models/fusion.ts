@@ -87,27 +87,14 @@ export class Fuser {
   }
 }
 
-/** The network's tempered share of the fused score: softmax of w · ln max(p, floor), in float64. */
-export function temperedShare(probabilities: ArrayLike<number>, weight: number): Float64Array {
-  const n = probabilities.length;
-  const z = new Float64Array(n);
-  let max = -Infinity;
-  for (let c = 0; c < n; c++) {
-    z[c] = weight * Math.log(Math.max(probabilities[c] as number, FLOOR));
-    if ((z[c] as number) > max) max = z[c] as number;
-  }
-  let total = 0;
-  for (let c = 0; c < n; c++) {
-    z[c] = Math.exp((z[c] as number) - max);
-    total += z[c] as number;
-  }
-  for (let c = 0; c < n; c++) z[c] = (z[c] as number) / total;
-  return z;
+/** The network's tempered share of the fused score: softmax of w · ln max(p, floor), fused with nothing. */
+export function temperedShare(probabilities: ArrayLike<number>, weight: number): Float32Array {
+  return fuse(probabilities, undefined, { network: weight, nomenclature: 0, rows: 0 });
 }
 
 /**
  * Whether `tempered` is the tempered share of `probabilities` for this network weight, up to
- * float32 rounding (total variation below 1e-3): the check that a model's graph was exported
+ * rounding (total variation below 1e-3): the check that a model's graph was exported
  * for the weight its manifest records.
  */
 export function isTemperedFor(

@@ -39,6 +39,16 @@ function multiChapterRows(perClass: number): LabelledRow[] {
 const bytes = (body: Uint8Array | string | undefined) =>
   typeof body === 'string' ? Buffer.from(body) : (body as Uint8Array);
 
+/** The trained files as the runtime reads them, optionally with another manifest. */
+const verifiedArtifact = (files: TrainedArtifact['files'], manifest = bytes(files['manifest.json'])) =>
+  verifyArtifact({
+    manifest,
+    onnx: bytes(files['model.onnx']),
+    encoder: bytes(files['encoder.json']),
+    labels: bytes(files['labels.json']),
+    lexicalIndex: bytes(files['lexical-index.json']),
+  });
+
 /** Three standard errors of the difference of two proportions measured on independent samples. */
 const tolerance = (p: number, n1: number, n2: number) =>
   3 * Math.sqrt(Math.max(p * (1 - p), 0.01) * (1 / n1 + 1 / n2));
@@ -61,13 +71,7 @@ describe('the needs-review flag', () => {
 
   it('serves the distribution training measured, with the network share fused in the ONNX graph', async () => {
     const { files } = trained;
-    const artifact = verifyArtifact({
-      manifest: bytes(files['manifest.json']),
-      onnx: bytes(files['model.onnx']),
-      encoder: bytes(files['encoder.json']),
-      labels: bytes(files['labels.json']),
-      lexicalIndex: bytes(files['lexical-index.json']),
-    });
+    const artifact = verifiedArtifact(files);
     const classifier = await OnnxClassifier.fromArtifact(artifact);
     expect(classifier.fusion).toBe('graph');
     const texts = rows.filter((_, i) => i % 7 === 0).map((r) => traderPhrase(r.text, seed));
@@ -88,13 +92,7 @@ describe('the needs-review flag', () => {
     const { files, manifest } = trained;
     const fusion = manifest.fusion as NonNullable<typeof manifest.fusion>;
     const edited = { ...manifest, fusion: { ...fusion, network: fusion.network * 2 } };
-    const artifact = verifyArtifact({
-      manifest: Buffer.from(JSON.stringify(edited)),
-      onnx: bytes(files['model.onnx']),
-      encoder: bytes(files['encoder.json']),
-      labels: bytes(files['labels.json']),
-      lexicalIndex: bytes(files['lexical-index.json']),
-    });
+    const artifact = verifiedArtifact(files, Buffer.from(JSON.stringify(edited)));
     const classifier = await OnnxClassifier.fromArtifact(artifact);
     expect(classifier.fusion).toBe('javascript');
     const texts = rows.filter((_, i) => i % 11 === 0).map((r) => traderPhrase(r.text, seed));
@@ -115,13 +113,7 @@ describe('the needs-review flag', () => {
     const evaluation = heldOut.map((r) => ({ ...r, text: traderPhrase(r.text, seed) }));
     expect(manifest.abstain).toMatchObject({ level: 'hs2', rows: calibration.length, targetPrecision: 0.95 });
 
-    const artifact = verifyArtifact({
-      manifest: bytes(files['manifest.json']),
-      onnx: bytes(files['model.onnx']),
-      encoder: bytes(files['encoder.json']),
-      labels: bytes(files['labels.json']),
-      lexicalIndex: bytes(files['lexical-index.json']),
-    });
+    const artifact = verifiedArtifact(files);
     const classifier = await OnnxClassifier.fromArtifact(artifact);
     const predictions = await classifier.predict(
       evaluation.map((r) => r.text),
