@@ -271,6 +271,31 @@ describe('S3 conditional front', () => {
     expect((await reading).text).toBe('new-new');
   });
 
+  it('lets a write through while a reader of the same key holds its stream open without reading', async () => {
+    const key = freshKey();
+    // Far more than loopback socket buffers hold: streamed under the lock, the reader's stall
+    // would hold the write below until the test timed out.
+    const size = 48 * 1024 * 1024;
+    await put(key, new Uint8Array(size).fill(97));
+    const stalled = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = http.get(`${standin.endpoint}/${bucket}/${key}`, resolve);
+      request.on('error', reject);
+    });
+    stalled.pause();
+    await put(key, 'new');
+    expect((await read(key)).text).toBe('new');
+    // The stalled reader still gets the old object, whole.
+    let received = 0;
+    let mixed = false;
+    stalled.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (chunk.includes(110)) mixed = true; // 'n' of "new"
+    });
+    stalled.resume();
+    await new Promise((resolve) => stalled.on('end', resolve));
+    expect({ received, mixed }).toEqual({ received: size, mixed: false });
+  }, 60_000);
+
   it('answers a failing condition before the body when the client waits for 100-continue', async () => {
     const key = freshKey();
     await put(key, 'exists');

@@ -126,6 +126,46 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
     });
 
   /**
+   * A read of one object: s3rver's whole answer is taken under the key's shared lock and sent
+   * after it is released. Streaming it under the lock would let a client that reads slowly (or
+   * stops, holding a stream open) keep every write of the key waiting, which S3 never does.
+   */
+  const forwardRead = async (req: IncomingMessage, res: ServerResponse, key: string) => {
+    const answer = await locks.shared(key, () => wholeAnswer(req));
+    if (answer instanceof Error) {
+      sendS3Error(res, 502, 'BadGateway', `the S3 server behind the front failed: ${answer.message}`);
+      return;
+    }
+    res.writeHead(answer.status, answer.statusMessage, answer.headers);
+    res.end(answer.body);
+  };
+
+  const wholeAnswer = (req: IncomingMessage) =>
+    new Promise<
+      | { status: number; statusMessage: string | undefined; headers: IncomingHttpHeaders; body: Buffer }
+      | Error
+    >((resolve) => {
+      const upstream = upstreamRequest(req.method ?? 'GET', req.url ?? '/', without(req.headers, HOP_BY_HOP));
+      upstream.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', resolve);
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 502,
+            statusMessage: response.statusMessage,
+            headers: without(response.headers, HOP_BY_HOP),
+            body: Buffer.concat(chunks),
+          }),
+        );
+      });
+      upstream.on('error', resolve);
+      pipeline(req, upstream, (err) => {
+        if (err) upstream.destroy(err);
+      });
+    });
+
+  /**
    * Answers without reading the body. A client that asked `Expect: 100-continue` has not sent
    * it and never will, so the connection closes after the answer; otherwise what arrives is
    * read and dropped, so the connection stays usable.
@@ -178,7 +218,7 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
     const done = write
       ? handleWrite(req, res, write, expectsContinue)
       : read
-        ? locks.shared(read, () => forward(req, res, HOP_BY_HOP))
+        ? forwardRead(req, res, read)
         : forward(req, res, HOP_BY_HOP);
     Promise.resolve(done).catch((err: Error) => {
       if (res.headersSent) res.destroy(err);
