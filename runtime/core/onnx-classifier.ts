@@ -1,7 +1,14 @@
 import * as ort from 'onnxruntime-node';
 import type { VerifiedArtifact } from '../../models/artifact';
 import { DescriptionEncoder, type EncodedText } from '../../models/encoder';
-import { ChapterConfidence, Fuser, NETWORK_ONLY, TemperedFuser, isTemperedFor } from '../../models/fusion';
+import {
+  ChapterConfidence,
+  Fuser,
+  NETWORK_ONLY,
+  TemperedFuser,
+  isTemperedFor,
+  type FusionWeights,
+} from '../../models/fusion';
 import type { AbstainLevel } from '../../models/manifest';
 import { LexicalIndex, type LexicalHits } from '../../models/retrieval/lexical-index';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME } from '../../models/onnx-contract';
@@ -16,7 +23,6 @@ import {
   type WordWeight,
 } from './classifier';
 import { ModelLoadError, errorMessage } from './errors';
-import type { FusionWeights } from '../../models/fusion';
 import { describeLabels, type CodeDescription } from './label-descriptions';
 import { occlusions } from './occlusion';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
@@ -185,19 +191,16 @@ export class OnnxClassifier implements Classifier {
         `the ONNX graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], expected ${ONNX_INPUT_NAME} → ${ONNX_OUTPUT_NAME}`,
       );
     }
-    const fusion = index === undefined ? undefined : (manifest.fusion ?? NETWORK_ONLY);
+    // A model without a lexical index serves its network alone, whatever its manifest says.
+    const fusion = index && (manifest.fusion ?? NETWORK_ONLY);
     const outputName = await networkOutputOf(session, fusion, length);
     const labelCount = artifact.labels.length;
-    const retrieval: Retrieval | undefined =
-      index === undefined || fusion === undefined
-        ? undefined
-        : {
-            index,
-            fuser:
-              outputName === ONNX_TEMPERED_OUTPUT_NAME
-                ? new TemperedFuser(labelCount, fusion)
-                : new Fuser(labelCount, fusion),
-          };
+    const fuser =
+      fusion &&
+      (outputName === ONNX_TEMPERED_OUTPUT_NAME
+        ? new TemperedFuser(labelCount, fusion)
+        : new Fuser(labelCount, fusion));
+    const retrieval: Retrieval | undefined = index && fuser ? { index, fuser } : undefined;
     const info: ModelInfo = {
       variant: manifest.variant,
       version: manifest.version,

@@ -61,11 +61,12 @@ export function workerShare(
 }
 
 /**
- * The primary of `hscode serve --workers N`: registers the champion, runs the background work once (jobs, watchers,
- * batch folder: the only writer of the registry), and starts N workers that each load the models
- * from the same store and answer HTTP on the same port. It answers the workers' questions (the
- * dashboard from its one audit trail, the metrics of every process, a flush of every audit
- * buffer) and restarts a worker that dies, unless it keeps dying at start.
+ * The primary of `hscode serve --workers N`: registers the champion, runs the background work
+ * once (jobs, watchers, batch folder: the only writer of the registry), and starts N workers
+ * that each load the models from the same store and answer HTTP on the same port. It answers the
+ * workers' questions (the dashboard from its one audit trail, the metrics of every process, a
+ * flush of every audit buffer) and restarts a worker that dies, unless it keeps dying at start;
+ * if the first workers cannot start, neither does the server.
  */
 export async function startClusterPrimary(options: ClusterOptions): Promise<EmbeddedServer> {
   const { log } = options;

@@ -397,4 +397,36 @@ describe('S3 conditional front, streaming', () => {
       await new Promise((resolve) => upstream.close(resolve));
     }
   });
+
+  it('reads again when the upstream sends fewer bytes than the object has, as s3rver does before its file is on disk', async () => {
+    // s3rver answers a PUT before its file is written, then serves the declared length from a
+    // file that is still short: the first two reads here come back empty.
+    let reads = 0;
+    const upstream = http.createServer((req, res) => {
+      reads++;
+      res.setHeader('content-length', '3');
+      res.flushHeaders();
+      if (reads <= 2) res.socket?.end();
+      else res.end('new');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const front = await startConditionalFront({
+      upstream: { host: '127.0.0.1', port: (upstream.address() as AddressInfo).port },
+    });
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        http
+          .get(`${front.url}/bucket/settling`, (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () => resolve(text));
+          })
+          .on('error', reject);
+      });
+      expect({ body, reads }).toEqual({ body: 'new', reads: 3 });
+    } finally {
+      await front.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
 });

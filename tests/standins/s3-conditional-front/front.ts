@@ -38,8 +38,17 @@ const HOP_BY_HOP = [
   'expect',
 ];
 
+// How often, and how far apart, a read that came back short is made again (a second at most).
+const SETTLE_ATTEMPTS = 50;
+const SETTLE_PAUSE_MS = 20;
+
 const without = (headers: IncomingHttpHeaders, drop: string[]) =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !drop.includes(name)));
+
+/** s3rver's whole answer to a read, or why there is none (`cutShort`: it stopped mid-body). */
+type UpstreamAnswer =
+  | { status: number; statusMessage: string | undefined; headers: IncomingHttpHeaders; body: Buffer }
+  | { failure: Error; cutShort: boolean };
 
 interface Refusal {
   status: number;
@@ -131,25 +140,41 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
    * stops, holding a stream open) keep every write of the key waiting, which S3 never does.
    */
   const forwardRead = async (req: IncomingMessage, res: ServerResponse, key: string) => {
-    const answer = await locks.shared(key, () => wholeAnswer(req));
-    if (answer instanceof Error) {
-      sendS3Error(res, 502, 'BadGateway', `the S3 server behind the front failed: ${answer.message}`);
+    req.resume(); // a read has no body; the connection must still reach the end of the request
+    const answer = await locks.shared(key, () => settledAnswer(req));
+    if ('failure' in answer) {
+      sendS3Error(res, 502, 'BadGateway', `the S3 server behind the front failed: ${answer.failure.message}`);
       return;
     }
     res.writeHead(answer.status, answer.statusMessage, answer.headers);
     res.end(answer.body);
   };
 
+  /**
+   * s3rver answers a PUT once the body has passed through, before its file is on disk, so a read
+   * right after can get fewer bytes than the object's length: such a read is made again.
+   */
+  const settledAnswer = async (req: IncomingMessage): Promise<UpstreamAnswer> => {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await wholeAnswer(req);
+      // A missing length compares as NaN: never short. A connection cut mid-body is short too.
+      const short =
+        req.method === 'GET' &&
+        ('failure' in answer
+          ? answer.cutShort
+          : answer.body.length < Number(answer.headers['content-length']));
+      if (!short || attempt === SETTLE_ATTEMPTS) return answer;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
+    }
+  };
+
   const wholeAnswer = (req: IncomingMessage) =>
-    new Promise<
-      | { status: number; statusMessage: string | undefined; headers: IncomingHttpHeaders; body: Buffer }
-      | Error
-    >((resolve) => {
+    new Promise<UpstreamAnswer>((resolve) => {
       const upstream = upstreamRequest(req.method ?? 'GET', req.url ?? '/', without(req.headers, HOP_BY_HOP));
       upstream.on('response', (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', resolve);
+        response.on('error', (failure: Error) => resolve({ failure, cutShort: true }));
         response.on('end', () =>
           resolve({
             status: response.statusCode ?? 502,
@@ -159,10 +184,8 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
           }),
         );
       });
-      upstream.on('error', resolve);
-      pipeline(req, upstream, (err) => {
-        if (err) upstream.destroy(err);
-      });
+      upstream.on('error', (failure: Error) => resolve({ failure, cutShort: false }));
+      upstream.end();
     });
 
   /**
