@@ -1,4 +1,6 @@
 import { Storage } from '@google-cloud/storage';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import { crc32c, crc32cBase64 } from './crc32c';
 import { parseMultipartRelated } from './multipart-related';
 import { startGcsStandin, type GcsStandin } from './server';
@@ -113,6 +115,33 @@ describe('Cloud Storage JSON API stand-in', () => {
     expect(await codeOf(large)).toBe(413);
     expect(await codeOf(storage.bucket('other').file('x').download())).toBe(404);
   });
+});
+
+describe('Cloud Storage JSON API stand-in connections', () => {
+  it('keeps an idle keep-alive connection open past the 5 s at which clients drop theirs', async () => {
+    // Node's agents drop an idle socket after 5 s, its servers close one after 5 s: a client
+    // reusing a socket just as the server closes it gets ECONNRESET. The stand-in outlasts them.
+    const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
+    const get = () =>
+      new Promise<Socket>((resolve, reject) => {
+        http
+          .get(`${standin.apiEndpoint}/storage/v1/b/hscode-test/o`, { agent }, (response) => {
+            const { socket } = response;
+            response.resume().on('end', () => resolve(socket));
+          })
+          .on('error', reject);
+      });
+    try {
+      const first = await get();
+      let closed = false;
+      first.once('close', () => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(closed).toBe(false);
+      expect(await get()).toBe(first);
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 });
 
 describe('multipart/related parsing', () => {

@@ -31,7 +31,11 @@ export interface GcsStandinOptions {
   buckets: string[];
   /** Uploads larger than this are refused with 413 (the stand-in holds objects in memory). */
   maxUploadBytes?: number;
-  /** How long an idle keep-alive connection stays open (Node's default: 5 s). */
+  /**
+   * How long an idle keep-alive connection stays open (default 10 minutes). With Node's 5 s, a
+   * client that reuses a connection just as the stand-in closes it gets ECONNRESET: a race that a
+   * loaded machine, with seconds between a test's requests, does hit.
+   */
   keepAliveTimeoutMs?: number;
 }
 
@@ -295,7 +299,7 @@ export async function startGcsStandin(options: GcsStandinOptions): Promise<GcsSt
       });
     });
   });
-  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 10 * 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
