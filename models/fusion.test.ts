@@ -179,4 +179,12 @@ describe('ChapterConfidence', () => {
     expect(confidence.of([0.1, 0.1, 0.2, 0.6])).toBeCloseTo(0.6, 10);
     expect(confidence.of([0.3, 0, 0.35, 0.35])).toBeCloseTo(0.35, 10);
   });
+
+  it('sums a chapter whose labels are not next to each other, from the top index it is given', () => {
+    const scattered = new ChapterConfidence(['610910', '851712', '610990', '851713']);
+    expect(scattered.of([0.3, 0.25, 0.1, 0.35])).toBeCloseTo(0.6, 10);
+    // The caller's top index decides the chapter (serving passes its top-k's first).
+    expect(scattered.of([0.3, 0.25, 0.1, 0.35], 0)).toBeCloseTo(0.4, 10);
+    expect(scattered.of([0.1, 0.25, 0.4, 0.25])).toBeCloseTo(0.5, 10);
+  });
 });

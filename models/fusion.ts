@@ -165,27 +165,35 @@ export class TemperedFuser {
  * between siblings is still a useful answer; one whose chapter is in doubt is not.
  */
 export class ChapterConfidence {
+  /** Per chapter, the indices of its labels: the sum reads one chapter, not every label. */
+  private readonly labelsOfChapter: Int32Array[];
   private readonly chapterOfLabel: Int32Array;
 
   constructor(labels: readonly string[]) {
-    const chapters = new Map<string, number>();
-    this.chapterOfLabel = Int32Array.from(labels, (label) => {
+    const members = new Map<string, number[]>();
+    labels.forEach((label, i) => {
       const chapter = label.slice(0, 2);
-      if (!chapters.has(chapter)) chapters.set(chapter, chapters.size);
-      return chapters.get(chapter) as number;
+      const list = members.get(chapter) ?? [];
+      list.push(i);
+      members.set(chapter, list);
     });
+    this.labelsOfChapter = [...members.values()].map((list) => Int32Array.from(list));
+    this.chapterOfLabel = new Int32Array(labels.length);
+    this.labelsOfChapter.forEach((list, chapter) => list.forEach((i) => (this.chapterOfLabel[i] = chapter)));
   }
 
-  of(probabilities: ArrayLike<number>): number {
-    let best = 0;
-    for (let c = 1; c < probabilities.length; c++) {
-      if ((probabilities[c] as number) > (probabilities[best] as number)) best = c;
-    }
-    const chapter = this.chapterOfLabel[best] as number;
+  /** `top`: the index of the largest probability when the caller already has it (its top-k). */
+  of(probabilities: ArrayLike<number>, top = argmax(probabilities)): number {
+    const members = this.labelsOfChapter[this.chapterOfLabel[top] as number] as Int32Array;
     let sum = 0;
-    for (let c = 0; c < probabilities.length; c++) {
-      if (this.chapterOfLabel[c] === chapter) sum += probabilities[c] as number;
-    }
+    for (let i = 0; i < members.length; i++) sum += probabilities[members[i] as number] as number;
     return sum;
   }
+}
+
+/** The index of the largest value (the first of equals). */
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let c = 1; c < values.length; c++) if ((values[c] as number) > (values[best] as number)) best = c;
+  return best;
 }

@@ -287,7 +287,7 @@ export class OnnxClassifier implements Classifier {
       };
     });
     const confidence = this.chapterConfidence
-      ? this.chapterConfidence.of(probabilities)
+      ? this.chapterConfidence.of(probabilities, best[0])
       : (candidates[0]?.probability ?? 0);
     return {
       candidates,
