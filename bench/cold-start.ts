@@ -3,13 +3,15 @@
  * prediction, over the compiled build (what a function runs), with the model already in the store.
  * Also reports the two halves: process start to "listening" and the first request itself.
  *
- *   npm run build && npx tsx bench/cold-start.ts [--home DIR] [--runs 7] [--baseline CHECKOUT]
+ *   npm run build && npx tsx bench/cold-start.ts [--home DIR] [--runs 7] [--workers N] [--baseline CHECKOUT]
  *
  * Without --home it uses $HSCODE_HOME (default ./var), which needs a trained model. --baseline
  * names another built checkout of this project (e.g. `git worktree add ../baseline <commit>`, then
  * `npm run build` there); runs alternate between the two, so both see the same machine, and the
  * ratio of their medians is printed. --baseline-home gives the baseline a store of its own (a
  * model in a format only this checkout reads, against the same model as the baseline stores it).
+ * --workers passes `serve --workers N` (default: serve's own, one per core); `--workers 1` is one
+ * process, which is what a cloud function starts.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     baseline: { type: 'string' },
     'baseline-home': { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 const home = resolve(values.home ?? process.env.HSCODE_HOME ?? 'var');
@@ -51,7 +54,8 @@ function cpuTimeMs(pid: number | undefined): number {
 
 function once(entry: string, store = home): Promise<ColdStart> {
   const started = performance.now();
-  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--no-train'], {
+  const workers = values.workers ? ['--workers', values.workers] : [];
+  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--no-train', ...workers], {
     env: { ...process.env, HSCODE_HOME: store },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

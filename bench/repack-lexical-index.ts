@@ -7,9 +7,10 @@
  *   npx tsx bench/repack-lexical-index.ts --from DIR --to DIR
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ARTIFACT_FILES } from '../models/artifact';
 import type { ModelManifest } from '../models/manifest';
 import { LexicalIndex } from '../models/retrieval/lexical-index';
 
@@ -25,9 +26,10 @@ for (const variant of readdirSync(models)) {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ModelManifest;
     if (!manifest.lexicalIndex) continue;
     const file = join(dir, manifest.lexicalIndex.file);
-    const repacked = LexicalIndex.fromJson(readFileSync(file, 'utf8'), manifest.labels.count).toJson();
-    const bytes = Buffer.from(repacked);
-    writeFileSync(file, bytes);
+    const bytes = LexicalIndex.fromBytes(readFileSync(file), manifest.labels.count).toBytes();
+    rmSync(file);
+    writeFileSync(join(dir, ARTIFACT_FILES.lexicalIndex), bytes);
+    manifest.lexicalIndex.file = ARTIFACT_FILES.lexicalIndex;
     manifest.lexicalIndex.sha256 = createHash('sha256').update(bytes).digest('hex');
     manifest.lexicalIndex.bytes = bytes.length;
     writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -20,6 +20,7 @@ const PUBLISH_ORDER = [
   ARTIFACT_FILES.encoder,
   ARTIFACT_FILES.labels,
   ARTIFACT_FILES.lexicalIndex,
+  ARTIFACT_FILES.jsonLexicalIndex,
   ARTIFACT_FILES.report,
   ARTIFACT_FILES.manifest,
 ] as const;

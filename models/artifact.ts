@@ -9,9 +9,18 @@ export const ARTIFACT_FILES = {
   onnx: 'model.onnx',
   encoder: 'encoder.json',
   labels: 'labels.json',
-  lexicalIndex: 'lexical-index.json',
+  /** The lexical index in its binary format (3), what training writes. */
+  lexicalIndex: 'lexical-index.bin',
+  /** The same index as JSON (formats 1 and 2): what models trained before format 3 ship. */
+  jsonLexicalIndex: 'lexical-index.json',
   report: 'report.html',
 } as const;
+
+/** The names a manifest may give its lexical index (the loader reads no other file). */
+export const LEXICAL_INDEX_FILES: readonly string[] = [
+  ARTIFACT_FILES.lexicalIndex,
+  ARTIFACT_FILES.jsonLexicalIndex,
+];
 
 export interface ArtifactBytes {
   manifest: Uint8Array;
@@ -27,8 +36,8 @@ export interface VerifiedArtifact {
   onnx: Uint8Array;
   encoder: EncoderConfig;
   labels: string[];
-  /** The lexical index's JSON text, when the model serves one (see models/retrieval). */
-  lexicalIndex?: string;
+  /** The lexical index's stored bytes, when the model serves one (LexicalIndex.fromBytes reads them). */
+  lexicalIndex?: Uint8Array;
 }
 
 export class ArtifactIntegrityError extends Error {}
@@ -76,7 +85,7 @@ export function verifyArtifact(bytes: ArtifactBytes): VerifiedArtifact {
     encoder,
     labels,
     ...(manifest.lexicalIndex && {
-      lexicalIndex: Buffer.from(bytes.lexicalIndex as Uint8Array).toString('utf8'),
+      lexicalIndex: bytes.lexicalIndex as Uint8Array,
     }),
   };
 }

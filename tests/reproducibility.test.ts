@@ -44,7 +44,7 @@ function trainInFreshProcess(
   if (log.status !== 0) throw new Error(`training failed: ${log.stderr}`);
   return {
     onnx: sha256(join(out, 'model.onnx')),
-    index: sha256(join(out, 'lexical-index.json')),
+    index: sha256(join(out, 'lexical-index.bin')),
     log: log.stderr,
   };
 }

@@ -46,7 +46,7 @@ const verifiedArtifact = (files: TrainedArtifact['files'], manifest = bytes(file
     onnx: bytes(files['model.onnx']),
     encoder: bytes(files['encoder.json']),
     labels: bytes(files['labels.json']),
-    lexicalIndex: bytes(files['lexical-index.json']),
+    lexicalIndex: bytes(files['lexical-index.bin']),
   });
 
 /** Three standard errors of the difference of two proportions measured on independent samples. */

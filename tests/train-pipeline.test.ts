@@ -63,18 +63,16 @@ describe('trainModel end to end', () => {
 
   it('ships the lexical index its manifest declares, and refuses one that does not match', () => {
     const { lexicalIndex } = result.manifest;
-    expect(lexicalIndex).toMatchObject({ file: 'lexical-index.json', documents: { nomenclature: 24 } });
+    expect(lexicalIndex).toMatchObject({ file: 'lexical-index.bin', documents: { nomenclature: 24 } });
     expect(readArtifactDir(result.dir).lexicalIndex).toBeDefined();
-    const path = join(result.dir, 'lexical-index.json');
+    const path = join(result.dir, 'lexical-index.bin');
     const original = readFileSync(path);
-    writeFileSync(path, original.toString('utf8').replace('"k1":1.2', '"k1":1.3'));
-    expect(() => readArtifactDir(result.dir)).toThrow(
-      /lexical-index\.json has sha256 .* refusing to load it/,
-    );
+    writeFileSync(path, Buffer.from(original.toString('latin1').replace('"k1":1.2', '"k1":1.3'), 'latin1'));
+    expect(() => readArtifactDir(result.dir)).toThrow(/lexical-index\.bin has sha256 .* refusing to load it/);
     unlinkSync(path);
-    expect(() => readArtifactDir(result.dir)).toThrow(/declares lexical-index\.json but it was not found/);
+    expect(() => readArtifactDir(result.dir)).toThrow(/declares lexical-index\.bin but it was not found/);
     writeFileSync(path, original);
-    expect(readArtifactDir(result.dir).lexicalIndex).toBe(original.toString('utf8'));
+    expect(Buffer.from(readArtifactDir(result.dir).lexicalIndex ?? []).equals(original)).toBe(true);
   });
 
   it('refuses a model file that does not match its manifest', () => {

@@ -11,7 +11,7 @@ export interface ArtifactContents {
   version: string;
   encoderJson: string;
   labelsJson: string;
-  lexicalIndexJson?: string;
+  lexicalIndexBytes?: Uint8Array;
   /** The manifest's description of the files it vouches for. */
   files: Pick<ModelManifest, 'encoder' | 'labels' | 'onnx' | 'lexicalIndex'>;
 }
@@ -33,7 +33,7 @@ export function artifactContents(input: {
   temperedOutput?: boolean;
 }): ArtifactContents {
   const { onnx, encoderConfig, labels, lexicalIndex } = input;
-  const lexicalIndexJson = lexicalIndex?.toJson();
+  const lexicalIndexBytes = lexicalIndex?.toBytes();
   const onnxSha = sha256(onnx);
   const encoderJson = JSON.stringify(encoderConfig);
   const labelsJson = JSON.stringify(labels);
@@ -41,7 +41,7 @@ export function artifactContents(input: {
     version: `${input.variant}-${onnxSha.slice(0, 12)}`,
     encoderJson,
     labelsJson,
-    ...(lexicalIndexJson !== undefined && { lexicalIndexJson }),
+    ...(lexicalIndexBytes !== undefined && { lexicalIndexBytes }),
     files: {
       encoder: {
         file: ARTIFACT_FILES.encoder,
@@ -61,11 +61,11 @@ export function artifactContents(input: {
         ...onnxIoSpec(encoderConfig.maxLength, labels.length, input.temperedOutput ?? false),
       },
       ...(lexicalIndex &&
-        lexicalIndexJson !== undefined && {
+        lexicalIndexBytes !== undefined && {
           lexicalIndex: {
             file: ARTIFACT_FILES.lexicalIndex,
-            sha256: sha256(lexicalIndexJson),
-            bytes: Buffer.byteLength(lexicalIndexJson),
+            sha256: sha256(lexicalIndexBytes),
+            bytes: lexicalIndexBytes.byteLength,
             tokenizerVersion: BM25_TOKENIZER_VERSION,
             documents: lexicalIndex.documents,
           },

@@ -11,13 +11,16 @@ export function readArtifactDir(dir: string): VerifiedArtifact {
     }
     return readFileSync(path);
   };
-  const lexicalIndex = join(dir, ARTIFACT_FILES.lexicalIndex);
+  // The binary index, or the JSON one of a model trained before it.
+  const lexicalIndex = [ARTIFACT_FILES.lexicalIndex, ARTIFACT_FILES.jsonLexicalIndex]
+    .map((file) => join(dir, file))
+    .find((path) => existsSync(path));
   return verifyArtifact({
     manifest: read(ARTIFACT_FILES.manifest),
     onnx: read(ARTIFACT_FILES.onnx),
     encoder: read(ARTIFACT_FILES.encoder),
     labels: read(ARTIFACT_FILES.labels),
     // verifyArtifact refuses a model whose manifest declares the index when it is missing.
-    ...(existsSync(lexicalIndex) && { lexicalIndex: readFileSync(lexicalIndex) }),
+    ...(lexicalIndex !== undefined && { lexicalIndex: readFileSync(lexicalIndex) }),
   });
 }

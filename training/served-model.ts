@@ -21,7 +21,7 @@ export function servedModelOf(artifact: VerifiedArtifact): ServedModel {
     encoder: new DescriptionEncoder(artifact.encoder),
     labels: artifact.labels,
     ...(artifact.lexicalIndex !== undefined && {
-      lexical: LexicalIndex.fromJson(artifact.lexicalIndex, artifact.labels.length),
+      lexical: LexicalIndex.fromBytes(artifact.lexicalIndex, artifact.labels.length),
     }),
     fusion: manifest.fusion && artifact.lexicalIndex !== undefined ? manifest.fusion : NETWORK_ONLY,
   };

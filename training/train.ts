@@ -157,8 +157,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
       [ARTIFACT_FILES.onnx]: onnx,
       [ARTIFACT_FILES.encoder]: contents.encoderJson,
       [ARTIFACT_FILES.labels]: contents.labelsJson,
-      ...(contents.lexicalIndexJson !== undefined && {
-        [ARTIFACT_FILES.lexicalIndex]: contents.lexicalIndexJson,
+      ...(contents.lexicalIndexBytes !== undefined && {
+        [ARTIFACT_FILES.lexicalIndex]: contents.lexicalIndexBytes,
       }),
       [ARTIFACT_FILES.report]: scores.renderReport(manifest),
       [ARTIFACT_FILES.manifest]: `${JSON.stringify(manifest, null, 2)}\n`,

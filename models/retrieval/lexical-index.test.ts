@@ -53,6 +53,86 @@ describe('LexicalIndex', () => {
     expect(loaded.toJson()).toBe(json);
   });
 
+  it('round-trips through its binary form (format 3) to the same scores and the same bytes', () => {
+    const index = build();
+    const stored = index.toBytes();
+    expect(Buffer.from(build().toBytes()).equals(Buffer.from(stored))).toBe(true);
+    const loaded = LexicalIndex.fromBytes(stored, LABELS.length);
+    for (const query of ['frozen shrimp', 'cotton tee', 'mobile phone smartphone', '冷冻虾', 'smartphnoe']) {
+      expect(loaded.scores(query)).toEqual(index.scores(query));
+    }
+    expect(Buffer.from(loaded.toBytes()).equals(Buffer.from(stored))).toBe(true);
+    expect(loaded.toJson(2)).toBe(index.toJson(2));
+  });
+
+  it('reads format 3 from bytes that do not start on an 8-byte boundary (a store buffer)', () => {
+    const stored = build().toBytes();
+    const shifted = new Uint8Array(stored.length + 3).subarray(3);
+    shifted.set(stored);
+    expect(shifted.byteOffset % 8).toBe(3);
+    expect(LexicalIndex.fromBytes(shifted, LABELS.length).toBytes()).toEqual(stored);
+  });
+
+  it('reads the JSON formats from bytes too, so models trained before format 3 still load', () => {
+    const index = build();
+    for (const version of [1, 2] as const) {
+      const loaded = LexicalIndex.fromBytes(Buffer.from(index.toJson(version), 'utf8'), LABELS.length);
+      expect(loaded.scores('frozen shrimp')).toEqual(index.scores('frozen shrimp'));
+    }
+  });
+
+  it('refuses a binary index that is cut short, padded, for other labels or another tokenizer', () => {
+    const stored = build().toBytes();
+    expect(() => LexicalIndex.fromBytes(stored.subarray(0, stored.length - 8), 3)).toThrow(
+      /ends inside section/,
+    );
+    const longer = new Uint8Array(stored.length + 8);
+    longer.set(stored);
+    expect(() => LexicalIndex.fromBytes(longer, 3)).toThrow(/its sections account for/);
+    expect(() => LexicalIndex.fromBytes(stored, 4)).toThrow(/covers 3 labels, the model has 4/);
+    const header = (change: (text: string) => string) => {
+      const length = new DataView(stored.buffer, stored.byteOffset).getUint32(8, true);
+      const text = change(Buffer.from(stored.subarray(12, 12 + length)).toString('utf8'));
+      // Same length, so the sections stay where they are.
+      expect(Buffer.byteLength(text)).toBe(length);
+      const copy = Uint8Array.from(stored);
+      copy.set(Buffer.from(text, 'utf8'), 12);
+      return copy;
+    };
+    const tokenizer = `"tokenizerVersion":${BM25_TOKENIZER_VERSION}`;
+    expect(() =>
+      LexicalIndex.fromBytes(
+        header((t) =>
+          t.replace(
+            tokenizer,
+            tokenizer.replace(/\d$/, (d) => String((Number(d) + 1) % 10)),
+          ),
+        ),
+        3,
+      ),
+    ).toThrow(/tokenizer v\d+, this code has v\d+: retrain/);
+    expect(() =>
+      LexicalIndex.fromBytes(
+        header((t) => t.replace('"int32"', '"int64"')),
+        3,
+      ),
+    ).toThrow(/not a whole number of int64 values/);
+    expect(() =>
+      LexicalIndex.fromBytes(
+        header((t) => t.replace('rows.classOfDocument', 'rows.classOfDocumenT')),
+        3,
+      ),
+    ).toThrow(/no rows\.classOfDocument/);
+  });
+
+  it('refuses a binary index whose arrays name a label or a document outside the model', () => {
+    const stored = build().toBytes();
+    // The last section is rows.classOfDocument: four int32s, the last one padded to 8 bytes.
+    const copy = Uint8Array.from(stored);
+    new DataView(copy.buffer).setInt32(copy.length - 8 - 4, 3, true);
+    expect(() => LexicalIndex.fromBytes(copy, 3)).toThrow(/names label 3, the model has 3/);
+  });
+
   it('reads format 1 and format 2 to the same index, bit for bit', () => {
     const index = build();
     const v1 = LexicalIndex.fromJson(index.toJson(1), LABELS.length);

@@ -2,6 +2,7 @@ import { CorrectionMemo, correctTypos } from './typo-correction';
 import { bm25Tokens, BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
 import { Bm25Postings, nomenclatureDocuments, type Bm25Document, type Bm25PostingsData } from './bm25';
 import { decodeArray, encodeArray } from './packed-arrays';
+import { decodeSections, encodeSections, hasMagic, type SectionValue } from './binary-sections';
 
 /** One searchable collection (format 1): BM25 postings and the label index each document counts for. */
 interface CollectionData {
@@ -44,8 +45,30 @@ export type LexicalIndexData = {
   | { formatVersion: 2; nomenclature: PackedCollectionData; rows: PackedCollectionData }
 );
 
-/** The stored format `toJson` writes. */
-export const LEXICAL_INDEX_FORMAT = 2;
+/** What a format 3 file (binary, see binary-sections.ts) starts with. */
+export const LEXICAL_INDEX_MAGIC = 'hscodeLX';
+
+/** The stored format `toBytes` writes: binary; formats 1 and 2 are JSON and still load. */
+export const LEXICAL_INDEX_FORMAT = 3;
+
+/** Format 3's header, beside its sections (`<collection>.<array>`, see Collection.toSections). */
+interface BinaryHeader {
+  format: 'hscode-lexical-index';
+  formatVersion: 3;
+  tokenizerVersion: number;
+  labelCount: number;
+  nomenclature: { k1: number; documents: number };
+  rows: { k1: number; documents: number };
+}
+
+const COLLECTION_ARRAYS = [
+  'tokens',
+  'runEnds',
+  'postingDocuments',
+  'frequencies',
+  'lengthNorm',
+  'classOfDocument',
+] as const;
 
 /** Per label, in label order: the best BM25 score of a nomenclature document and of a labelled row. */
 export interface LexicalScores {
@@ -147,6 +170,54 @@ class Collection {
     };
   }
 
+  /** The same arrays as `toPacked`, raw, for format 3 (tokens as UTF-8, newline-joined). */
+  toSections(name: string): {
+    head: { k1: number; documents: number };
+    sections: Array<[string, SectionValue]>;
+  } {
+    const packed = this.postings.toPacked();
+    if (packed.tokens.some((token) => token.includes('\n'))) throw new Error('a BM25 token holds a newline');
+    const arrays: Record<(typeof COLLECTION_ARRAYS)[number], SectionValue> = {
+      tokens: Buffer.from(packed.tokens.join('\n'), 'utf8'),
+      runEnds: packed.runEnds,
+      postingDocuments: packed.postingDocuments,
+      frequencies: Int32Array.from(packed.frequencies, wholeCount),
+      lengthNorm: packed.lengthNorm,
+      classOfDocument: this.classOfDocument,
+    };
+    return {
+      head: { k1: packed.k1, documents: packed.documents },
+      sections: COLLECTION_ARRAYS.map((array) => [`${name}.${array}`, arrays[array]]),
+    };
+  }
+
+  static fromSections(
+    name: string,
+    head: { k1: number; documents: number } | undefined,
+    sections: ReadonlyMap<string, SectionValue>,
+    labelCount: number,
+  ): Collection {
+    if (!head || typeof head.k1 !== 'number' || !Number.isInteger(head.documents)) {
+      throw new Error(`the index's header does not describe its ${name}`);
+    }
+    const section = <T extends SectionValue>(array: string, type: new (...args: never[]) => T): T => {
+      const value = sections.get(`${name}.${array}`);
+      if (!(value instanceof type)) throw new Error(`the index has no ${name}.${array} of the right type`);
+      return value;
+    };
+    const tokens = Buffer.from(section('tokens', Uint8Array)).toString('utf8');
+    const postings = Bm25Postings.fromPacked({
+      k1: head.k1,
+      documents: head.documents,
+      tokens: tokens === '' ? [] : tokens.split('\n'),
+      runEnds: section('runEnds', Int32Array),
+      postingDocuments: section('postingDocuments', Int32Array),
+      frequencies: Float64Array.from(section('frequencies', Int32Array)),
+      lengthNorm: section('lengthNorm', Float64Array),
+    });
+    return Collection.checked(section('classOfDocument', Int32Array), postings, labelCount);
+  }
+
   /**
    * Raises each label in `best` to the score of its closest text (a label is as close as its
    * closest text); appends the labels raised from 0 to `raised` and returns the new count.
@@ -192,20 +263,60 @@ export class LexicalIndex {
     );
   }
 
-  /** Parses and checks a stored index against the model's label count; throws saying what is wrong. */
+  /** Reads a stored index of any format (3 binary, 1 and 2 JSON) and checks it against the model. */
+  static fromBytes(bytes: Uint8Array, labelCount: number): LexicalIndex {
+    if (!hasMagic(bytes, LEXICAL_INDEX_MAGIC)) {
+      return LexicalIndex.fromJson(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+        labelCount,
+      );
+    }
+    const { header, sections } = decodeSections(bytes, LEXICAL_INDEX_MAGIC, 'the lexical index');
+    const head = header as Partial<BinaryHeader>;
+    if (head.format !== 'hscode-lexical-index' || head.formatVersion !== 3) {
+      throw new Error('not a lexical index of format version 3');
+    }
+    LexicalIndex.checkHead(head as BinaryHeader, labelCount);
+    return new LexicalIndex(
+      labelCount,
+      Collection.fromSections('nomenclature', head.nomenclature, sections, labelCount),
+      Collection.fromSections('rows', head.rows, sections, labelCount),
+    );
+  }
+
+  private static checkHead(head: { tokenizerVersion: number; labelCount: number }, labelCount: number): void {
+    if (head.tokenizerVersion !== BM25_TOKENIZER_VERSION) {
+      throw new Error(
+        `the lexical index was built with tokenizer v${head.tokenizerVersion}, this code has v${BM25_TOKENIZER_VERSION}: retrain the model`,
+      );
+    }
+    if (head.labelCount !== labelCount) {
+      throw new Error(`the lexical index covers ${head.labelCount} labels, the model has ${labelCount}`);
+    }
+  }
+
+  /** The stored form `LexicalIndex.fromBytes` reads fastest (format 3). */
+  toBytes(): Uint8Array {
+    const nomenclature = this.nomenclature.toSections('nomenclature');
+    const rows = this.rows.toSections('rows');
+    const header: BinaryHeader = {
+      format: 'hscode-lexical-index',
+      formatVersion: 3,
+      tokenizerVersion: BM25_TOKENIZER_VERSION,
+      labelCount: this.labelCount,
+      nomenclature: nomenclature.head,
+      rows: rows.head,
+    };
+    return encodeSections(LEXICAL_INDEX_MAGIC, header, [...nomenclature.sections, ...rows.sections]);
+  }
+
+  /** Parses and checks a stored index of format 1 or 2 (JSON); throws saying what is wrong. */
   static fromJson(json: string, labelCount: number): LexicalIndex {
     const data = JSON.parse(json) as LexicalIndexData;
     if (data.format !== 'hscode-lexical-index' || (data.formatVersion !== 1 && data.formatVersion !== 2)) {
       throw new Error('not a lexical index of format version 1 or 2');
     }
-    if (data.tokenizerVersion !== BM25_TOKENIZER_VERSION) {
-      throw new Error(
-        `the lexical index was built with tokenizer v${data.tokenizerVersion}, this code has v${BM25_TOKENIZER_VERSION}: retrain the model`,
-      );
-    }
-    if (data.labelCount !== labelCount) {
-      throw new Error(`the lexical index covers ${data.labelCount} labels, the model has ${labelCount}`);
-    }
+    LexicalIndex.checkHead(data, labelCount);
     if (data.formatVersion === 1) {
       return new LexicalIndex(
         labelCount,
@@ -220,8 +331,8 @@ export class LexicalIndex {
     );
   }
 
-  /** The stored form, in format 2 unless asked for 1 (what older code reads). */
-  toJson(formatVersion: 1 | 2 = LEXICAL_INDEX_FORMAT): string {
+  /** A JSON form, format 2 unless asked for 1: what older code reads (serving stores `toBytes`). */
+  toJson(formatVersion: 1 | 2 = 2): string {
     const head = {
       format: 'hscode-lexical-index',
       formatVersion,

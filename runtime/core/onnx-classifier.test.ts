@@ -195,6 +195,30 @@ describe('OnnxClassifier', () => {
       ).rejects.toThrow(/models\/textcnn\/textcnn-000000000000\/manifest\.json is not in the store/);
     });
 
+    it('a manifest naming a lexical index file the artifact format does not have', async () => {
+      const root = mkdtempSync(join(tmpdir(), 'hscode-classifier-'));
+      const model = await writeFixtureModel(root, { seed: 13 });
+      const manifestPath = join(modelDir(root, model), 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+      const withIndex = (file: string) =>
+        writeFileSync(
+          manifestPath,
+          JSON.stringify({
+            ...manifest,
+            lexicalIndex: { file, sha256: '0'.repeat(64), bytes: 1, tokenizerVersion: 1, documents: {} },
+          }),
+        );
+      // Read before anything is verified, so the name itself must be refused: it could point anywhere.
+      withIndex('../../../registry/state.json');
+      await expect(OnnxClassifier.load(new LocalObjectStore(root), model.ref)).rejects.toThrow(
+        /names the lexical index "\.\.\/\.\.\/\.\.\/registry\/state\.json", not one of lexical-index\.bin, lexical-index\.json/,
+      );
+      withIndex('lexical-index.json');
+      await expect(OnnxClassifier.load(new LocalObjectStore(root), model.ref)).rejects.toThrow(
+        /lexical-index\.json is not in the store/,
+      );
+    });
+
     it('an artifact copied under another name', async () => {
       const root = mkdtempSync(join(tmpdir(), 'hscode-classifier-'));
       const moved = await writeFixtureModel(root, { seed: 11 });

@@ -158,7 +158,7 @@ export class OnnxClassifier implements Classifier {
     let index: LexicalIndex | undefined;
     if (artifact.lexicalIndex !== undefined) {
       try {
-        index = LexicalIndex.fromJson(artifact.lexicalIndex, artifact.labels.length);
+        index = LexicalIndex.fromBytes(artifact.lexicalIndex, artifact.labels.length);
       } catch (err) {
         throw new ModelLoadError(
           name,
