@@ -58,7 +58,8 @@ export interface Bm25Packed {
   tokens: string[];
   runEnds: Int32Array;
   postingDocuments: Int32Array;
-  frequencies: Float64Array;
+  /** Whole numbers: a stored index keeps them as int32 and they are read as they are. */
+  frequencies: Float64Array | Int32Array;
   lengthNorm: Float64Array;
 }
 
@@ -89,7 +90,7 @@ export class Bm25Postings {
     /** Token → its run in the posting arrays, [start, end). */
     private readonly runs: Map<string, { start: number; end: number }>,
     private readonly postingDocuments: Int32Array,
-    private readonly frequencies: Float64Array,
+    private readonly frequencies: Float64Array | Int32Array,
   ) {
     this.scratch = new Float64Array(documents);
     this.touched = new Int32Array(documents);
@@ -199,7 +200,9 @@ export class Bm25Postings {
       start = end;
     });
     if (start !== postingDocuments.length) throw new Error('BM25 index has postings no token owns');
-    for (const d of postingDocuments) {
+    // An indexed loop: iterating 3 million postings with for…of was a tenth of a model's load.
+    for (let i = 0; i < postingDocuments.length; i++) {
+      const d = postingDocuments[i] as number;
       if (d < 0 || d >= documents)
         throw new Error(`BM25 postings name document ${d}, the index has ${documents}`);
     }

@@ -126,7 +126,7 @@ class Collection {
       runEnds: decodeArray(data.runEnds, Int32Array, 'runEnds'),
       postingDocuments: decodeArray(data.postingDocuments, Int32Array, 'postingDocuments'),
       // Term counts: whole numbers, stored as such (half the bytes of doubles).
-      frequencies: Float64Array.from(decodeArray(data.frequencies, Int32Array, 'frequencies')),
+      frequencies: decodeArray(data.frequencies, Int32Array, 'frequencies'),
       lengthNorm: decodeArray(data.lengthNorm, Float64Array, 'lengthNorm'),
     });
     return Collection.checked(
@@ -212,7 +212,7 @@ class Collection {
       tokens: tokens === '' ? [] : tokens.split('\n'),
       runEnds: section('runEnds', Int32Array),
       postingDocuments: section('postingDocuments', Int32Array),
-      frequencies: Float64Array.from(section('frequencies', Int32Array)),
+      frequencies: section('frequencies', Int32Array),
       lengthNorm: section('lengthNorm', Float64Array),
     });
     return Collection.checked(section('classOfDocument', Int32Array), postings, labelCount);
