@@ -104,6 +104,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
       ? exportToOnnx(model, {
           producerVersion: trainingCodeFingerprint(),
           temperedWeight: scores.fusion.network,
+          int8OutputLayer: true,
         })
       : network;
   } finally {
@@ -223,6 +224,8 @@ async function fitAndExport(
     }),
   });
   log(`trained on ${fitted.threads} thread${fitted.threads === 1 ? '' : 's'}`);
-  const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint() });
+  // Served with its output layer in int8 (a quarter of the bytes each row reads; see
+  // export/layers/int8-gemm.ts), so what is scored and fitted below is what will answer.
+  const onnx = exportToOnnx(model, { producerVersion: trainingCodeFingerprint(), int8OutputLayer: true });
   return { onnx, model, fitted, backend };
 }

@@ -21,6 +21,8 @@ export interface LayerContext {
   inputs: ExportedTensor[];
   /** The name the layer's output tensor must have (the contract's name for the model output). */
   outputName: string;
+  /** Store this layer's matrix as int8 (see layers/int8-gemm.ts): set for the output layer on request. */
+  int8Weights?: boolean;
   /** The name of `tensor` in `layout`, adding a shared Transpose the first time it is asked for. */
   inLayout(tensor: ExportedTensor, layout: SequenceLayout): string;
 }

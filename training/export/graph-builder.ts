@@ -62,6 +62,29 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /** int8 or uint8 values (an empty `dims` is a scalar); raw_data is the bytes as they are. */
+  addByteInitializer(
+    name: string,
+    type: 'int8' | 'uint8',
+    dims: number[],
+    values: Int8Array | Uint8Array,
+  ): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (values.length !== expected) {
+      throw new Error(
+        `initializer "${name}" has ${values.length} values, its shape [${dims}] needs ${expected}`,
+      );
+    }
+    this.claimTensorName(name);
+    this.initializers.push({
+      name,
+      dims,
+      dataType: type === 'int8' ? onnx.TensorProto.DataType.INT8 : onnx.TensorProto.DataType.UINT8,
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice(),
+    });
+    return name;
+  }
+
   addInt64Initializer(name: string, values: number[]): string {
     this.claimTensorName(name);
     this.initializers.push({

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import {
   ONNX_INPUT_NAME,
   ONNX_OUTPUT_NAME,
@@ -332,6 +333,69 @@ describe('exportToOnnx parity with tfjs', () => {
   });
 });
 
+describe('int8 output layer', () => {
+  it.each(VARIANT_NAMES)(
+    '%s: stores the output matrix as int8 and ranks labels as the float export does',
+    async (name) => {
+      const model = catalogueModel(name, 31);
+      try {
+        const length = TEST_VARIANTS[name].sequenceLength;
+        const ids = idRows(ROWS, length, INPUT_DIM, 8);
+        const float = exportToOnnx(model, { producerVersion: 'test' });
+        const int8 = exportToOnnx(model, { producerVersion: 'test', int8OutputLayer: true });
+        const output = model.outputs[0]?.sourceLayer as tf.layers.Layer;
+        const hidden = output.getWeights()[0]?.shape[0] as number;
+        const initializers = onnx.ModelProto.decode(int8).graph?.initializer ?? [];
+        const matrices = initializers.filter(
+          (t) => t.dims?.length === 2 && Number(t.dims[1]) === NUM_CLASSES,
+        );
+        expect(matrices.map((t) => [t.dataType, t.rawData?.length])).toEqual([
+          [onnx.TensorProto.DataType.INT8, hidden * NUM_CLASSES],
+        ]);
+
+        const expected = await onnxProbabilities(float, ids, ROWS, length);
+        const actual = await onnxProbabilities(int8, ids, ROWS, length);
+        let sameTop = 0;
+        let meanDistance = 0;
+        for (let row = 0; row < ROWS; row++) {
+          const e = expected.subarray(row * NUM_CLASSES, (row + 1) * NUM_CLASSES);
+          const a = actual.subarray(row * NUM_CLASSES, (row + 1) * NUM_CLASSES);
+          if (e.indexOf(Math.max(...e)) === a.indexOf(Math.max(...a))) sameTop++;
+          e.forEach((p, i) => (meanDistance += Math.abs(p - (a[i] as number)) / 2 / ROWS));
+        }
+        // These weights are three times wider than trained ones, so the logits are far apart and
+        // small errors in them show; a trained model's scores are in BENCHMARKS.md.
+        expect(sameTop / ROWS).toBeGreaterThan(0.95);
+        expect(meanDistance).toBeLessThan(0.03);
+        expect(meanDistance).toBeGreaterThan(0);
+        // Each row is quantized with its own scale, so a row alone gets what it gets in a batch, up
+        // to the last bits ONNX Runtime's float layers already differ by between the two.
+        for (const row of [0, 4, ROWS - 1]) {
+          const alone = await onnxProbabilities(
+            int8,
+            ids.subarray(row * length, (row + 1) * length),
+            1,
+            length,
+          );
+          const inBatch = actual.subarray(row * NUM_CLASSES, (row + 1) * NUM_CLASSES);
+          expect(Math.max(...alone.map((p, i) => Math.abs(p - (inBatch[i] as number))))).toBeLessThan(1e-6);
+        }
+      } finally {
+        model.dispose();
+      }
+    },
+  );
+
+  it('is byte-identical for the same weights', () => {
+    const model = catalogueModel('textcnn', 11);
+    const options = { producerVersion: 'abc123', int8OutputLayer: true, temperedWeight: 0.3 };
+    expect(sha256(exportToOnnx(model, options))).toBe(
+      sha256(exportToOnnx(catalogueModel('textcnn', 11), options)),
+    );
+    model.dispose();
+  });
+});
+
 describe('exportToOnnx output', () => {
   it('is byte-identical for the same weights and differs for different weights', () => {
     const first = catalogueModel('textcnn', 11);
@@ -362,9 +426,15 @@ describe('exportToOnnx output', () => {
         const model = catalogueModel(name);
         const file = join(dir, `${name}.onnx`);
         // Every variant is served with a fitted fusion, so the tempered output is checked too.
+        // …and served with its output layer in int8, so that graph is checked too.
         writeFileSync(
           file,
-          exportToOnnx(model, { producerVersion: 'test', docString: name, temperedWeight: 0.3 }),
+          exportToOnnx(model, {
+            producerVersion: 'test',
+            docString: name,
+            temperedWeight: 0.3,
+            int8OutputLayer: true,
+          }),
         );
         model.dispose();
         const run = spawnSync(python as string, ['-c', CHECKER, file], { encoding: 'utf8' });

@@ -45,6 +45,11 @@ export interface OnnxExportOptions {
    * `tempered_probabilities` for it (models/onnx-contract.ts).
    */
   temperedWeight?: number;
+  /**
+   * Store the output layer's matrix (hidden × labels, most of the file) as int8 and compute it
+   * with MatMulInteger (see layers/int8-gemm.ts): a quarter of the bytes to read per row.
+   */
+  int8OutputLayer?: boolean;
 }
 
 /**
@@ -96,6 +101,7 @@ export function exportToOnnx(model: tf.LayersModel, options: OnnxExportOptions):
       layer,
       inputs: inboundTensors(layer, exported),
       outputName: layer === outputLayer ? ONNX_OUTPUT_NAME : layer.name,
+      int8Weights: layer === outputLayer && options.int8OutputLayer === true,
       inLayout,
     };
     exported.set(layer.name, convert(context));

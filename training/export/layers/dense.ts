@@ -2,6 +2,7 @@ import type { ExportedTensor, LayerContext } from '../exported-tensor';
 import { LayerConfig, readWeights } from '../layer-config';
 import { unsupported } from '../unsupported';
 import { assertSupportedActivation, emitActivation, preActivationName } from './activation';
+import { addInt8Gemm } from './int8-gemm';
 
 /** Gemm with the tfjs kernel as is ([in, out] is Gemm's B without transB), then the activation. */
 export function convertDense(context: LayerContext): ExportedTensor {
@@ -20,13 +21,24 @@ export function convertDense(context: LayerContext): ExportedTensor {
   }
   const inFeatures = layer.getWeights()[0]?.shape[0] ?? 0;
   const [kernel, bias] = readWeights(layer, [[inFeatures, units], ...(useBias ? [[units]] : [])]);
-  const inputs = [
-    input.name,
-    graph.addFloatInitializer(`${layer.name}/kernel`, [inFeatures, units], kernel!.values),
-    ...(bias ? [graph.addFloatInitializer(`${layer.name}/bias`, [units], bias.values)] : []),
-  ];
   const gemmOut = preActivationName(context, activation, 'pre_activation');
-  graph.addNode('Gemm', `${layer.name}/Gemm`, inputs, [gemmOut]);
+  if (context.int8Weights) {
+    addInt8Gemm(
+      graph,
+      layer.name,
+      input.name,
+      { rows: inFeatures, cols: units, values: kernel!.values },
+      bias?.values,
+      gemmOut,
+    );
+  } else {
+    const inputs = [
+      input.name,
+      graph.addFloatInitializer(`${layer.name}/kernel`, [inFeatures, units], kernel!.values),
+      ...(bias ? [graph.addFloatInitializer(`${layer.name}/bias`, [units], bias.values)] : []),
+    ];
+    graph.addNode('Gemm', `${layer.name}/Gemm`, inputs, [gemmOut]);
+  }
   emitActivation(context, activation, gemmOut);
   return { name: context.outputName, layout: 'NC' };
 }
