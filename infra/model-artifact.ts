@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ARTIFACT_FILES, verifyArtifact } from '../models/artifact';
+import { ARTIFACT_FILES, LEXICAL_INDEX_FILES, verifyArtifact } from '../models/artifact';
 import type { ModelManifest } from '../models/manifest';
 
 /** One file of a model artifact folder, as it will be published. */
@@ -37,11 +37,15 @@ export function loadModelArtifact(dir: string, expectedVariant: string): LocalAr
       );
     }
   };
+  const manifestBytes = read(ARTIFACT_FILES.manifest);
+  // The retrieval index the model is served with: published with it, verified like the rest.
+  const indexFile = declaredLexicalIndex(manifestBytes);
   const bytes = {
-    manifest: read(ARTIFACT_FILES.manifest),
+    manifest: manifestBytes,
     onnx: read(ARTIFACT_FILES.onnx),
     encoder: read(ARTIFACT_FILES.encoder),
     labels: read(ARTIFACT_FILES.labels),
+    ...(indexFile !== undefined && { lexicalIndex: read(indexFile) }),
   };
   const { manifest } = verifyArtifact(bytes);
   if (manifest.variant !== expectedVariant) {
@@ -49,12 +53,30 @@ export function loadModelArtifact(dir: string, expectedVariant: string): LocalAr
       `model.artifact: ${root} holds a "${manifest.variant}" model but model.variant is "${expectedVariant}": set model.variant to "${manifest.variant}" or point at a ${expectedVariant} artifact`,
     );
   }
-  return {
-    manifest,
-    files: PUBLISHED.map(([name, contentType]) => ({
-      file: ARTIFACT_FILES[name],
-      path: join(root, ARTIFACT_FILES[name]),
-      contentType,
-    })),
-  };
+  const files: ArtifactFile[] = PUBLISHED.map(([name, contentType]) => ({
+    file: ARTIFACT_FILES[name],
+    path: join(root, ARTIFACT_FILES[name]),
+    contentType,
+  }));
+  if (indexFile !== undefined) {
+    const contentType = indexFile.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+    files.push({ file: indexFile, path: join(root, indexFile), contentType });
+  }
+  return { manifest, files };
+}
+
+/** The lexical index file a manifest names, refused unless it is one the artifact format has. */
+function declaredLexicalIndex(manifest: Buffer): string | undefined {
+  let declared: { lexicalIndex?: { file?: unknown } };
+  try {
+    declared = JSON.parse(manifest.toString('utf8')) as typeof declared;
+  } catch {
+    return undefined; // verifyArtifact says what is wrong with it
+  }
+  const file = declared.lexicalIndex?.file;
+  if (declared.lexicalIndex === undefined) return undefined;
+  if (typeof file === 'string' && LEXICAL_INDEX_FILES.includes(file)) return file;
+  throw new Error(
+    `model.artifact: the manifest names the lexical index ${JSON.stringify(file)}, not one of ${LEXICAL_INDEX_FILES.join(', ')}: point model.artifact at a folder "hscode train" wrote`,
+  );
 }

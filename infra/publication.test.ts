@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NEW_MODEL_WEIGHT } from '../models/deployment';
@@ -26,6 +26,33 @@ test('an artifact of another variant than the config names is refused, saying wh
   );
 });
 
+test('the retrieval index the model is served with is verified and published with it', () => {
+  writeArtifact(dir, 'textcnn');
+  expect(loadModelArtifact(dir, 'textcnn').files.find((f) => f.file === 'lexical-index.bin')).toMatchObject({
+    path: join(dir, 'lexical-index.bin'),
+    contentType: 'application/octet-stream',
+  });
+  const index = readFileSync(join(dir, 'lexical-index.bin'));
+  index[index.length - 1] = (index[index.length - 1] as number) ^ 1;
+  writeFileSync(join(dir, 'lexical-index.bin'), index);
+  expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
+    /lexical-index\.bin has sha256 .*refusing to load it/,
+  );
+  rmSync(join(dir, 'lexical-index.bin'));
+  expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(/lexical-index\.bin is missing/);
+});
+
+test('a manifest naming a lexical index outside the artifact format is refused before anything is read', () => {
+  writeArtifact(dir, 'textcnn');
+  const path = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { lexicalIndex: { file: string } };
+  manifest.lexicalIndex.file = '../../.ssh/id_rsa';
+  writeFileSync(path, JSON.stringify(manifest));
+  expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
+    /names the lexical index "\.\.\/\.\.\/\.ssh\/id_rsa", not one of lexical-index\.bin, lexical-index\.json/,
+  );
+});
+
 test('a folder without the artifact files says what it should be', () => {
   expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
     /manifest\.json is missing: point model\.artifact at a folder "hscode train" wrote/,
@@ -47,13 +74,14 @@ test('the objects: model files by version, the seed, a challenger request and on
     [`models/bigru/${manifest.version}/model.onnx`, 'content-addressed'],
     [`models/bigru/${manifest.version}/encoder.json`, 'content-addressed'],
     [`models/bigru/${manifest.version}/labels.json`, 'content-addressed'],
+    [`models/bigru/${manifest.version}/lexical-index.bin`, 'content-addressed'],
     ['registry/state.json', 'create-only'],
     [pendingKey('bigru', manifest.version), 'create-only'],
     [pendingKey('dnn', 'dnn-0123456789ab'), 'create-only'],
   ]);
-  const body = (i: number) =>
-    JSON.parse((objects[i]?.source as { text: string }).text) as PendingRegistration;
-  expect(body(5)).toEqual({
+  const body = (key: string) =>
+    JSON.parse((objects.find((o) => o.key === key)?.source as { text: string }).text) as PendingRegistration;
+  expect(body(pendingKey('bigru', manifest.version))).toEqual({
     schemaVersion: 1,
     kind: 'pending-registration',
     variant: 'bigru',
@@ -63,7 +91,12 @@ test('the objects: model files by version, the seed, a challenger request and on
     weight: 0.25,
     requestedBy: 'pulumi:hscode-mlops/dev',
   });
-  expect(body(6)).toMatchObject({ variant: 'dnn', as: 'shadow', weight: 0, modelSha256: null });
+  expect(body(pendingKey('dnn', 'dnn-0123456789ab'))).toMatchObject({
+    variant: 'dnn',
+    as: 'shadow',
+    weight: 0,
+    modelSha256: null,
+  });
   // Names are unique in the stack, so each object is its own resource.
   expect(new Set(objects.map((o) => o.name)).size).toBe(objects.length);
 });

@@ -13,6 +13,8 @@ import {
 } from '../models/deployment';
 import { assertValidManifest, type ModelManifest } from '../models/manifest';
 import { onnxIoSpec } from '../models/onnx-contract';
+import { BM25_TOKENIZER_VERSION } from '../models/retrieval/bm25-tokenizer';
+import { LexicalIndex } from '../models/retrieval/lexical-index';
 import { VARIANTS, type VariantName } from '../models/variants';
 import type { BundleIndex } from './bundles';
 import type { Arch, Cloud } from './config';
@@ -77,6 +79,13 @@ export function writeArtifact(dir: string, variant: VariantName = 'textcnn', see
   });
   const onnxSha = sha256(onnx);
   const zero = { hs2: 0, hs4: 0, hs6: 0 };
+  // Every trained model ships its retrieval index, so the fixture does too.
+  const index = LexicalIndex.build(
+    labels,
+    [{ hs6: '610910', text: "men's cotton t-shirt" }],
+    labels.map((hs6) => ({ hs6, text: `goods of ${hs6}` })),
+  );
+  const indexBytes = index.toBytes();
   const manifest: ModelManifest = {
     schemaVersion: 1,
     variant,
@@ -112,6 +121,13 @@ export function writeArtifact(dir: string, variant: VariantName = 'textcnn', see
       bytes: onnx.length,
       ...onnxIoSpec(hyper.encoder.maxLength, labels.length),
     },
+    lexicalIndex: {
+      file: ARTIFACT_FILES.lexicalIndex,
+      sha256: sha256(indexBytes),
+      bytes: indexBytes.length,
+      tokenizerVersion: BM25_TOKENIZER_VERSION,
+      documents: index.documents,
+    },
     training: { backend: 'none', seconds: 0, bestEpoch: 0, stoppedBy: 'early-stopping', history: [] },
     metrics: { validation: { n: 0, top1: zero, top3: zero, top5: zero, macro_f1: 0, ece: 0 } },
     abstain: { targetPrecision: 0.9, threshold: 0.5, coverage: 0, precision: 0 },
@@ -122,6 +138,7 @@ export function writeArtifact(dir: string, variant: VariantName = 'textcnn', see
   writeFileSync(join(dir, ARTIFACT_FILES.onnx), onnx);
   writeFileSync(join(dir, ARTIFACT_FILES.encoder), encoderJson);
   writeFileSync(join(dir, ARTIFACT_FILES.labels), labelsJson);
+  writeFileSync(join(dir, ARTIFACT_FILES.lexicalIndex), indexBytes);
   writeFileSync(join(dir, ARTIFACT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

@@ -58,7 +58,7 @@ test('declares exactly the expected resource graph', () => {
     'aws:s3/bucketOwnershipControls:BucketOwnershipControls': 1,
     'aws:s3/bucketPolicy:BucketPolicy': 1,
     // 4 model files, the registry seed, one pending registration, 2 bundles.
-    'aws:s3/bucketObjectv2:BucketObjectv2': 8,
+    'aws:s3/bucketObjectv2:BucketObjectv2': 9,
     'aws:cloudwatch/logGroup:LogGroup': 4,
     'aws:iam/role:Role': 5,
     'aws:iam/rolePolicy:RolePolicy': 5,
@@ -276,6 +276,7 @@ test('the model is published content-addressed with lineage metadata; the regist
   expect(model.map((o) => String(o.props.key).slice(prefix.length)).sort()).toEqual([
     'encoder.json',
     'labels.json',
+    'lexical-index.bin',
     'manifest.json',
     'model.onnx',
   ]);
@@ -319,7 +320,7 @@ test('every taggable resource carries the configured tags and the model it serve
     [TAG_KEYS.modelSha256]: ws.manifest.onnx.sha256,
   };
   const resources = plan.resources.filter((r) => taggable.includes(r.type));
-  expect(resources).toHaveLength(1 + 8 + 4 + 5 + 4 + 8);
+  expect(resources).toHaveLength(1 + 9 + 4 + 5 + 4 + 8);
   for (const r of resources) expect(r.props.tags).toEqual(expected);
 });
 

@@ -56,7 +56,7 @@ test('declares exactly the expected resource graph', () => {
     // The store, the host's two, one deployment container per app.
     'azure-native:storage:BlobContainer': 7,
     // 4 model files, the registry seed, one pending registration, one package per app.
-    'azure-native:storage:Blob': 10,
+    'azure-native:storage:Blob': 11,
     'azure-native:operationalinsights:Workspace': 4,
     'azure-native:applicationinsights:Component': 4,
     'azure-native:web:AppServicePlan': 4,

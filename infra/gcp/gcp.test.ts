@@ -51,7 +51,7 @@ test('declares exactly the expected resource graph', () => {
     'hscode:gcp:Monitoring': 1,
     'hscode:gcp:Function': 4,
     'gcp:storage/bucket:Bucket': 1,
-    'gcp:storage/bucketObject:BucketObject': 8,
+    'gcp:storage/bucketObject:BucketObject': 9,
     // One per function, the trigger's and the scheduler's.
     'gcp:serviceaccount/account:Account': 6,
     // read + write per function.
