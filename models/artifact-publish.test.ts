@@ -42,6 +42,24 @@ describe('publishArtifact', () => {
     expect(existsSync(join(store.root, 'manifest.json'))).toBe(false);
   });
 
+  it('publishes the lexical index the manifest names before the manifest, and refuses one left out', async () => {
+    const manifest = JSON.stringify({ version: 'x', lexicalIndex: { file: 'lexical-index.bin' } });
+    const store = recordingStore();
+    const index = new Uint8Array([9, 9]);
+    await publishArtifact(store, '', { ...files, 'manifest.json': manifest, 'lexical-index.bin': index });
+    expect(store.order.indexOf('lexical-index.bin')).toBeGreaterThanOrEqual(0);
+    expect(store.order.at(-1)).toBe('manifest.json');
+    const without = recordingStore();
+    await expect(publishArtifact(without, '', { ...files, 'manifest.json': manifest })).rejects.toThrow(
+      /names lexical-index\.bin, which is not among the files to publish/,
+    );
+    // Nor is a JSON index taken for the binary one the manifest names.
+    await expect(
+      publishArtifact(without, '', { ...files, 'manifest.json': manifest, 'lexical-index.json': '{}' }),
+    ).rejects.toThrow(/not among the files to publish/);
+    expect(without.order).toEqual([]);
+  });
+
   it('refuses an artifact without a manifest', async () => {
     const store = recordingStore();
     const { 'manifest.json': _manifest, ...rest } = files;

@@ -34,8 +34,15 @@ export async function publishArtifact(
   prefix: string,
   files: ArtifactFiles,
 ): Promise<void> {
-  if (files[ARTIFACT_FILES.manifest] === undefined) {
+  const manifest = files[ARTIFACT_FILES.manifest];
+  if (manifest === undefined) {
     throw new Error('an artifact cannot be published without its manifest.json');
+  }
+  // A manifest pointing at an index left out of `files` would publish a model no reader can load.
+  const index = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { lexicalIndex?: { file: string } })
+    .lexicalIndex?.file;
+  if (index !== undefined && !PUBLISH_ORDER.some((name) => name === index && files[name] !== undefined)) {
+    throw new Error(`the manifest names ${index}, which is not among the files to publish`);
   }
   for (const name of PUBLISH_ORDER) {
     const body = files[name];

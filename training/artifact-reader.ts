@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACT_FILES, verifyArtifact, type VerifiedArtifact } from '../models/artifact';
+import {
+  ARTIFACT_FILES,
+  LEXICAL_INDEX_FILES,
+  verifyArtifact,
+  type VerifiedArtifact,
+} from '../models/artifact';
 
 /** Reads and verifies an artifact folder (see verifyArtifact). */
 export function readArtifactDir(dir: string): VerifiedArtifact {
@@ -11,16 +16,28 @@ export function readArtifactDir(dir: string): VerifiedArtifact {
     }
     return readFileSync(path);
   };
-  // The binary index, or the JSON one of a model trained before it.
-  const lexicalIndex = [ARTIFACT_FILES.lexicalIndex, ARTIFACT_FILES.jsonLexicalIndex]
-    .map((file) => join(dir, file))
-    .find((path) => existsSync(path));
+  const manifest = read(ARTIFACT_FILES.manifest);
+  // The index file the manifest names (binary, or JSON for a model trained before format 3); a
+  // manifest that does not parse or names another file is refused by verifyArtifact, saying why.
+  const declared = declaredFile(manifest);
+  const lexicalIndex =
+    typeof declared === 'string' && LEXICAL_INDEX_FILES.includes(declared) ? join(dir, declared) : undefined;
   return verifyArtifact({
-    manifest: read(ARTIFACT_FILES.manifest),
+    manifest,
     onnx: read(ARTIFACT_FILES.onnx),
     encoder: read(ARTIFACT_FILES.encoder),
     labels: read(ARTIFACT_FILES.labels),
     // verifyArtifact refuses a model whose manifest declares the index when it is missing.
-    ...(lexicalIndex !== undefined && { lexicalIndex: readFileSync(lexicalIndex) }),
+    ...(lexicalIndex !== undefined &&
+      existsSync(lexicalIndex) && { lexicalIndex: readFileSync(lexicalIndex) }),
   });
+}
+
+function declaredFile(manifest: Buffer): unknown {
+  try {
+    return (JSON.parse(manifest.toString('utf8')) as { lexicalIndex?: { file?: unknown } }).lexicalIndex
+      ?.file;
+  } catch {
+    return undefined;
+  }
 }

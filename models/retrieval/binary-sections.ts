@@ -81,7 +81,8 @@ export function decodeSections(bytes: Uint8Array, magic: string, what: string): 
   assertLittleEndian();
   if (!hasMagic(bytes, magic)) throw new Error(`${what} does not start with "${magic}"`);
   // Typed arrays need their offset aligned to their element size; a store's buffer may not be.
-  const data = bytes.byteOffset % ALIGN === 0 ? bytes : bytes.slice();
+  // A copy, not `slice()`: on a Node Buffer that is a view at the same offset.
+  const data = bytes.byteOffset % ALIGN === 0 ? bytes : new Uint8Array(bytes);
   if (data.length < magic.length + 4) throw new Error(`${what} ends inside its header`);
   const headerLength = new DataView(data.buffer, data.byteOffset).getUint32(magic.length, true);
   const headerEnd = magic.length + 4 + headerLength;
@@ -94,6 +95,8 @@ export function decodeSections(bytes: Uint8Array, magic: string, what: string): 
   } catch {
     throw new Error(`${what} has a header that is not JSON`);
   }
+  if (header === null || typeof header !== 'object')
+    throw new Error(`${what} has a header that is not an object`);
   const specs = header.sections;
   if (!Array.isArray(specs)) throw new Error(`${what} lists no sections`);
   const sections = new Map<string, SectionValue>();

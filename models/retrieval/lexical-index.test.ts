@@ -71,6 +71,11 @@ describe('LexicalIndex', () => {
     shifted.set(stored);
     expect(shifted.byteOffset % 8).toBe(3);
     expect(LexicalIndex.fromBytes(shifted, LABELS.length).toBytes()).toEqual(stored);
+    // A Node Buffer too, whose slice() is a view at the same offset, not an aligned copy.
+    const buffer = Buffer.alloc(stored.length + 5).subarray(5);
+    buffer.set(stored);
+    expect(buffer.byteOffset % 4).not.toBe(0);
+    expect(LexicalIndex.fromBytes(buffer, LABELS.length).toBytes()).toEqual(stored);
   });
 
   it('reads the JSON formats from bytes too, so models trained before format 3 still load', () => {
@@ -122,14 +127,14 @@ describe('LexicalIndex', () => {
         header((t) => t.replace('rows.classOfDocument', 'rows.classOfDocumenT')),
         3,
       ),
-    ).toThrow(/no rows\.classOfDocument/);
+    ).toThrow(/has sections \[.*rows\.classOfDocumenT\], expected \[.*rows\.classOfDocument\]/);
   });
 
   it('refuses a binary index whose arrays name a label or a document outside the model', () => {
     const stored = build().toBytes();
-    // The last section is rows.classOfDocument: four int32s, the last one padded to 8 bytes.
+    // The last section is rows.classOfDocument: four int32s (16 bytes, no padding); set its second.
     const copy = Uint8Array.from(stored);
-    new DataView(copy.buffer).setInt32(copy.length - 8 - 4, 3, true);
+    new DataView(copy.buffer).setInt32(copy.length - 12, 3, true);
     expect(() => LexicalIndex.fromBytes(copy, 3)).toThrow(/names label 3, the model has 3/);
   });
 
@@ -208,6 +213,16 @@ describe('LexicalIndex', () => {
       /document 99, the index has 4/,
     );
     expect(load((c) => (c.rows.runEnds = ints([1, 1])))).toThrow(/runs for \d+ tokens/);
+    // A count of 0 would give an impact of 0, which scoring reads as "document not touched yet".
+    const counts = new Int32Array(new Uint8Array(Buffer.from(data.rows.frequencies, 'base64')).buffer);
+    counts[2] = 0;
+    expect(load((c) => (c.rows.frequencies = ints([...counts])))).toThrow(/a term count of 0/);
+    expect(load((c) => (c.rows.k1 = 0))).toThrow(/k1 0/);
+    const norms = new Float64Array(new Uint8Array(Buffer.from(data.rows.lengthNorm, 'base64')).buffer);
+    norms[1] = Number.NaN;
+    expect(load((c) => (c.rows.lengthNorm = Buffer.from(norms.buffer).toString('base64')))).toThrow(
+      /document 1 has a length norm of NaN/,
+    );
     expect(load((c) => (c.rows.frequencies = c.rows.frequencies.slice(0, 6)))).toThrow(
       /frequencies.*not whole numbers|frequencies for/,
     );

@@ -26,7 +26,7 @@ interface PackedCollectionData {
 }
 
 /**
- * The stored form of a LexicalIndex (the artifact's `lexical-index.json`). Format 2 holds the
+ * The JSON forms of a LexicalIndex (`lexical-index.json`, before format 3). Format 2 holds the
  * same numbers as format 1, packed, so that a model loads in milliseconds instead of parsing
  * some million JSON numbers; models stored in format 1 still load, to the same scores.
  */
@@ -272,6 +272,12 @@ export class LexicalIndex {
       );
     }
     const { header, sections } = decodeSections(bytes, LEXICAL_INDEX_MAGIC, 'the lexical index');
+    const expected = ['nomenclature', 'rows'].flatMap((c) => COLLECTION_ARRAYS.map((a) => `${c}.${a}`));
+    if ([...sections.keys()].join() !== expected.join()) {
+      throw new Error(
+        `the lexical index has sections [${[...sections.keys()].join(', ')}], expected [${expected.join(', ')}]`,
+      );
+    }
     const head = header as Partial<BinaryHeader>;
     if (head.format !== 'hscode-lexical-index' || head.formatVersion !== 3) {
       throw new Error('not a lexical index of format version 3');

@@ -368,8 +368,9 @@ describe('int8 output layer', () => {
         expect(sameTop / ROWS).toBeGreaterThan(0.95);
         expect(meanDistance).toBeLessThan(0.03);
         expect(meanDistance).toBeGreaterThan(0);
-        // Each row is quantized with its own scale, so a row alone gets what it gets in a batch, up
-        // to the last bits ONNX Runtime's float layers already differ by between the two.
+        // Each row is quantized with its own scale, so a row alone gets what it gets in a batch but
+        // for the last bits ONNX Runtime's float layers already differ by between the two, which
+        // can move an activation at a rounding edge by one step.
         for (const row of [0, 4, ROWS - 1]) {
           const alone = await onnxProbabilities(
             int8,
@@ -378,7 +379,7 @@ describe('int8 output layer', () => {
             length,
           );
           const inBatch = actual.subarray(row * NUM_CLASSES, (row + 1) * NUM_CLASSES);
-          expect(Math.max(...alone.map((p, i) => Math.abs(p - (inBatch[i] as number))))).toBeLessThan(1e-6);
+          expect(Math.max(...alone.map((p, i) => Math.abs(p - (inBatch[i] as number))))).toBeLessThan(1e-3);
         }
       } finally {
         model.dispose();

@@ -46,10 +46,11 @@ describe('int8 Gemm', () => {
   const bias = uniform(COLS, 1);
   const batch = 20;
   const input = uniform(batch * ROWS, 4);
-  // One row of zeros, and one row with a single huge value (its own scale, not the batch's).
+  // A row of zeros; a row of small values; a row with one huge value. With one scale for the
+  // whole batch the small row would round to zeros.
   input.fill(0, 0, ROWS);
-  input.fill(0.01, ROWS, 2 * ROWS);
-  input[ROWS] = 1e4;
+  for (let k = 0; k < ROWS; k++) input[ROWS + k] = 0.01 * ((k % 7) - 3);
+  input[2 * ROWS] = 1e4;
 
   const reference = (row: number): Float64Array => {
     const out = Float64Array.from(bias);
@@ -62,7 +63,7 @@ describe('int8 Gemm', () => {
 
   it('computes x · W + b within the error of 8-bit inputs and 7-bit weights', async () => {
     const output = await run(gemmGraph(kernel, bias), input, batch);
-    for (let row = 2; row < batch; row++) {
+    for (let row = 1; row < batch; row++) {
       const expected = reference(row);
       let largest = 0;
       let error = 0;
@@ -76,13 +77,9 @@ describe('int8 Gemm', () => {
     }
   });
 
-  it('gives a row of zeros its bias exactly, and a row with one huge value a scale of its own', async () => {
+  it('gives a row of zeros its bias exactly', async () => {
     const output = await run(gemmGraph(kernel, bias), input, batch);
     expect([...output.subarray(0, COLS)]).toEqual([...bias]);
-    const huge = reference(1);
-    for (let c = 0; c < COLS; c++) {
-      expect(Math.abs((output[COLS + c] as number) - (huge[c] as number))).toBeLessThan(0.01 * 1e4 * 0.3);
-    }
   });
 
   it('gives each row the same bits alone as inside any batch', async () => {

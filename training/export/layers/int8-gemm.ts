@@ -2,8 +2,8 @@ import type { OnnxGraphBuilder } from '../graph-builder';
 
 /**
  * Weights keep 7 bits (±63), not 8: x64 CPUs without VNNI multiply uint8 by int8 in pairs summed
- * into int16 (VPMADDUBSW), and 2 × 255 × 64 would saturate it. With 7 bits no sum can, so every
- * CPU computes the same integers.
+ * into int16 (VPMADDUBSW), and 2 × 255 × 127 = 64,770 would saturate it; 2 × 255 × 63 = 32,130
+ * cannot, so every CPU computes the same integers.
  */
 export const WEIGHT_LEVELS = 63;
 const ACTIVATION_LEVELS = 127;
@@ -46,8 +46,8 @@ export function quantizeColumns(matrix: FloatMatrix): { weights: Int8Array; scal
 /**
  * output = input · kernel + bias with the kernel stored as int8 (per-column scales) and each input
  * row quantized on the fly to 8 bits with a scale of its own (its largest magnitude / 127), so a
- * row's result never depends on the other rows of its batch: a description gets the same answer
- * alone or coalesced with others. ONNX Runtime computes the integer product with MatMulInteger
+ * row's result does not depend on the magnitudes of the other rows of its batch (a batch-wide
+ * scale, ONNX's DynamicQuantizeLinear, would let one long description blur another's answer). ONNX Runtime computes the integer product with MatMulInteger
  * (uint8 × int8, ONNX Runtime's fast path) and scales it back:
  *
  *   s = max(max|x|, tiny) / 127 · x_q = round(x / s) + 128 · y = (x_q − 128) · W_q · s · w_scale + b
