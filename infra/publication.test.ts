@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NEW_MODEL_WEIGHT } from '../models/deployment';
 import { loadModelArtifact } from './model-artifact';
 import { pendingKey, type PendingRegistration } from '../models/pending-registration';
-import { objectOptions, registrySeed, storeObjects } from './publication';
+import { createInOrder, objectOptions, registrySeed, storeObjects, type StoreObject } from './publication';
 import { writeArtifact } from './test-fixtures';
 
 let dir: string;
@@ -53,6 +53,31 @@ test('a manifest naming a lexical index outside the artifact format is refused b
   );
 });
 
+test('objects are created in list order, each after the ones it names, which must come first', () => {
+  const object = (name: string, after?: string[]): StoreObject => ({
+    name,
+    key: name,
+    source: { text: '' },
+    contentType: 'text/plain',
+    metadata: {},
+    lifecycle: 'content-addressed',
+    ...(after && { after }),
+  });
+  const created: Array<[string, string[]]> = [];
+  createInOrder([object('a'), object('b'), object('m', ['a', 'b'])], (o, after: string[]) => {
+    created.push([o.name, after]);
+    return o.name;
+  });
+  expect(created).toEqual([
+    ['a', []],
+    ['b', []],
+    ['m', ['a', 'b']],
+  ]);
+  expect(() => createInOrder([object('m', ['a']), object('a')], (o) => o.name)).toThrow(
+    /store object m must follow a, which is not before it/,
+  );
+});
+
 test('a folder without the artifact files says what it should be', () => {
   expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
     /manifest\.json is missing: point model\.artifact at a folder "hscode train" wrote/,
@@ -70,11 +95,11 @@ test('the objects: model files by version, the seed, a challenger request and on
   };
   const objects = storeObjects(model, config, artifact, 'pulumi:hscode-mlops/dev');
   expect(objects.map((o) => [o.key, o.lifecycle])).toEqual([
-    [`models/bigru/${manifest.version}/manifest.json`, 'content-addressed'],
     [`models/bigru/${manifest.version}/model.onnx`, 'content-addressed'],
     [`models/bigru/${manifest.version}/encoder.json`, 'content-addressed'],
     [`models/bigru/${manifest.version}/labels.json`, 'content-addressed'],
     [`models/bigru/${manifest.version}/lexical-index.bin`, 'content-addressed'],
+    [`models/bigru/${manifest.version}/manifest.json`, 'content-addressed'],
     ['registry/state.json', 'create-only'],
     [pendingKey('bigru', manifest.version), 'create-only'],
     [pendingKey('dnn', 'dnn-0123456789ab'), 'create-only'],
@@ -97,6 +122,19 @@ test('the objects: model files by version, the seed, a challenger request and on
     weight: 0,
     modelSha256: null,
   });
+  // The manifest after its model's files, the registry and requests after the manifest.
+  const named = (key: string) => objects.find((o) => o.key.endsWith(key)) as StoreObject;
+  const files = ['model.onnx', 'encoder.json', 'labels.json', 'lexical-index.bin'].map(
+    (f) => named(`/${f}`).name,
+  );
+  expect(named('/manifest.json').after).toEqual(files);
+  for (const key of [
+    'registry/state.json',
+    pendingKey('bigru', manifest.version),
+    pendingKey('dnn', 'dnn-0123456789ab'),
+  ]) {
+    expect(named(key).after).toEqual([named('/manifest.json').name]);
+  }
   // Names are unique in the stack, so each object is its own resource.
   expect(new Set(objects.map((o) => o.name)).size).toBe(objects.length);
 });

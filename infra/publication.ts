@@ -26,6 +26,12 @@ export interface StoreObject {
   contentType: string;
   metadata: Record<string, string>;
   lifecycle: ObjectLifecycle;
+  /**
+   * Names of objects written before this one: a manifest after its model's files and the
+   * registry after the manifest, so no reader meets a manifest whose files are not there yet
+   * (the order `publishArtifact` keeps on one machine).
+   */
+  after?: string[];
 }
 
 /** A function bundle as published: `functions/<sha256>.zip`. */
@@ -54,7 +60,7 @@ export function modelObjects(artifact: LocalArtifact): StoreObject[] {
     [OBJECT_METADATA.modelVersion]: manifest.version,
     [OBJECT_METADATA.modelSha256]: manifest.onnx.sha256,
   };
-  return artifact.files.map((file) => ({
+  const objects: StoreObject[] = artifact.files.map((file) => ({
     name: `model-${manifest.version}-${file.file.replace(/\.[a-z]+$/, '')}`,
     key: storeKeys.modelFile(manifest.variant, manifest.version, file.file),
     source: { path: file.path },
@@ -72,6 +78,31 @@ export function modelObjects(artifact: LocalArtifact): StoreObject[] {
           },
     lifecycle: 'content-addressed',
   }));
+  const isManifest = (o: StoreObject) => o.key.endsWith(`/${ARTIFACT_FILES.manifest}`);
+  const files = objects.filter((o) => !isManifest(o));
+  return [...files, ...objects.filter(isManifest).map((o) => ({ ...o, after: files.map((f) => f.name) }))];
+}
+
+/**
+ * Creates the objects in list order, each depending on the resources of the objects its `after`
+ * names (which must come earlier in the list).
+ */
+export function createInOrder<R>(
+  objects: readonly StoreObject[],
+  create: (object: StoreObject, after: R[]) => R,
+): R[] {
+  const created = new Map<string, R>();
+  return objects.map((object) => {
+    const after = (object.after ?? []).map((name) => {
+      const resource = created.get(name);
+      if (resource === undefined)
+        throw new Error(`store object ${object.name} must follow ${name}, which is not before it`);
+      return resource;
+    });
+    const resource = create(object, after);
+    created.set(object.name, resource);
+    return resource;
+  });
 }
 
 /** The registry's first state (a seed: the deployed model is champion), the bytes the runtime's ensureChampion writes before the first decision anchors it as the history's seq 1. */
@@ -119,27 +150,34 @@ export function storeObjects(
   artifact: LocalArtifact | undefined,
   requestedBy: string,
 ): StoreObject[] {
+  const published = artifact ? modelObjects(artifact) : [];
+  // The registry names the model: it is written once the model's manifest is.
+  const manifest = published.filter((o) => o.key.endsWith(`/${ARTIFACT_FILES.manifest}`)).map((o) => o.name);
+  const afterModel = (object: StoreObject): StoreObject =>
+    manifest.length > 0 ? { ...object, after: manifest } : object;
   return [
-    ...(artifact ? modelObjects(artifact) : []),
-    registrySeed(model),
-    pendingRegistration({
-      variant: model.variant,
-      version: model.version,
-      modelSha256: model.sha256,
-      as: config.weight > 0 ? 'challenger' : 'shadow',
-      weight: config.weight,
-      requestedBy,
-    }),
-    ...config.shadows.map((s) =>
+    ...published,
+    ...[
+      registrySeed(model),
       pendingRegistration({
-        variant: s.variant,
-        version: s.version,
-        modelSha256: null,
-        as: 'shadow',
-        weight: 0,
+        variant: model.variant,
+        version: model.version,
+        modelSha256: model.sha256,
+        as: config.weight > 0 ? 'challenger' : 'shadow',
+        weight: config.weight,
         requestedBy,
       }),
-    ),
+      ...config.shadows.map((s) =>
+        pendingRegistration({
+          variant: s.variant,
+          version: s.version,
+          modelSha256: null,
+          as: 'shadow',
+          weight: 0,
+          requestedBy,
+        }),
+      ),
+    ].map(afterModel),
   ];
 }
 

@@ -292,7 +292,11 @@ test('the model is published content-addressed with lineage metadata; the regist
     code_version: ws.manifest.codeVersion,
     stopped_by: 'early-stopping',
   });
+  // Written last, so no reader meets a manifest whose files are not there yet; the registry after it.
+  for (const file of model.filter((o) => o !== manifest))
+    expect(manifest?.opts.dependsOn).toContain(file.urn);
   const seed = objects.find((o) => o.props.key === 'registry/state.json');
+  expect(seed?.opts.dependsOn).toContain(manifest?.urn);
   expect(JSON.parse(seed?.props.content as string).champion).toEqual({
     variant: 'textcnn',
     version: ws.manifest.version,

@@ -3,7 +3,7 @@ import * as s3 from '@pulumi/aws/s3';
 import type { BundleRole } from '../../models/deployment';
 import { childName, componentType } from '../components';
 import type { ModelStore, ModelStoreArgs } from '../platform';
-import { objectOptions, type StoreObject } from '../publication';
+import { createInOrder, objectOptions, type StoreObject } from '../publication';
 import type { AwsOptions } from './options';
 
 /** S3 object inputs that carry bytes and metadata: what a create-only object never updates. */
@@ -91,20 +91,26 @@ export class AwsModelStore extends pulumi.ComponentResource implements ModelStor
 
     // Objects after versioning, so every published object has a version id from the start.
     const objectParent = { parent: this, dependsOn: [versioning] };
-    for (const object of args.objects) {
-      new s3.BucketObjectv2(
-        childName(name, object.name),
-        {
-          bucket,
-          key: object.key,
-          ...sourceOf(object.source),
-          contentType: object.contentType,
-          metadata: object.metadata,
-          tags,
-        },
-        { ...objectParent, ...objectOptions(object.lifecycle, CONTENT_FIELDS) },
-      );
-    }
+    createInOrder(
+      args.objects,
+      (object, after: s3.BucketObjectv2[]) =>
+        new s3.BucketObjectv2(
+          childName(name, object.name),
+          {
+            bucket,
+            key: object.key,
+            ...sourceOf(object.source),
+            contentType: object.contentType,
+            metadata: object.metadata,
+            tags,
+          },
+          {
+            ...objectParent,
+            dependsOn: [versioning, ...after],
+            ...objectOptions(object.lifecycle, CONTENT_FIELDS),
+          },
+        ),
+    );
     const code = (role: BundleRole) =>
       new s3.BucketObjectv2(
         childName(name, `code-${role}`),

@@ -191,3 +191,15 @@ test('every taggable resource carries the configured tags and the model it serve
   expect(resources).toHaveLength(1 + 4 + 4 + 4 + 4 + 1 + 8);
   for (const r of resources) expect(r.props.tags).toEqual(expected);
 });
+
+test('the manifest is written after its model files, and the registry after the manifest', () => {
+  const objects = ofType(plan, 'azure-native:storage:Blob');
+  const prefix = `models/textcnn/${ws.manifest.version}/`;
+  const model = objects.filter((o) => String(o.props.blobName).startsWith(prefix));
+  const manifest = model.find((o) => String(o.props.blobName).endsWith('/manifest.json'));
+  expect(model).toHaveLength(5);
+  for (const file of model.filter((o) => o !== manifest))
+    expect(manifest?.opts.dependsOn).toContain(file.urn);
+  const seed = objects.find((o) => o.props.blobName === 'registry/state.json');
+  expect(seed?.opts.dependsOn).toContain(manifest?.urn);
+});

@@ -4,7 +4,7 @@ import { BUNDLE_OF, FUNCTION_ROLES, type FunctionRole } from '../../models/deplo
 import { childName, componentType } from '../components';
 import { physicalName } from '../naming';
 import type { ModelStore, ModelStoreArgs } from '../platform';
-import { objectOptions, type StoreObject } from '../publication';
+import { createInOrder, objectOptions, type StoreObject } from '../publication';
 import type { AzureOptions } from './options';
 
 /** Blob inputs that carry bytes and metadata: what a create-only blob never updates. */
@@ -120,9 +120,12 @@ export class AzureModelStore extends pulumi.ComponentResource implements ModelSt
 
     this.container = container('container', STORE_CONTAINER);
     this.hostContainers = HOST_CONTAINERS.map((c) => container(c, c));
-    for (const object of args.objects) {
-      blob(object.name, this.container.name, object, objectOptions(object.lifecycle, CONTENT_FIELDS));
-    }
+    createInOrder(args.objects, (object, after: storage.Blob[]) =>
+      blob(object.name, this.container.name, object, {
+        dependsOn: after,
+        ...objectOptions(object.lifecycle, CONTENT_FIELDS),
+      }),
+    );
     const blobEndpoint = this.account.primaryEndpoints.apply((e) => e.blob.replace(/\/$/, ''));
     const deployment = (role: FunctionRole): Deployment => {
       const code = args.code[BUNDLE_OF[role]];

@@ -216,3 +216,15 @@ test('public auth grants allUsers run.invoker on the API and nothing else', asyn
   );
   expect(everyone.map((i) => i.props.name)).toEqual([`hscode-${STACK}-api`]);
 });
+
+test('the manifest is written after its model files, and the registry after the manifest', () => {
+  const objects = ofType(plan, 'gcp:storage/bucketObject:BucketObject');
+  const prefix = `models/textcnn/${ws.manifest.version}/`;
+  const model = objects.filter((o) => String(o.props.name).startsWith(prefix));
+  const manifest = model.find((o) => String(o.props.name).endsWith('/manifest.json'));
+  expect(model).toHaveLength(5);
+  for (const file of model.filter((o) => o !== manifest))
+    expect(manifest?.opts.dependsOn).toContain(file.urn);
+  const seed = objects.find((o) => o.props.name === 'registry/state.json');
+  expect(seed?.opts.dependsOn).toContain(manifest?.urn);
+});

@@ -4,7 +4,7 @@ import type { BundleRole } from '../../models/deployment';
 import { childName, componentType } from '../components';
 import { gcpLabels } from '../naming';
 import type { ModelStore, ModelStoreArgs } from '../platform';
-import { objectOptions, type StoreObject } from '../publication';
+import { createInOrder, objectOptions, type StoreObject } from '../publication';
 import type { GcpOptions } from './options';
 
 /** BucketObject inputs that carry bytes and metadata: what a create-only object never updates. */
@@ -45,19 +45,21 @@ export class GcpModelStore extends pulumi.ComponentResource implements ModelStor
       { parent: this },
     );
     const bucket = this.bucket.name;
-    for (const object of args.objects) {
-      new storage.BucketObject(
-        childName(name, object.name),
-        {
-          bucket,
-          name: object.key,
-          ...sourceOf(object.source),
-          contentType: object.contentType,
-          metadata: object.metadata,
-        },
-        { parent: this, ...objectOptions(object.lifecycle, CONTENT_FIELDS) },
-      );
-    }
+    createInOrder(
+      args.objects,
+      (object, after: storage.BucketObject[]) =>
+        new storage.BucketObject(
+          childName(name, object.name),
+          {
+            bucket,
+            name: object.key,
+            ...sourceOf(object.source),
+            contentType: object.contentType,
+            metadata: object.metadata,
+          },
+          { parent: this, dependsOn: after, ...objectOptions(object.lifecycle, CONTENT_FIELDS) },
+        ),
+    );
     const code = (role: BundleRole) =>
       new storage.BucketObject(
         childName(name, `code-${role}`),
