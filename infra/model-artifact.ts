@@ -67,14 +67,17 @@ export function loadModelArtifact(dir: string, expectedVariant: string): LocalAr
 
 /** The lexical index file a manifest names, refused unless it is one the artifact format has. */
 function declaredLexicalIndex(manifest: Buffer): string | undefined {
-  let declared: { lexicalIndex?: { file?: unknown } };
+  let declared: { lexicalIndex?: { file?: unknown } | null } | null;
   try {
     declared = JSON.parse(manifest.toString('utf8')) as typeof declared;
   } catch {
     return undefined; // verifyArtifact says what is wrong with it
   }
-  const file = declared.lexicalIndex?.file;
-  if (declared.lexicalIndex === undefined) return undefined;
+  // Nothing declared (or not an object): verifyArtifact's schema check says what is wrong.
+  if (typeof declared !== 'object' || declared === null || typeof declared.lexicalIndex !== 'object')
+    return undefined;
+  if (declared.lexicalIndex === null) return undefined;
+  const file = declared.lexicalIndex.file;
   if (typeof file === 'string' && LEXICAL_INDEX_FILES.includes(file)) return file;
   throw new Error(
     `model.artifact: the manifest names the lexical index ${JSON.stringify(file)}, not one of ${LEXICAL_INDEX_FILES.join(', ')}: point model.artifact at a folder "hscode train" wrote`,

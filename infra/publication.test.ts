@@ -78,6 +78,15 @@ test('objects are created in list order, each after the ones it names, which mus
   );
 });
 
+test('a manifest that is not an object is refused by the manifest check, not by a TypeError', () => {
+  writeArtifact(dir, 'textcnn');
+  for (const text of ['null', '{"lexicalIndex":null}', '[]']) {
+    writeFileSync(join(dir, 'manifest.json'), text);
+    expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(/manifest/);
+    expect(() => loadModelArtifact(dir, 'textcnn')).not.toThrow(/Cannot read properties/);
+  }
+});
+
 test('a folder without the artifact files says what it should be', () => {
   expect(() => loadModelArtifact(dir, 'textcnn')).toThrow(
     /manifest\.json is missing: point model\.artifact at a folder "hscode train" wrote/,
@@ -143,6 +152,8 @@ test('a weight of 0 registers the deployed model as a shadow; no artifact publis
   const model = { variant: 'dnn', version: 'dnn-1', sha256: 'c'.repeat(64) };
   const objects = storeObjects(model, { variant: 'dnn', weight: 0, shadows: [] }, undefined, 'x');
   expect(objects.map((o) => o.key)).toEqual(['registry/state.json', pendingKey('dnn', 'dnn-1')]);
+  // No model files to wait for: nothing names one.
+  expect(objects.every((o) => o.after === undefined)).toBe(true);
   expect(JSON.parse((objects[1]?.source as { text: string }).text)).toMatchObject({
     as: 'shadow',
     weight: 0,

@@ -297,6 +297,9 @@ test('the model is published content-addressed with lineage metadata; the regist
     expect(manifest?.opts.dependsOn).toContain(file.urn);
   const seed = objects.find((o) => o.props.key === 'registry/state.json');
   expect(seed?.opts.dependsOn).toContain(manifest?.urn);
+  // Every object after versioning, so each has a version id from the start.
+  const versioning = ofType(plan, 'aws:s3/bucketVersioning:BucketVersioning')[0];
+  for (const o of objects) expect(o.opts.dependsOn).toContain(versioning?.urn);
   expect(JSON.parse(seed?.props.content as string).champion).toEqual({
     variant: 'textcnn',
     version: ws.manifest.version,

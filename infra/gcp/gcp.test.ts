@@ -227,4 +227,8 @@ test('the manifest is written after its model files, and the registry after the 
     expect(manifest?.opts.dependsOn).toContain(file.urn);
   const seed = objects.find((o) => o.props.name === 'registry/state.json');
   expect(seed?.opts.dependsOn).toContain(manifest?.urn);
+  // The registry seed is written once and never replaced or deleted by a deployment.
+  expect(seed?.opts).toMatchObject({ retainOnDelete: true });
+  expect(seed?.opts.ignoreChanges?.length).toBeGreaterThan(0);
+  for (const file of model) expect(file.opts).toMatchObject({ retainOnDelete: true, ignoreChanges: [] });
 });
