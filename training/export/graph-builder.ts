@@ -46,20 +46,7 @@ export class OnnxGraphBuilder {
   }
 
   addFloatInitializer(name: string, dims: number[], values: ArrayLike<number>): string {
-    const expected = dims.reduce((a, b) => a * b, 1);
-    if (values.length !== expected) {
-      throw new Error(
-        `initializer "${name}" has ${values.length} values, its shape [${dims}] needs ${expected}`,
-      );
-    }
-    this.claimTensorName(name);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: DATA_TYPES.float32,
-      rawData: float32LittleEndian(values),
-    });
-    return name;
+    return this.addInitializer(name, dims, values.length, DATA_TYPES.float32, float32LittleEndian(values));
   }
 
   /** int8 or uint8 values (an empty `dims` is a scalar); raw_data is the bytes as they are. */
@@ -69,19 +56,25 @@ export class OnnxGraphBuilder {
     dims: number[],
     values: Int8Array | Uint8Array,
   ): string {
+    const dataType = type === 'int8' ? onnx.TensorProto.DataType.INT8 : onnx.TensorProto.DataType.UINT8;
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
+    return this.addInitializer(name, dims, values.length, dataType, bytes);
+  }
+
+  /** Checks that `count` values fill `dims` (an empty `dims` is a scalar) and adds the tensor. */
+  private addInitializer(
+    name: string,
+    dims: number[],
+    count: number,
+    dataType: onnx.TensorProto.DataType,
+    rawData: Uint8Array,
+  ): string {
     const expected = dims.reduce((a, b) => a * b, 1);
-    if (values.length !== expected) {
-      throw new Error(
-        `initializer "${name}" has ${values.length} values, its shape [${dims}] needs ${expected}`,
-      );
+    if (count !== expected) {
+      throw new Error(`initializer "${name}" has ${count} values, its shape [${dims}] needs ${expected}`);
     }
     this.claimTensorName(name);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: type === 'int8' ? onnx.TensorProto.DataType.INT8 : onnx.TensorProto.DataType.UINT8,
-      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice(),
-    });
+    this.initializers.push({ name, dims, dataType, rawData });
     return name;
   }
 
