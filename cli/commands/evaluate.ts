@@ -19,7 +19,7 @@ function reviewLine(
   abstain: { threshold: number; targetPrecision: number; coverage: number; precision: number },
   observed: { coverage: number; precision: number } | undefined,
 ): string {
-  const claim = `review below ${abstain.threshold.toFixed(3)} (chosen for ${pct(abstain.targetPrecision)} chapter precision: ${pct(abstain.coverage)} answered at ${pct(abstain.precision)} on held-out rows)`;
+  const claim = `review below ${abstain.threshold.toFixed(3)} (chosen for ${pct(abstain.targetPrecision)} chapter precision: ${pct(abstain.coverage)} answered at ${pct(abstain.precision)} on its calibration rows, held-out rows cut to short trader phrases)`;
   return observed ? `${claim}; here ${pct(observed.coverage)} answered at ${pct(observed.precision)}` : claim;
 }
 
