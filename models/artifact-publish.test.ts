@@ -60,6 +60,14 @@ describe('publishArtifact', () => {
     expect(without.order).toEqual([]);
   });
 
+  it('refuses a manifest that is not JSON before writing anything', async () => {
+    const store = recordingStore();
+    await expect(publishArtifact(store, '', { ...files, 'manifest.json': '{"version":' })).rejects.toThrow(
+      /manifest\.json that is not JSON/,
+    );
+    expect(store.order).toEqual([]);
+  });
+
   it('refuses an artifact without a manifest', async () => {
     const store = recordingStore();
     const { 'manifest.json': _manifest, ...rest } = files;

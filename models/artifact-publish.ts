@@ -39,8 +39,14 @@ export async function publishArtifact(
     throw new Error('an artifact cannot be published without its manifest.json');
   }
   // A manifest pointing at an index left out of `files` would publish a model no reader can load.
-  const index = (JSON.parse(Buffer.from(manifest).toString('utf8')) as { lexicalIndex?: { file: string } })
-    .lexicalIndex?.file;
+  let index: string | undefined;
+  try {
+    index = (
+      JSON.parse(Buffer.from(manifest).toString('utf8')) as { lexicalIndex?: { file?: string } } | null
+    )?.lexicalIndex?.file;
+  } catch {
+    throw new Error('an artifact cannot be published with a manifest.json that is not JSON');
+  }
   if (index !== undefined && !PUBLISH_ORDER.some((name) => name === index && files[name] !== undefined)) {
     throw new Error(`the manifest names ${index}, which is not among the files to publish`);
   }
