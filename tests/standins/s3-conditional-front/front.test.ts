@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -424,6 +425,38 @@ describe('S3 conditional front, streaming', () => {
           .on('error', reject);
       });
       expect({ body, reads }).toEqual({ body: 'new', reads: 3 });
+    } finally {
+      await front.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it('reads again when the upstream sends an empty file of length 0 for an object whose ETag says otherwise', async () => {
+    // The other face of the same race: s3rver's file exists but is still empty, so the length
+    // it declares is 0 and only the ETag (the MD5 it recorded while the PUT passed through) tells.
+    const etag = `"${createHash('md5').update('new').digest('hex')}"`;
+    let reads = 0;
+    const upstream = http.createServer((req, res) => {
+      reads++;
+      res.setHeader('etag', etag);
+      res.end(reads <= 2 ? '' : 'new');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const front = await startConditionalFront({
+      upstream: { host: '127.0.0.1', port: (upstream.address() as AddressInfo).port },
+    });
+    const get = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        http
+          .get(`${front.url}${path}`, (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () => resolve(text));
+          })
+          .on('error', reject);
+      });
+    try {
+      expect({ body: await get('/bucket/settling'), reads }).toEqual({ body: 'new', reads: 3 });
     } finally {
       await front.close();
       await new Promise((resolve) => upstream.close(resolve));

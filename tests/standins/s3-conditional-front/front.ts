@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
@@ -152,18 +153,20 @@ export async function startConditionalFront(options: ConditionalFrontOptions): P
 
   /**
    * s3rver answers a PUT once the body has passed through, before its file is on disk, so a read
-   * right after can get fewer bytes than the object's length: such a read is made again.
+   * right after can get fewer bytes than the object's length, or an empty file of length 0: such
+   * a read is made again. The second shows as a whole object whose MD5 is not its ETag (the MD5
+   * s3rver recorded while the body passed through; multipart ETags hold a "-" and are not MD5s).
    */
   const settledAnswer = async (req: IncomingMessage): Promise<UpstreamAnswer> => {
     for (let attempt = 1; ; attempt++) {
       const answer = await wholeAnswer(req);
       // A missing length compares as NaN: never short. A connection cut mid-body is short too.
-      const short =
+      const unsettled =
         req.method === 'GET' &&
         ('failure' in answer
           ? answer.cutShort
-          : answer.body.length < Number(answer.headers['content-length']));
-      if (!short || attempt === SETTLE_ATTEMPTS) return answer;
+          : answer.body.length < Number(answer.headers['content-length']) || notItsEtag(answer));
+      if (!unsettled || attempt === SETTLE_ATTEMPTS) return answer;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
     }
   };
@@ -300,4 +303,11 @@ function unsupportedCondition(write: ObjectWrite): Refusal | undefined {
     };
   }
   return undefined;
+}
+
+/** A whole object (200) whose body's MD5 is not the simple ETag it was stored with. */
+function notItsEtag(answer: { status: number; headers: IncomingHttpHeaders; body: Buffer }): boolean {
+  const etag = bareEtag(String(answer.headers.etag ?? ''));
+  if (answer.status !== 200 || !/^[0-9a-f]{32}$/.test(etag)) return false;
+  return createHash('md5').update(answer.body).digest('hex') !== etag;
 }
