@@ -70,6 +70,20 @@ const COLLECTION_ARRAYS = [
   'classOfDocument',
 ] as const;
 
+/** One collection's numbers as formats 2 and 3 store them (format 2 base64-encodes each array). */
+interface CollectionArrays {
+  k1: number;
+  documents: number;
+  /** Sorted, joined by newlines (no token holds one). */
+  tokens: string;
+  runEnds: Int32Array;
+  postingDocuments: Int32Array;
+  /** Term counts: whole numbers, stored as such (half the bytes of doubles). */
+  frequencies: Int32Array;
+  lengthNorm: Float64Array;
+  classOfDocument: Int32Array;
+}
+
 /** Per label, in label order: the best BM25 score of a nomenclature document and of a labelled row. */
 export interface LexicalScores {
   nomenclature: Float64Array;
@@ -119,19 +133,55 @@ class Collection {
   }
 
   static fromPacked(data: PackedCollectionData, labelCount: number): Collection {
-    const postings = Bm25Postings.fromPacked({
-      k1: data.k1,
-      documents: data.documents,
-      tokens: data.tokens === '' ? [] : data.tokens.split('\n'),
-      runEnds: decodeArray(data.runEnds, Int32Array, 'runEnds'),
-      postingDocuments: decodeArray(data.postingDocuments, Int32Array, 'postingDocuments'),
-      // Term counts: whole numbers, stored as such (half the bytes of doubles).
-      frequencies: decodeArray(data.frequencies, Int32Array, 'frequencies'),
-      lengthNorm: decodeArray(data.lengthNorm, Float64Array, 'lengthNorm'),
-    });
+    return Collection.fromArrays(
+      {
+        k1: data.k1,
+        documents: data.documents,
+        tokens: data.tokens,
+        runEnds: decodeArray(data.runEnds, Int32Array, 'runEnds'),
+        postingDocuments: decodeArray(data.postingDocuments, Int32Array, 'postingDocuments'),
+        frequencies: decodeArray(data.frequencies, Int32Array, 'frequencies'),
+        lengthNorm: decodeArray(data.lengthNorm, Float64Array, 'lengthNorm'),
+        classOfDocument: decodeArray(data.classOfDocument, Int32Array, 'classOfDocument'),
+      },
+      labelCount,
+    );
+  }
+
+  static fromSections(
+    name: string,
+    head: { k1: number; documents: number } | undefined,
+    sections: ReadonlyMap<string, SectionValue>,
+    labelCount: number,
+  ): Collection {
+    if (!head || typeof head.k1 !== 'number' || !Number.isInteger(head.documents)) {
+      throw new Error(`the index's header does not describe its ${name}`);
+    }
+    const section = <T extends SectionValue>(array: string, type: new (...args: never[]) => T): T => {
+      const value = sections.get(`${name}.${array}`);
+      if (!(value instanceof type)) throw new Error(`the index has no ${name}.${array} of the right type`);
+      return value;
+    };
+    return Collection.fromArrays(
+      {
+        k1: head.k1,
+        documents: head.documents,
+        tokens: Buffer.from(section('tokens', Uint8Array)).toString('utf8'),
+        runEnds: section('runEnds', Int32Array),
+        postingDocuments: section('postingDocuments', Int32Array),
+        frequencies: section('frequencies', Int32Array),
+        lengthNorm: section('lengthNorm', Float64Array),
+        classOfDocument: section('classOfDocument', Int32Array),
+      },
+      labelCount,
+    );
+  }
+
+  private static fromArrays(arrays: CollectionArrays, labelCount: number): Collection {
+    const { tokens, classOfDocument, ...postings } = arrays;
     return Collection.checked(
-      decodeArray(data.classOfDocument, Int32Array, 'classOfDocument'),
-      postings,
+      classOfDocument,
+      Bm25Postings.fromPacked({ ...postings, tokens: tokens === '' ? [] : tokens.split('\n') }),
       labelCount,
     );
   }
@@ -156,17 +206,16 @@ class Collection {
   }
 
   toPacked(): PackedCollectionData {
-    const packed = this.postings.toPacked();
-    if (packed.tokens.some((token) => token.includes('\n'))) throw new Error('a BM25 token holds a newline');
+    const { k1, documents, tokens, ...arrays } = this.toArrays();
     return {
-      k1: packed.k1,
-      documents: packed.documents,
-      tokens: packed.tokens.join('\n'),
-      runEnds: encodeArray(packed.runEnds),
-      postingDocuments: encodeArray(packed.postingDocuments),
-      frequencies: encodeArray(Int32Array.from(packed.frequencies, wholeCount)),
-      lengthNorm: encodeArray(packed.lengthNorm),
-      classOfDocument: encodeArray(this.classOfDocument),
+      k1,
+      documents,
+      tokens,
+      runEnds: encodeArray(arrays.runEnds),
+      postingDocuments: encodeArray(arrays.postingDocuments),
+      frequencies: encodeArray(arrays.frequencies),
+      lengthNorm: encodeArray(arrays.lengthNorm),
+      classOfDocument: encodeArray(arrays.classOfDocument),
     };
   }
 
@@ -175,47 +224,27 @@ class Collection {
     head: { k1: number; documents: number };
     sections: Array<[string, SectionValue]>;
   } {
-    const packed = this.postings.toPacked();
-    if (packed.tokens.some((token) => token.includes('\n'))) throw new Error('a BM25 token holds a newline');
-    const arrays: Record<(typeof COLLECTION_ARRAYS)[number], SectionValue> = {
-      tokens: Buffer.from(packed.tokens.join('\n'), 'utf8'),
-      runEnds: packed.runEnds,
-      postingDocuments: packed.postingDocuments,
-      frequencies: Int32Array.from(packed.frequencies, wholeCount),
-      lengthNorm: packed.lengthNorm,
-      classOfDocument: this.classOfDocument,
+    const { k1, documents, tokens, ...arrays } = this.toArrays();
+    const raw: Record<(typeof COLLECTION_ARRAYS)[number], SectionValue> = {
+      ...arrays,
+      tokens: Buffer.from(tokens, 'utf8'),
     };
     return {
-      head: { k1: packed.k1, documents: packed.documents },
-      sections: COLLECTION_ARRAYS.map((array) => [`${name}.${array}`, arrays[array]]),
+      head: { k1, documents },
+      sections: COLLECTION_ARRAYS.map((array) => [`${name}.${array}`, raw[array]]),
     };
   }
 
-  static fromSections(
-    name: string,
-    head: { k1: number; documents: number } | undefined,
-    sections: ReadonlyMap<string, SectionValue>,
-    labelCount: number,
-  ): Collection {
-    if (!head || typeof head.k1 !== 'number' || !Number.isInteger(head.documents)) {
-      throw new Error(`the index's header does not describe its ${name}`);
-    }
-    const section = <T extends SectionValue>(array: string, type: new (...args: never[]) => T): T => {
-      const value = sections.get(`${name}.${array}`);
-      if (!(value instanceof type)) throw new Error(`the index has no ${name}.${array} of the right type`);
-      return value;
+  /** What both stored forms hold: the postings packed, tokens joined by newlines, counts as int32. */
+  private toArrays(): CollectionArrays {
+    const packed = this.postings.toPacked();
+    if (packed.tokens.some((token) => token.includes('\n'))) throw new Error('a BM25 token holds a newline');
+    return {
+      ...packed,
+      tokens: packed.tokens.join('\n'),
+      frequencies: Int32Array.from(packed.frequencies, wholeCount),
+      classOfDocument: this.classOfDocument,
     };
-    const tokens = Buffer.from(section('tokens', Uint8Array)).toString('utf8');
-    const postings = Bm25Postings.fromPacked({
-      k1: head.k1,
-      documents: head.documents,
-      tokens: tokens === '' ? [] : tokens.split('\n'),
-      runEnds: section('runEnds', Int32Array),
-      postingDocuments: section('postingDocuments', Int32Array),
-      frequencies: section('frequencies', Int32Array),
-      lengthNorm: section('lengthNorm', Float64Array),
-    });
-    return Collection.checked(section('classOfDocument', Int32Array), postings, labelCount);
   }
 
   /**
