@@ -76,6 +76,21 @@ export default tseslint.config(
     'The policy pack stands alone: it imports nothing else of ours.',
   ),
   {
+    // A session opened anywhere else would leave ONNX Runtime's telemetry on.
+    files: ['**/*.ts'],
+    ignores: ['models/onnx-session.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.property.name='InferenceSession'][property.name='create']",
+          message:
+            'Open ONNX Runtime sessions with openOnnxSession (models/onnx-session.ts): it keeps telemetry off.',
+        },
+      ],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '../models/onnx-session';
 import type { Tensor } from '@tensorflow/tfjs';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { DescriptionEncoder } from '../models/encoder';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   const pick = (i: number) => texts[i % texts.length] as string;
 
   const length = manifest.encoder.maxLength;
-  const session = await ort.InferenceSession.create(
+  const session = await openOnnxSession(
     new Uint8Array(
       (await store.get(storeKeys.modelFile(ref.variant, ref.version, ARTIFACT_FILES.onnx)))?.body ?? [],
     ),

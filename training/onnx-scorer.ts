@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '../models/onnx-session';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../models/onnx-contract';
 import type { DescriptionEncoder } from '../models/encoder';
 
@@ -16,7 +17,7 @@ export class OnnxScorer {
   ) {}
 
   static async load(onnx: Uint8Array, encoder: DescriptionEncoder, numClasses: number): Promise<OnnxScorer> {
-    const session = await ort.InferenceSession.create(onnx, {
+    const session = await openOnnxSession(onnx, {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',

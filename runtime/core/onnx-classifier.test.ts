@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '../../models/onnx-session';
 import { ArtifactIntegrityError } from '../../models/artifact';
 import { DescriptionEncoder, type EncoderConfig } from '../../models/encoder';
 import { loadNomenclature } from '../../models/hs/nomenclature';
@@ -28,7 +29,7 @@ async function directProbabilities(home: string, fixture: FixtureModel, text: st
   const dir = modelDir(home, fixture);
   const config = JSON.parse(readFileSync(join(dir, 'encoder.json'), 'utf8')) as EncoderConfig;
   const ids = new DescriptionEncoder(config).encode(text).ids;
-  const session = await ort.InferenceSession.create(readFileSync(join(dir, 'model.onnx')));
+  const session = await openOnnxSession(readFileSync(join(dir, 'model.onnx')));
   const out = await session.run({ token_ids: new ort.Tensor('int32', ids, [1, ids.length]) });
   await session.release();
   return out.probabilities?.data as Float32Array;

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '../../models/onnx-session';
 
 export interface SessionOptions {
   /** Threads for one inference; 1 suits single-vCPU functions and many concurrent instances. */
@@ -22,7 +23,7 @@ export function sharedSession(
   let session = sessions.get(key);
   if (!session) {
     session = (async () => {
-      const created = await ort.InferenceSession.create(onnx, {
+      const created = await openOnnxSession(onnx, {
         intraOpNumThreads: options.intraOpThreads,
         interOpNumThreads: 1,
         executionMode: 'sequential',

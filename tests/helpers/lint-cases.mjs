@@ -1,6 +1,7 @@
 // Lints snippets as if each sat at a given path, with the project's own ESLint configuration, and
-// prints the import-boundary messages per case as JSON. A child process because ESLint loads its
-// flat config with a dynamic import, which jest's module sandbox does not allow.
+// prints the messages of the boundary rules (imports, and who may open an ONNX Runtime session)
+// per case as JSON. A child process because ESLint loads its flat config with a dynamic import,
+// which jest's module sandbox does not allow.
 import { ESLint } from 'eslint';
 
 const cases = JSON.parse(process.argv[2]);
@@ -10,7 +11,7 @@ for (const { filePath, code } of cases) {
   const [result] = await eslint.lintText(code, { filePath });
   results.push(
     result.messages
-      .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+      .filter((m) => ['@typescript-eslint/no-restricted-imports', 'no-restricted-syntax'].includes(m.ruleId))
       .map((m) => m.message),
   );
 }

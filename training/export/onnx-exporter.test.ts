@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '../../models/onnx-session';
 import { onnx } from 'onnx-proto';
 import {
   ONNX_INPUT_NAME,
@@ -107,7 +108,7 @@ function idRows(count: number, length: number, inputDim: number, seed: number): 
 }
 
 async function onnxProbabilities(bytes: Uint8Array, ids: Int32Array, rows: number, length: number) {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session = await openOnnxSession(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
     expect(session.inputNames).toEqual([ONNX_INPUT_NAME]);
     expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME]);
@@ -186,7 +187,7 @@ describe('tempered_probabilities', () => {
 
   async function run(weight: number): Promise<{ probabilities: Float32Array; tempered: Float32Array }> {
     const bytes = exportToOnnx(model, { producerVersion: 'test', temperedWeight: weight });
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const session = await openOnnxSession(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
     try {
       expect(session.inputNames).toEqual([ONNX_INPUT_NAME]);
       expect(session.outputNames).toEqual([ONNX_OUTPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME]);

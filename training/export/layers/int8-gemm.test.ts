@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '../../../models/onnx-session';
 import { onnx } from 'onnx-proto';
 import { ONNX_OPSET } from '../../../models/onnx-contract';
 import { seededRandom } from '../../rng';
@@ -28,7 +29,7 @@ function gemmGraph(kernel: Float32Array, bias: Float32Array | undefined): Uint8A
 }
 
 async function run(model: Uint8Array, input: Float32Array, batch: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
+  const session = await openOnnxSession(model, { intraOpNumThreads: 1 });
   try {
     const result = await session.run({ x: new ort.Tensor('float32', input, [batch, ROWS]) });
     return result.y?.data as Float32Array;
