@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ARTIFACT_FILES, LEXICAL_INDEX_FILES, verifyArtifact } from '../models/artifact';
+import { ARTIFACT_FILES, declaredLexicalIndex, verifyArtifact } from '../models/artifact';
 import type { ModelManifest } from '../models/manifest';
 
 /** One file of a model artifact folder, as it will be published. */
@@ -39,7 +39,13 @@ export function loadModelArtifact(dir: string, expectedVariant: string): LocalAr
   };
   const manifestBytes = read(ARTIFACT_FILES.manifest);
   // The retrieval index the model is served with: published with it, verified like the rest.
-  const indexFile = declaredLexicalIndex(manifestBytes);
+  const declared = declaredLexicalIndex(manifestBytes);
+  if (declared && 'refusal' in declared) {
+    throw new Error(
+      `model.artifact: the manifest ${declared.refusal}: point model.artifact at a folder "hscode train" wrote`,
+    );
+  }
+  const indexFile = declared?.file;
   const bytes = {
     manifest: manifestBytes,
     onnx: read(ARTIFACT_FILES.onnx),
@@ -63,23 +69,4 @@ export function loadModelArtifact(dir: string, expectedVariant: string): LocalAr
     files.push({ file: indexFile, path: join(root, indexFile), contentType });
   }
   return { manifest, files };
-}
-
-/** The lexical index file a manifest names, refused unless it is one the artifact format has. */
-function declaredLexicalIndex(manifest: Buffer): string | undefined {
-  let declared: { lexicalIndex?: { file?: unknown } | null } | null;
-  try {
-    declared = JSON.parse(manifest.toString('utf8')) as typeof declared;
-  } catch {
-    return undefined; // verifyArtifact says what is wrong with it
-  }
-  // Nothing declared (or not an object): verifyArtifact's schema check says what is wrong.
-  if (typeof declared !== 'object' || declared === null || typeof declared.lexicalIndex !== 'object')
-    return undefined;
-  if (declared.lexicalIndex === null) return undefined;
-  const file = declared.lexicalIndex.file;
-  if (typeof file === 'string' && LEXICAL_INDEX_FILES.includes(file)) return file;
-  throw new Error(
-    `model.artifact: the manifest names the lexical index ${JSON.stringify(file)}, not one of ${LEXICAL_INDEX_FILES.join(', ')}: point model.artifact at a folder "hscode train" wrote`,
-  );
 }

@@ -22,6 +22,30 @@ export const LEXICAL_INDEX_FILES: readonly string[] = [
   ARTIFACT_FILES.jsonLexicalIndex,
 ];
 
+/**
+ * What a manifest not yet verified says about its lexical index, read first to know which file to
+ * fetch with it: nothing (no index declared, or a manifest that is not JSON or not an object:
+ * verifyArtifact then says what is wrong), a file name the format has, or the sentence refusing any
+ * other name (a manifest must not make a reader fetch `../../registry/state.json`).
+ */
+export type DeclaredLexicalIndex = { file: string } | { refusal: string } | undefined;
+
+export function declaredLexicalIndex(manifest: Uint8Array): DeclaredLexicalIndex {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(manifest).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const index = (parsed as { lexicalIndex?: unknown } | null)?.lexicalIndex;
+  if (typeof index !== 'object' || index === null) return undefined;
+  const file = (index as { file?: unknown }).file;
+  if (typeof file === 'string' && LEXICAL_INDEX_FILES.includes(file)) return { file };
+  return {
+    refusal: `names the lexical index ${JSON.stringify(file)}, not one of ${LEXICAL_INDEX_FILES.join(', ')}`,
+  };
+}
+
 export interface ArtifactBytes {
   manifest: Uint8Array;
   onnx: Uint8Array;

@@ -75,6 +75,21 @@ describe('trainModel end to end', () => {
     expect(Buffer.from(readArtifactDir(result.dir).lexicalIndex ?? []).equals(original)).toBe(true);
   });
 
+  it('reads no file a manifest names outside the artifact format', () => {
+    const manifestPath = join(result.dir, 'manifest.json');
+    const original = readFileSync(manifestPath, 'utf8');
+    const manifest = JSON.parse(original);
+    manifest.lexicalIndex.file = '../../../registry/state.json';
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    try {
+      expect(() => readArtifactDir(result.dir)).toThrow(
+        /manifest\.json names the lexical index "\.\.\/\.\.\/\.\.\/registry\/state\.json", not one of/,
+      );
+    } finally {
+      writeFileSync(manifestPath, original);
+    }
+  });
+
   it('refuses a model file that does not match its manifest', () => {
     const onnxPath = join(result.dir, 'model.onnx');
     const bytes = readFileSync(onnxPath);

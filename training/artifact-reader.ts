@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ARTIFACT_FILES,
-  LEXICAL_INDEX_FILES,
+  declaredLexicalIndex,
   verifyArtifact,
   type VerifiedArtifact,
 } from '../models/artifact';
@@ -17,11 +17,11 @@ export function readArtifactDir(dir: string): VerifiedArtifact {
     return readFileSync(path);
   };
   const manifest = read(ARTIFACT_FILES.manifest);
-  // The index file the manifest names (binary, or JSON for a model trained before format 3); a
-  // manifest that does not parse or names another file is refused by verifyArtifact, saying why.
-  const declared = declaredFile(manifest);
-  const lexicalIndex =
-    typeof declared === 'string' && LEXICAL_INDEX_FILES.includes(declared) ? join(dir, declared) : undefined;
+  // The index file the manifest names (binary, or JSON for a model trained before format 3).
+  const declared = declaredLexicalIndex(manifest);
+  if (declared && 'refusal' in declared)
+    throw new Error(`${join(dir, ARTIFACT_FILES.manifest)} ${declared.refusal}`);
+  const lexicalIndex = declared && join(dir, declared.file);
   return verifyArtifact({
     manifest,
     onnx: read(ARTIFACT_FILES.onnx),
@@ -31,13 +31,4 @@ export function readArtifactDir(dir: string): VerifiedArtifact {
     ...(lexicalIndex !== undefined &&
       existsSync(lexicalIndex) && { lexicalIndex: readFileSync(lexicalIndex) }),
   });
-}
-
-function declaredFile(manifest: Buffer): unknown {
-  try {
-    return (JSON.parse(manifest.toString('utf8')) as { lexicalIndex?: { file?: unknown } }).lexicalIndex
-      ?.file;
-  } catch {
-    return undefined;
-  }
 }

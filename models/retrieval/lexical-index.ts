@@ -48,9 +48,6 @@ export type LexicalIndexData = {
 /** What a format 3 file (binary, see binary-sections.ts) starts with. */
 export const LEXICAL_INDEX_MAGIC = 'hscodeLX';
 
-/** The stored format `toBytes` writes: binary; formats 1 and 2 are JSON and still load. */
-export const LEXICAL_INDEX_FORMAT = 3;
-
 /** Format 3's header, beside its sections (`<collection>.<array>`, see Collection.toSections). */
 interface BinaryHeader {
   format: 'hscode-lexical-index';

@@ -1,6 +1,6 @@
 import {
   ARTIFACT_FILES,
-  LEXICAL_INDEX_FILES,
+  declaredLexicalIndex,
   verifyArtifact,
   type VerifiedArtifact,
 } from '../../models/artifact';
@@ -31,10 +31,9 @@ export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): P
     read(ARTIFACT_FILES.labels),
   ]);
   // Read only when the manifest declares it; verifyArtifact refuses a declared file that is missing.
-  const declared = (
-    JSON.parse(Buffer.from(manifest).toString('utf8')) as { lexicalIndex?: { file?: unknown } }
-  ).lexicalIndex;
-  const lexicalIndex = declared ? await read(lexicalIndexFile(name, declared.file)) : undefined;
+  const declared = declaredLexicalIndex(manifest);
+  if (declared && 'refusal' in declared) throw new ModelLoadError(name, `its manifest ${declared.refusal}`);
+  const lexicalIndex = declared ? await read(declared.file) : undefined;
   const artifact = verifyArtifact({ manifest, onnx, encoder, labels, ...(lexicalIndex && { lexicalIndex }) });
   if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
     throw new ModelLoadError(
@@ -43,13 +42,4 @@ export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): P
     );
   }
   return artifact;
-}
-
-/** The index file a manifest names, if it is one the artifact format has: no other key is read. */
-function lexicalIndexFile(name: string, file: unknown): string {
-  if (typeof file === 'string' && LEXICAL_INDEX_FILES.includes(file)) return file;
-  throw new ModelLoadError(
-    name,
-    `its manifest names the lexical index ${JSON.stringify(file)}, not one of ${LEXICAL_INDEX_FILES.join(', ')}`,
-  );
 }
