@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
+import { openOnnxSession, warmUpOnnxRuntime, WARM_UP_MODEL } from './onnx-session';
 
 const run = promisify(execFile);
 const probe = join(__dirname, '..', 'tests', 'helpers', 'onnx-telemetry-probe.ts');
@@ -50,5 +53,22 @@ describe('openOnnxSession', () => {
     const { home } = await openIn('project', { ORT_DISABLE_TELEMETRY: '0' });
     homes.push(home);
     expect(existsSync(join(home, ...TELEMETRY_DIR, 'deviceid'))).toBe(true);
+  });
+});
+
+describe('the warm-up model', () => {
+  it('is y = Identity(x), and a session over it answers', async () => {
+    const model = onnx.ModelProto.decode(WARM_UP_MODEL);
+    expect(model.graph?.node?.map((n) => n.opType)).toEqual(['Identity']);
+    const session = await openOnnxSession(WARM_UP_MODEL);
+    const { y } = await session.run({ x: new ort.Tensor('float32', Float32Array.of(7), [1]) });
+    expect(Array.from(y?.data as Float32Array)).toEqual([7]);
+    await session.release();
+  });
+
+  it('is opened once per process, however many loaders ask', async () => {
+    const first = warmUpOnnxRuntime();
+    expect(warmUpOnnxRuntime()).toBe(first);
+    await expect(first).resolves.toBeUndefined();
   });
 });

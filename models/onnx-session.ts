@@ -20,3 +20,28 @@ export function openOnnxSession(
   process.env[ONNX_TELEMETRY_SWITCH] ??= '1';
   return ort.InferenceSession.create(model, options);
 }
+
+/**
+ * y = Identity(x) over one float (ir 8, opset 17): the smallest model ONNX Runtime will open.
+ * Written out so that warming up loads no protobuf library; a test decodes it.
+ */
+export const WARM_UP_MODEL = Buffer.from(
+  'CAg6PQoQCgF4EgF5IghJZGVudGl0eRIHd2FybS11cFoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEBE=',
+  'base64',
+);
+
+let warmedUp: Promise<void> | undefined;
+
+/**
+ * Runs ONNX Runtime's one-time set-up (its environment, thread pools and kernel registry: some
+ * 40 ms of the main thread here, before any model is opened) on the warm-up model, once per
+ * process. A loader calls it while a model's files are still being read, so the set-up overlaps
+ * the reads instead of following them. Never rejects: the real session reports any problem.
+ */
+export function warmUpOnnxRuntime(): Promise<void> {
+  warmedUp ??= openOnnxSession(WARM_UP_MODEL).then(
+    (session) => session.release(),
+    () => undefined,
+  );
+  return warmedUp;
+}

@@ -9,12 +9,24 @@ import type { ObjectStore } from '../store/object-store';
 import { ModelLoadError } from './errors';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 
+export interface LoadOptions {
+  /**
+   * Work to do while the model's files are in flight (ONNX Runtime's one-time set-up, for a
+   * loader about to open a session): it runs on the main thread while the store reads them.
+   */
+  whileReading?: () => Promise<unknown>;
+}
+
 /**
  * Reads `models/<variant>/<version>/` from the store and verifies it: every file's sha256 against
  * the manifest (ArtifactIntegrityError otherwise) and the manifest against the place it was read
  * from, so a model copied under the wrong name is not served as something it is not.
  */
-export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): Promise<VerifiedArtifact> {
+export async function loadVerifiedArtifact(
+  store: ObjectStore,
+  ref: ModelRef,
+  options: LoadOptions = {},
+): Promise<VerifiedArtifact> {
   const name = modelRefKey(ref);
   const read = async (file: string) => {
     const key = storeKeys.modelFile(ref.variant, ref.version, file);
@@ -25,15 +37,19 @@ export async function loadVerifiedArtifact(store: ObjectStore, ref: ModelRef): P
   // The manifest first: it is written last, so its absence is the one answer to "was it published?",
   // whichever other file a racing read would have missed first.
   const manifest = await read(ARTIFACT_FILES.manifest);
-  const [onnx, encoder, labels] = await Promise.all([
-    read(ARTIFACT_FILES.onnx),
-    read(ARTIFACT_FILES.encoder),
-    read(ARTIFACT_FILES.labels),
-  ]);
-  // Read only when the manifest declares it; verifyArtifact refuses a declared file that is missing.
+  // The index is read only when the manifest declares it (verifyArtifact refuses a declared file
+  // that is missing), beside the other files.
   const declared = declaredLexicalIndex(manifest);
   if (declared && 'refusal' in declared) throw new ModelLoadError(name, `its manifest ${declared.refusal}`);
-  const lexicalIndex = declared ? await read(declared.file) : undefined;
+  const [[onnx, encoder, labels, lexicalIndex]] = await Promise.all([
+    Promise.all([
+      read(ARTIFACT_FILES.onnx),
+      read(ARTIFACT_FILES.encoder),
+      read(ARTIFACT_FILES.labels),
+      declared ? read(declared.file) : undefined,
+    ]),
+    options.whileReading?.(),
+  ]);
   const artifact = verifyArtifact({ manifest, onnx, encoder, labels, ...(lexicalIndex && { lexicalIndex }) });
   if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
     throw new ModelLoadError(

@@ -4,7 +4,7 @@ import { storeKeys } from '../../models/store-layout';
 import { hashOfEntry, readEntryAt, readHistoryHead, type HistoryEntry } from '../registry/history';
 import { readRegistryState } from '../registry/registry-state';
 import type { ObjectStore } from '../store/object-store';
-import { loadVerifiedArtifact } from './artifact-loader';
+import { loadVerifiedArtifact, type LoadOptions } from './artifact-loader';
 import { ModelLoadError } from './errors';
 
 /** The ONNX sha256 the registry approved for a model, and the history entry that pins it. */
@@ -80,9 +80,12 @@ export async function approvalOf(store: ObjectStore, ref: ModelRef): Promise<App
 export async function loadApprovedArtifact(
   store: ObjectStore,
   ref: ModelRef,
-  options: { unpinned?: 'refuse' | 'allow' } = {},
+  options: { unpinned?: 'refuse' | 'allow' } & LoadOptions = {},
 ): Promise<VerifiedArtifact> {
-  const [approval, artifact] = await Promise.all([approvalOf(store, ref), loadVerifiedArtifact(store, ref)]);
+  const [approval, artifact] = await Promise.all([
+    approvalOf(store, ref),
+    loadVerifiedArtifact(store, ref, { whileReading: options.whileReading }),
+  ]);
   const found = artifact.manifest.onnx.sha256;
   const prefix = versionHashPrefix(ref);
   if (approval) {

@@ -27,6 +27,7 @@ import { describeLabels, type CodeDescription } from './label-descriptions';
 import { occlusions } from './occlusion';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { sharedSession } from './session-cache';
+import { warmUpOnnxRuntime } from '../../models/onnx-session';
 import { topKIndices } from './top-k';
 
 export interface OnnxClassifierOptions {
@@ -138,7 +139,8 @@ export class OnnxClassifier implements Classifier {
     ref: ModelRef,
     options: OnnxClassifierOptions = {},
   ): Promise<OnnxClassifier> {
-    return OnnxClassifier.fromArtifact(await loadVerifiedArtifact(store, ref), options);
+    const artifact = await loadVerifiedArtifact(store, ref, { whileReading: warmUpOnnxRuntime });
+    return OnnxClassifier.fromArtifact(artifact, options);
   }
 
   static async fromArtifact(

@@ -6,6 +6,7 @@ import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from '.
 import { Coalescer, coalescingBounds, type CoalescedBatch, type CoalescingOptions } from './coalescer';
 import { ModelUnavailableError, errorMessage } from './errors';
 import { FeedbackService, type FeedbackGiver, type FeedbackInput, type FeedbackRecord } from './feedback';
+import { warmUpOnnxRuntime } from '../../models/onnx-session';
 import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
 import { ModelPool } from './model-pool';
 import { OnnxClassifier } from './onnx-classifier';
@@ -105,7 +106,7 @@ export class PredictService {
       (async (ref: ModelRef) => {
         let artifact;
         try {
-          artifact = await loadApprovedArtifact(options.store, ref);
+          artifact = await loadApprovedArtifact(options.store, ref, { whileReading: warmUpOnnxRuntime });
         } catch (err) {
           if (err instanceof UnapprovedModelError) {
             await Promise.resolve(options.onUnapprovedModel?.(err)).catch((alarmError: unknown) =>
