@@ -111,12 +111,34 @@ export function isTemperedFor(
 }
 
 /**
+ * Σ values, in four running sums: a single sum waits on each addition in turn, which over 5,612
+ * labels was a quarter of a description's fusion.
+ */
+function sumOf(values: ArrayLike<number>): number {
+  const n = values.length;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a += values[i] as number;
+    b += values[i + 1] as number;
+    c += values[i + 2] as number;
+    d += values[i + 3] as number;
+  }
+  for (; i < n; i++) a += values[i] as number;
+  return a + b + c + d;
+}
+
+/**
  * `Fuser` for a network that also returns its tempered share of the fused score (the ONNX output
  * `tempered_probabilities`, q_c ∝ max(p_c, floor)^w). The fused probability of label c is
  * q_c · e^{lexical_c} / S with S = Σ q + Σ over the labels the text hit of q_c · (e^{lexical_c} − 1):
- * the distribution `Fuser` computes, with an exp per hit instead of a log and an exp per label.
- * Everything is scaled by e^{−m}, m the largest log-term, so a text that matches a nomenclature
- * entry word for word (a lexical score in the hundreds) neither overflows nor loses the others.
+ * the distribution `Fuser` computes, with one exp per hit instead of a log and an exp per label.
+ * Everything is scaled by e^{−m}, m the largest lexical term, so a text that matches a
+ * nomenclature entry word for word (a lexical score in the hundreds) neither overflows nor loses
+ * the others.
  */
 export class TemperedFuser {
   private readonly boosted: Float64Array;
@@ -134,22 +156,17 @@ export class TemperedFuser {
     const { nomenclature: wn, rows: wr } = this.weights;
     const { labels, nomenclature, rows } = hits;
     const boosted = this.boosted;
-    // ln(q_c) + lexical_c per hit; the labels without hits weigh q_c in all, Σ q ≈ 1 (ln 1 = 0).
     let m = 0;
     for (let i = 0; i < labels.length; i++) {
-      const logTerm =
-        Math.log(tempered[labels[i] as number] as number) +
-        (wn * (nomenclature[i] as number) + wr * (rows[i] as number));
-      boosted[i] = logTerm;
-      if (logTerm > m) m = logTerm;
+      const lexical = wn * (nomenclature[i] as number) + wr * (rows[i] as number);
+      boosted[i] = lexical;
+      if (lexical > m) m = lexical;
     }
     const scale = Math.exp(-m);
-    let rest = 0;
-    for (let c = 0; c < n; c++) rest += tempered[c] as number;
-    let total = rest * scale;
+    let total = sumOf(tempered) * scale;
     for (let i = 0; i < labels.length; i++) {
       const q = tempered[labels[i] as number] as number;
-      boosted[i] = Math.exp((boosted[i] as number) - m);
+      boosted[i] = q * Math.exp((boosted[i] as number) - m);
       total += (boosted[i] as number) - q * scale;
     }
     const perLabel = scale / total;
