@@ -191,6 +191,19 @@ describe('audit records of hscode serve', () => {
     60_000,
   );
 
+  it('are on disk when the server is stopped while a worker is still starting, which is not waited for', async () => {
+    // The first worker answers as soon as it listens; the second is forked only then.
+    const served = await startServeProcess(model.home, ['--workers', '2', '--no-jobs', '--no-batch']);
+    const ids = await predictionIds(served.url, 3, 'early');
+    const stoppedAt = Date.now();
+    served.child.kill('SIGTERM');
+    expect(await exited(served)).toBe(0);
+    // Far inside the 15 s a worker gets to finish its requests, which a starting one has none of.
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    const audited = auditedIds(model.home);
+    expect(ids.filter((id) => !audited.has(id))).toEqual([]);
+  }, 60_000);
+
   it('are all on disk 1 s after they were answered, even if every process is then killed', async () => {
     const served = await startServeProcess(model.home, ['--workers', '2', '--no-jobs', '--no-batch']);
     const tree = serveTree(served);

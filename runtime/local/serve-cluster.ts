@@ -66,7 +66,7 @@ export function workerShare(
  * that each load the models from the same store and answer HTTP on the same port. It answers the
  * workers' questions (the dashboard from its one audit trail, the metrics of every process, a
  * flush of every audit buffer) and restarts a worker that dies, unless it keeps dying at start;
- * if the first workers cannot start, neither does the server.
+ * if the first worker cannot start, neither does the server.
  */
 export async function startClusterPrimary(options: ClusterOptions): Promise<EmbeddedServer> {
   const { log } = options;
@@ -85,13 +85,15 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
   let earlyExits = 0;
   let nextId = 0;
   const flushes = new Map<number, { waiting: Set<Worker>; done: () => void }>();
+  // Workers that answer requests; a worker still starting reads no message yet, so none is sent
+  // to it. Metrics wait for the ones starting, which then report too.
+  const listening = new Set<Worker>();
+  const starting = new Set<Promise<unknown>>();
 
   const flushEveryWorker = (): Promise<void> =>
     new Promise((resolve) => {
       const id = nextId++;
-      const waiting = new Set(
-        Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w?.isConnected()),
-      );
+      const waiting = new Set([...listening].filter((w) => w.isConnected()));
       if (waiting.size === 0) return resolve();
       const timer = setTimeout(() => finish(), ASK_TIMEOUT_MS).unref();
       const finish = () => {
@@ -105,8 +107,10 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
 
   const answer = async (kind: 'dashboard' | 'metrics' | 'flush-audit'): Promise<unknown> => {
     if (kind === 'dashboard') return own.dashboard();
-    if (kind === 'metrics')
+    if (kind === 'metrics') {
+      await Promise.allSettled([...starting]);
       return { contentType: aggregator.contentType, text: await aggregator.clusterMetrics() };
+    }
     return flushEveryWorker();
   };
 
@@ -143,6 +147,7 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       worker.once('exit', (code, signal) => setImmediate(() => resolve({ code, signal }))),
     );
     void exited.then(({ code, signal }) => {
+      listening.delete(worker);
       for (const flush of flushes.values()) {
         flush.waiting.delete(worker);
         if (flush.waiting.size === 0) flush.done();
@@ -159,9 +164,11 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       log(`worker ${worker.process.pid} stopped (${how}); starting another`);
       void fork().catch(() => undefined);
     });
-    return new Promise((resolve, reject) => {
+    const listened = new Promise<{ url: string; port: number }>((resolve, reject) => {
       worker.on('message', (message: unknown) => {
-        if (isMessage(message) && message.hscode === 'listening') resolve(message);
+        if (!isMessage(message) || message.hscode !== 'listening') return;
+        listening.add(worker);
+        resolve(message);
       });
       void exited.then(({ code }) =>
         reject(
@@ -174,14 +181,17 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
         ),
       );
     });
+    starting.add(listened);
+    const settled = () => starting.delete(listened);
+    listened.then(settled, settled);
+    return listened;
   };
 
   let first: { url: string; port: number };
   try {
-    // All listen on the same port, a free one picked once when it is 0.
-    [first] = (await Promise.all(Array.from({ length: options.workers }, () => fork()))) as [
-      { url: string; port: number },
-    ];
+    // One worker first, with the cores to itself: the server answers as soon as one worker can,
+    // not once every worker, each slowed by the others loading beside it, is ready.
+    first = await fork();
     started = true;
   } catch (err) {
     stopping = true;
@@ -196,6 +206,9 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
     await service.close();
     throw reason;
   }
+  // The others listen on the same port (a free one picked once when it is 0); one that fails at
+  // start is started again, as a worker that dies later is.
+  for (let i = 1; i < options.workers; i++) void fork().catch(() => undefined);
   return {
     url: first.url,
     port: first.port,
@@ -212,7 +225,9 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
               clearTimeout(force);
               resolve();
             });
-            if (worker.isConnected()) worker.send({ hscode: 'shutdown' } satisfies Message);
+            // One still starting has answered nothing and reads no message yet: it is just stopped.
+            if (!listening.has(worker)) worker.process.kill('SIGTERM');
+            else if (worker.isConnected()) worker.send({ hscode: 'shutdown' } satisfies Message);
           }),
       );
       await Promise.all(exits);
