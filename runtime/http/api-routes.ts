@@ -58,7 +58,7 @@ export function apiRoutes(context: ApiContext): Record<string, Route> {
     if (!body.ok) return body.response;
     const checked = validators.predict(body.value);
     if (!checked.ok) return invalid(checked.problem);
-    const cost = requestCost(checked.value);
+    const cost = requestCost(checked.value, context.maxRequestCost);
     if (cost > context.maxRequestCost) {
       return errorResponse(413, 'request_too_expensive', costMessage(cost, context.maxRequestCost));
     }

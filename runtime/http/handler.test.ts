@@ -494,10 +494,11 @@ describe('createHttpHandler', () => {
       const { handler, service } = handlerFor({ limits: { maxRequestCost: limit } });
       const predictions = jest.spyOn(service, 'predict');
       const long = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
-      // 10 descriptions of 474 characters and 60 distinct words each: 10 × 474 × 61 + 10 × 20 × 10.
+      // 10 descriptions of 474 characters and 60 distinct words each, 20 candidates: 10 × 20 × 10,
+      // then 474 × 61 per description, counted only until the limit is passed (at the second).
       const body = { descriptions: Array(10).fill(long), topK: 20, explain: true };
       const message = expectError(await call(handler, '/v1/predict', { body }), 413, 'request_too_expensive');
-      expect(message).toContain(`costs ${10 * long.length * 61 + 2000} units`);
+      expect(message).toContain(`costs at least ${2 * long.length * 61 + 2000} units`);
       expect(message).toContain(`the limit is ${limit} per request`);
       expect(predictions).not.toHaveBeenCalled();
       // The same descriptions without explain, or one of them explained, are within it.

@@ -18,7 +18,7 @@ const BAD_REQUEST = error(
 );
 const TOO_LARGE = error('The body is larger than the limit (`body_too_large`).');
 const TOO_EXPENSIVE = error(
-  'The body is larger than the limit (`body_too_large`), or the request costs more than one request may (`request_too_expensive`: characters of each description, times 1 + its distinct words with `explain`, plus a charge per returned candidate; the message states the cost and the limit).',
+  'The body is larger than the limit (`body_too_large`), or the request costs more than one request may (`request_too_expensive`: characters of each description, times 1 + its distinct words with `explain`, plus a charge per returned candidate; the message states the cost, counted until it passed the limit, and the limit).',
 );
 const RATE_LIMITED = error(
   'More requests from this client than the limit allows (`rate_limited`); the message states the limit and `Retry-After` when to retry.',
