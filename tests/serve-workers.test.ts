@@ -134,6 +134,25 @@ describe('hscode serve --workers 2', () => {
     expect(logged()).toBe(true);
     await predictionIds(served.url, 4, 'after');
   }, 40_000);
+
+  it('keeps answering at the announced port when every worker dies at once (it was port 0)', async () => {
+    const { workers } = serveTree(served);
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    // With no worker holding it, a port 0 would be let go and the next worker given another one.
+    const deadline = Date.now() + 30_000;
+    let answered = false;
+    while (!answered && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = serveTree(served).workers;
+      if (now.length === 2 && !now.some((pid) => workers.includes(pid))) {
+        answered = await predictionIds(served.url, 2, 'reborn').then(
+          () => true,
+          () => false,
+        );
+      }
+    }
+    expect(answered).toBe(true);
+  }, 40_000);
 });
 
 describe('hscode serve --workers 2 with a champion that cannot be loaded', () => {

@@ -239,7 +239,7 @@ Examples:
           );
         }
         log(
-          `champion ${modelRefKey(champion)}, store ${home}, ${opts.workers > 1 ? `${opts.workers} workers, ` : ''}ready in ${Date.now() - started} ms`,
+          `champion ${modelRefKey(champion)}, store ${home}, ready in ${Date.now() - started} ms${opts.workers > 1 ? ` (1 of ${opts.workers} workers; the others are starting)` : ''}`,
         );
         if (opts.jobs) log(`retraining on labelled files dropped into ${join(home, storeKeys.incomingData)}`);
         if (opts.batch) {

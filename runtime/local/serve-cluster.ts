@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { createServer, type AddressInfo } from 'node:net';
 import { AggregatorRegistry } from 'prom-client';
 import type { ConnectionLimits } from '../http/local-server';
 import { DEFAULT_CONNECTION_LIMITS } from '../http/local-server';
@@ -29,11 +30,29 @@ type Message =
 const isMessage = (value: unknown): value is Message =>
   typeof value === 'object' && value !== null && typeof (value as { hscode?: unknown }).hscode === 'string';
 
-// A worker that dies this soon after starting, this many times in a row, is not started again.
+// Workers that die this soon after starting, this many times per worker in a row with none
+// listening in between, are not started again.
 const EARLY_EXIT_MS = 10_000;
 const MAX_EARLY_EXITS = 3;
 const SHUTDOWN_GRACE_MS = 15_000;
 const ASK_TIMEOUT_MS = 10_000;
+/** How long a metrics scrape waits for workers still starting, which cannot answer it yet. */
+const METRICS_WAIT_MS = 5_000;
+/**
+ * The port every worker listens on, set in its environment by the primary: with `--port 0` the
+ * primary picks one free port first, since workers listening on 0 share a port only while one of
+ * them holds it (one forked after every other had died would get another).
+ */
+const WORKER_PORT_ENV = 'HSCODE_WORKER_PORT';
+
+/** A port free on `host` now (the operating system's pick). */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 export type ClusterOptions = BackgroundOptions & ServingOptions & { workers: number };
 
@@ -108,7 +127,14 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
   const answer = async (kind: 'dashboard' | 'metrics' | 'flush-audit'): Promise<unknown> => {
     if (kind === 'dashboard') return own.dashboard();
     if (kind === 'metrics') {
-      await Promise.allSettled([...starting]);
+      // A worker that fails while starting is replaced at once by another that starts: wait again.
+      const deadline = Date.now() + METRICS_WAIT_MS;
+      while (starting.size > 0 && Date.now() < deadline) {
+        await Promise.race([
+          Promise.allSettled([...starting]),
+          new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref()),
+        ]);
+      }
       return { contentType: aggregator.contentType, text: await aggregator.clusterMetrics() };
     }
     return flushEveryWorker();
@@ -131,11 +157,13 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
     }
   };
 
-  // Workers are restarted only once the first ones listen: until then a failure fails the start.
+  // Workers are restarted only once the first one listens: until then a failure fails the start.
   let started = false;
 
+  const port = options.port === 0 ? await freePort(options.host) : options.port;
+
   const fork = (): Promise<{ url: string; port: number }> => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [WORKER_PORT_ENV]: String(port) });
     const forkedAt = Date.now();
     let failure: { error: string; code?: string } | undefined;
     worker.on('message', (message: unknown) => {
@@ -155,7 +183,7 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       if (stopping || !started) return;
       earlyExits = Date.now() - forkedAt < EARLY_EXIT_MS ? earlyExits + 1 : 0;
       const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${failure ? `: ${failure.error}` : ''}`;
-      if (earlyExits >= MAX_EARLY_EXITS) {
+      if (earlyExits >= MAX_EARLY_EXITS * options.workers) {
         log(
           `worker ${worker.process.pid} stopped (${how}); workers keep failing at start, so none is started again`,
         );
@@ -168,6 +196,7 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       worker.on('message', (message: unknown) => {
         if (!isMessage(message) || message.hscode !== 'listening') return;
         listening.add(worker);
+        earlyExits = 0;
         resolve(message);
       });
       void exited.then(({ code }) =>
@@ -206,8 +235,8 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
     await service.close();
     throw reason;
   }
-  // The others listen on the same port (a free one picked once when it is 0); one that fails at
-  // start is started again, as a worker that dies later is.
+  // The others listen on the same port; one that fails at start is started again, as a worker
+  // that dies later is.
   for (let i = 1; i < options.workers; i++) void fork().catch(() => undefined);
   return {
     url: first.url,
@@ -321,11 +350,13 @@ function startWorkerServing(
   ask: (kind: 'dashboard' | 'metrics' | 'flush-audit') => Promise<unknown>,
 ) {
   const share = workerShare(options.workers, options.connectionLimits, options.httpLimits?.feedbackRate);
+  const announced = process.env[WORKER_PORT_ENV];
   // Workers answer the primary's requests for their metrics (prom-client's cluster protocol).
   new AggregatorRegistry();
   return startServing(
     {
       ...options,
+      ...(announced !== undefined && { port: Number(announced) }),
       connectionLimits: share.connection,
       httpLimits: { ...options.httpLimits, feedbackRate: share.feedbackRate },
     },
