@@ -138,6 +138,22 @@ describe('TemperedFuser', () => {
     expect(actual[7]).toBeGreaterThan(0.5);
   });
 
+  it('gives a label whose tempered share underflowed to 0 nothing, whatever its lexical score', () => {
+    const weights = { network: 7, nomenclature: 0.1375, rows: 0.5 };
+    const underflowed = Float32Array.of(0, 0.5, 0.3, 0.2);
+    const strong = {
+      labels: Int32Array.of(0, 2),
+      nomenclature: Float64Array.of(6000, 3),
+      rows: Float64Array.of(0, 0),
+    };
+    const out = new TemperedFuser(4, weights).fuse(underflowed, strong, new Float32Array(4));
+    expect(Array.from(out).every(Number.isFinite)).toBe(true);
+    expect(out[0]).toBe(0);
+    expect(out.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 6);
+    // Label 2's hit still multiplies its odds against label 1 by e^{0.1375 · 3}.
+    expect((out[2] as number) / (out[1] as number)).toBeCloseTo((0.3 / 0.5) * Math.exp(0.1375 * 3), 5);
+  });
+
   it('leaves the tempered buffer untouched, so occlusion rows can reuse it', () => {
     const weights = { network: 0.275, nomenclature: 0.1375, rows: 0.5 };
     const input = tempered(probabilities, 0.275);

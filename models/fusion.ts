@@ -136,9 +136,9 @@ function sumOf(values: ArrayLike<number>): number {
  * `tempered_probabilities`, q_c ∝ max(p_c, floor)^w). The fused probability of label c is
  * q_c · e^{lexical_c} / S with S = Σ q + Σ over the labels the text hit of q_c · (e^{lexical_c} − 1):
  * the distribution `Fuser` computes, with one exp per hit instead of a log and an exp per label.
- * Everything is scaled by e^{−m}, m the largest lexical term, so a text that matches a
- * nomenclature entry word for word (a lexical score in the hundreds) neither overflows nor loses
- * the others.
+ * Everything is scaled by e^{−m}, m the largest lexical term of a label with q > 0, so a text
+ * that matches a nomenclature entry word for word (a lexical score in the hundreds) neither
+ * overflows nor loses the others.
  */
 export class TemperedFuser {
   private readonly boosted: Float64Array;
@@ -156,17 +156,19 @@ export class TemperedFuser {
     const { nomenclature: wn, rows: wr } = this.weights;
     const { labels, nomenclature, rows } = hits;
     const boosted = this.boosted;
+    // A hit whose q is 0 (float32 underflow at a large network weight) weighs nothing: it must
+    // not set the scale, or a huge lexical score there would scale every other label to 0.
     let m = 0;
     for (let i = 0; i < labels.length; i++) {
       const lexical = wn * (nomenclature[i] as number) + wr * (rows[i] as number);
       boosted[i] = lexical;
-      if (lexical > m) m = lexical;
+      if (lexical > m && (tempered[labels[i] as number] as number) > 0) m = lexical;
     }
     const scale = Math.exp(-m);
     let total = sumOf(tempered) * scale;
     for (let i = 0; i < labels.length; i++) {
       const q = tempered[labels[i] as number] as number;
-      boosted[i] = q * Math.exp((boosted[i] as number) - m);
+      boosted[i] = q > 0 ? q * Math.exp((boosted[i] as number) - m) : 0;
       total += (boosted[i] as number) - q * scale;
     }
     const perLabel = scale / total;
