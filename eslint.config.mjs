@@ -82,11 +82,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        {
-          selector: "MemberExpression[object.property.name='InferenceSession'][property.name='create']",
+        ...[
+          // ort.InferenceSession.create, ort.InferenceSession['create'], InferenceSession.create
+          "MemberExpression[object.property.name='InferenceSession'][property.name='create']",
+          "MemberExpression[object.property.name='InferenceSession'][property.value='create']",
+          "MemberExpression[object.name='InferenceSession'][property.name='create']",
+          "MemberExpression[object.name='InferenceSession'][property.value='create']",
+        ].map((selector) => ({
+          selector,
           message:
             'Open ONNX Runtime sessions with openOnnxSession (models/onnx-session.ts): it keeps telemetry off.',
-        },
+        })),
       ],
     },
   },

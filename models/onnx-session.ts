@@ -8,16 +8,21 @@ import * as ort from 'onnxruntime-node';
  */
 export const ONNX_TELEMETRY_SWITCH = 'ORT_DISABLE_TELEMETRY';
 
+/** The switch's value in an environment: the one the process set, if any (not empty), else off. */
+export function telemetrySwitch(env: NodeJS.ProcessEnv): string {
+  return env[ONNX_TELEMETRY_SWITCH] || '1';
+}
+
 /**
  * Every ONNX Runtime session of this project is opened here, so that none sends telemetry: a
  * model server at a customs broker must not call out to a third party, nor leave an identifier
- * on the disk. A process that sets the switch itself keeps its own value.
+ * on the disk.
  */
 export function openOnnxSession(
   model: Uint8Array,
   options: ort.InferenceSession.SessionOptions = {},
 ): Promise<ort.InferenceSession> {
-  process.env[ONNX_TELEMETRY_SWITCH] ??= '1';
+  process.env[ONNX_TELEMETRY_SWITCH] = telemetrySwitch(process.env);
   return ort.InferenceSession.create(model, options);
 }
 
@@ -39,9 +44,8 @@ let warmedUp: Promise<void> | undefined;
  * the reads instead of following them. Never rejects: the real session reports any problem.
  */
 export function warmUpOnnxRuntime(): Promise<void> {
-  warmedUp ??= openOnnxSession(WARM_UP_MODEL).then(
-    (session) => session.release(),
-    () => undefined,
-  );
+  warmedUp ??= openOnnxSession(WARM_UP_MODEL)
+    .then((session) => session.release())
+    .catch(() => undefined);
   return warmedUp;
 }

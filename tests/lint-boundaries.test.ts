@@ -35,6 +35,16 @@ const refused: Array<[string, string, RegExp]> = [
   ['policies/rules/fixture.ts', "import { x } from '../../models/deployment';", /policy pack stands alone/],
   ['training/fixture.ts', OPENS_SESSION, /openOnnxSession/],
   ['runtime/core/fixture.test.ts', OPENS_SESSION, /openOnnxSession/],
+  [
+    'runtime/core/fixture.ts',
+    "import * as x from 'onnxruntime-node';\nvoid x.InferenceSession['create'](new Uint8Array(0));",
+    /openOnnxSession/,
+  ],
+  [
+    'bench/fixture.ts',
+    "import { InferenceSession } from 'onnxruntime-node';\nconst x = InferenceSession.create(new Uint8Array(0));",
+    /openOnnxSession/,
+  ],
 ];
 const allowed: Array<[string, string]> = [
   ['training/fixture.ts', "import { x } from '../models/variants';"],

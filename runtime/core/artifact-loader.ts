@@ -48,7 +48,8 @@ export async function loadVerifiedArtifact(
       read(ARTIFACT_FILES.labels),
       declared ? read(declared.file) : undefined,
     ]),
-    options.whileReading?.(),
+    // Called a turn later, so that a throw is a rejection here, not reads left unawaited.
+    Promise.resolve().then(() => options.whileReading?.()),
   ]);
   const artifact = verifyArtifact({ manifest, onnx, encoder, labels, ...(lexicalIndex && { lexicalIndex }) });
   if (artifact.manifest.variant !== ref.variant || artifact.manifest.version !== ref.version) {
