@@ -37,6 +37,18 @@ describe('openOnnxSession', () => {
     expect(readdirSync(home)).toEqual([]);
   });
 
+  it('sets the switch in the process before it opens a session, an empty value counting as unset', async () => {
+    const before = process.env[ONNX_TELEMETRY_SWITCH];
+    process.env[ONNX_TELEMETRY_SWITCH] = '';
+    try {
+      await (await openOnnxSession(WARM_UP_MODEL)).release();
+      expect(process.env[ONNX_TELEMETRY_SWITCH]).toBe('1');
+    } finally {
+      if (before === undefined) delete process.env[ONNX_TELEMETRY_SWITCH];
+      else process.env[ONNX_TELEMETRY_SWITCH] = before;
+    }
+  });
+
   it('turns telemetry off unless the process chose a value itself', () => {
     expect(telemetrySwitch({})).toBe('1');
     expect(telemetrySwitch({ [ONNX_TELEMETRY_SWITCH]: '' })).toBe('1');

@@ -58,9 +58,19 @@ const auditedIds = (home: string) =>
       .map((line) => (JSON.parse(line) as { predictionId: string }).predictionId),
   );
 
+/** What `ps` lists; it exits with 1 when it lists nothing (a primary between two workers). */
+const psLines = (args: string[]): string => {
+  try {
+    return execFileSync('ps', args, { encoding: 'utf8' });
+  } catch (err) {
+    if ((err as { status?: unknown }).status === 1) return '';
+    throw err;
+  }
+};
+
 /** The `hscode serve` processes a process started (Linux `ps`; tsx's esbuild helper is left out). */
 const childrenOf = (pid: number) =>
-  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+  psLines(['-o', 'pid=,args=', '--ppid', String(pid)])
     .split('\n')
     .filter((line) => line.includes('main.ts serve'))
     .map((line) => Number(line.trim().split(/\s+/, 1)[0]))

@@ -39,6 +39,33 @@ describe('loadVerifiedArtifact', () => {
     expect(at('while reading')).toBeLessThan(at('got model.onnx'));
   });
 
+  it('fails the load with the error of work that throws at once, leaving no read unawaited', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // A store that fails every model file: those reads reject while the work throws.
+      const store = new LoggingStore(root);
+      const failing = Object.assign(store, {
+        get: async (key: string) => {
+          if (!key.endsWith('manifest.json')) throw new Error(`cannot read ${key}`);
+          return LoggingStore.prototype.get.call(store, key);
+        },
+      });
+      await expect(
+        loadVerifiedArtifact(failing, model.ref, {
+          whileReading: () => {
+            throw new Error('warm-up failed');
+          },
+        }),
+      ).rejects.toThrow(/warm-up failed|cannot read/);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('waits for that work before it returns', async () => {
     let done = false;
     const artifact = await loadVerifiedArtifact(new LocalObjectStore(root), model.ref, {

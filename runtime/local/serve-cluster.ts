@@ -30,14 +30,22 @@ type Message =
 const isMessage = (value: unknown): value is Message =>
   typeof value === 'object' && value !== null && typeof (value as { hscode?: unknown }).hscode === 'string';
 
-// Workers that die this soon after starting, this many times per worker in a row with none
-// listening in between, are not started again.
+// A worker that stops before it listens, or within this long after, failed to start; after this
+// many such failures per worker in a row, none is started again. Each restart waits twice as
+// long as the one before, up to MAX_RESTART_DELAY_MS.
 const EARLY_EXIT_MS = 10_000;
 const MAX_EARLY_EXITS = 3;
+const FIRST_RESTART_DELAY_MS = 100;
+const MAX_RESTART_DELAY_MS = 5_000;
+/** Tries at a free port for `--port 0`: another program may take the one picked before a worker binds it. */
+const FREE_PORT_TRIES = 3;
 const SHUTDOWN_GRACE_MS = 15_000;
 const ASK_TIMEOUT_MS = 10_000;
-/** How long a metrics scrape waits for workers still starting, which cannot answer it yet. */
-const METRICS_WAIT_MS = 5_000;
+/**
+ * How long a metrics scrape waits for workers still starting, which cannot answer it yet; with
+ * prom-client's own 5 s for their answers, it stays inside the worker's ASK_TIMEOUT_MS.
+ */
+const METRICS_WAIT_MS = 2_000;
 /**
  * The port every worker listens on, set in its environment by the primary: with `--port 0` the
  * primary picks one free port first, since workers listening on 0 share a port only while one of
@@ -130,10 +138,12 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
       // A worker that fails while starting is replaced at once by another that starts: wait again.
       const deadline = Date.now() + METRICS_WAIT_MS;
       while (starting.size > 0 && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           Promise.allSettled([...starting]),
-          new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref()),
+          new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
         ]);
+        clearTimeout(timer);
       }
       return { contentType: aggregator.contentType, text: await aggregator.clusterMetrics() };
     }
@@ -160,11 +170,10 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
   // Workers are restarted only once the first one listens: until then a failure fails the start.
   let started = false;
 
-  const port = options.port === 0 ? await freePort(options.host) : options.port;
+  let port = options.port;
 
   const fork = (): Promise<{ url: string; port: number }> => {
     const worker = cluster.fork({ [WORKER_PORT_ENV]: String(port) });
-    const forkedAt = Date.now();
     let failure: { error: string; code?: string } | undefined;
     worker.on('message', (message: unknown) => {
       if (isMessage(message) && message.hscode === 'failed') failure = message;
@@ -174,6 +183,7 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       worker.once('exit', (code, signal) => setImmediate(() => resolve({ code, signal }))),
     );
+    let listenedAt: number | undefined;
     void exited.then(({ code, signal }) => {
       listening.delete(worker);
       for (const flush of flushes.values()) {
@@ -181,7 +191,8 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
         if (flush.waiting.size === 0) flush.done();
       }
       if (stopping || !started) return;
-      earlyExits = Date.now() - forkedAt < EARLY_EXIT_MS ? earlyExits + 1 : 0;
+      const failedToStart = listenedAt === undefined || Date.now() - listenedAt < EARLY_EXIT_MS;
+      earlyExits = failedToStart ? earlyExits + 1 : 0;
       const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${failure ? `: ${failure.error}` : ''}`;
       if (earlyExits >= MAX_EARLY_EXITS * options.workers) {
         log(
@@ -190,13 +201,18 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
         return;
       }
       log(`worker ${worker.process.pid} stopped (${how}); starting another`);
-      void fork().catch(() => undefined);
+      const delay = Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** Math.max(0, earlyExits - 1));
+      // Not unref'd: with every worker gone, this timer is what keeps the primary alive.
+      setTimeout(() => {
+        if (!stopping) void fork().catch(() => undefined);
+      }, delay);
     });
     const listened = new Promise<{ url: string; port: number }>((resolve, reject) => {
       worker.on('message', (message: unknown) => {
         if (!isMessage(message) || message.hscode !== 'listening') return;
         listening.add(worker);
-        earlyExits = 0;
+        listenedAt = Date.now();
+        if (listening.size === options.workers) log(`all ${options.workers} workers are listening`);
         resolve(message);
       });
       void exited.then(({ code }) =>
@@ -220,7 +236,16 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
   try {
     // One worker first, with the cores to itself: the server answers as soon as one worker can,
     // not once every worker, each slowed by the others loading beside it, is ready.
-    first = await fork();
+    for (let tries = 1; ; tries++) {
+      if (options.port === 0) port = await freePort(options.host);
+      try {
+        first = await fork();
+        break;
+      } catch (err) {
+        const taken = (err as { code?: unknown }).code === 'EADDRINUSE';
+        if (!(options.port === 0 && taken && tries < FREE_PORT_TRIES)) throw err;
+      }
+    }
     started = true;
   } catch (err) {
     stopping = true;
