@@ -10,4 +10,7 @@ module.exports = {
   // Training tests are CPU-bound; two workers match the two cores CI has.
   maxWorkers: 2,
   testTimeout: 120000,
+  // One temporary folder per run, removed at its end (see the setup file).
+  globalSetup: '<rootDir>/tests/helpers/temp-root-setup.ts',
+  globalTeardown: '<rootDir>/tests/helpers/temp-root-teardown.ts',
 };
