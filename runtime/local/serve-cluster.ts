@@ -135,7 +135,7 @@ export async function startClusterPrimary(options: ClusterOptions): Promise<Embe
   const answer = async (kind: 'dashboard' | 'metrics' | 'flush-audit'): Promise<unknown> => {
     if (kind === 'dashboard') return own.dashboard();
     if (kind === 'metrics') {
-      // A worker that fails while starting is replaced at once by another that starts: wait again.
+      // A worker that fails while starting may be replaced by another that starts: wait again.
       const deadline = Date.now() + METRICS_WAIT_MS;
       while (starting.size > 0 && Date.now() < deadline) {
         let timer: NodeJS.Timeout | undefined;
