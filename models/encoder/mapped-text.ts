@@ -10,7 +10,27 @@ export interface MappedText {
   end: number[];
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Built on first use: ICU's break-iterator data costs some 20 ms of a process's start here, and
+// text of plain ASCII (nearly every description) never needs it.
+let graphemes: Intl.Segmenter | undefined;
+
+/** Plain ASCII: every character is a grapheme of its own, except CR LF, which is one. */
+const ASCII = /^\p{ASCII}*$/u;
+
+function* asciiGraphemes(raw: string): Generator<{ segment: string; index: number }> {
+  for (let index = 0; index < raw.length; index++) {
+    const pair = raw[index] === '\r' && raw[index + 1] === '\n';
+    yield { segment: pair ? '\r\n' : (raw[index] as string), index };
+    if (pair) index++;
+  }
+}
+
+/** The grapheme clusters of a string (UAX #29), with where each starts. */
+export function graphemesOf(raw: string): Iterable<{ segment: string; index: number }> {
+  if (ASCII.test(raw)) return asciiGraphemes(raw);
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  return graphemes.segment(raw);
+}
 
 /**
  * Applies a character-level fold (e.g. NFKC and lower-casing) one grapheme at a time: whatever a
@@ -20,7 +40,7 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 export function foldGraphemes(raw: string, fold: (grapheme: string) => string): MappedText {
   const out: MappedText = { text: '', start: [], end: [] };
   const parts: string[] = [];
-  for (const { segment, index } of graphemes.segment(raw)) {
+  for (const { segment, index } of graphemesOf(raw)) {
     const folded = fold(segment);
     parts.push(folded);
     for (let i = 0; i < folded.length; i++) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { projectFile } from '../paths';
-import { foldGraphemes, replaceMapped } from './mapped-text';
+import { foldGraphemes, graphemesOf, replaceMapped } from './mapped-text';
 import { tokenize, tokenizeWithSpans } from './normalise';
 
 const typed = (text: string) => tokenizeWithSpans(text).map((t) => [t.word, text.slice(t.start, t.end)]);
@@ -68,5 +68,51 @@ describe('replaceMapped', () => {
     const out = replaceMapped(identity('5g'), /(\d)(\p{L})/gu, '$1 $2');
     expect(out.text).toBe('5 g');
     expect([out.start[1], out.end[1]]).toEqual([1, 1]);
+  });
+});
+
+describe('graphemesOf', () => {
+  const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const viaIcu = (text: string) => [...segmenter.segment(text)].map(({ segment, index }) => [segment, index]);
+  const viaOwn = (text: string) => [...graphemesOf(text)].map(({ segment, index }) => [segment, index]);
+
+  it('splits plain ASCII exactly as ICU does, CR LF pairs and all control characters included', () => {
+    const alphabet = ['\r', '\n', '\t', '\0', '\x7f', ' ', 'a', 'Z', '9', '"', "'", '-', '%'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const texts = ['', '\r\n', '\n\r', '\r\r\n\n', 'a\r\nb\rc\nd', "men's 100% cotton\r\nT-shirts"];
+    for (let n = 0; n < 500; n++) {
+      texts.push(Array.from({ length: next() % 24 }, () => alphabet[next() % alphabet.length]).join(''));
+    }
+    expect(texts.filter((text) => JSON.stringify(viaOwn(text)) !== JSON.stringify(viaIcu(text)))).toEqual([]);
+  });
+
+  it('hands any other text to ICU (combining marks, emoji, Thai)', () => {
+    for (const text of ['cafe\u0301 x', '👍🏽 ok', 'ยางรถยนต์', 'ǅemal\r\n'])
+      expect(viaOwn(text)).toEqual(viaIcu(text));
+  });
+
+  it('builds no ICU segmenter until a text that is not plain ASCII needs one', () => {
+    const Original = Intl.Segmenter;
+    let constructed = 0;
+    const intl = Intl as { Segmenter: typeof Intl.Segmenter };
+    intl.Segmenter = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Intl.Segmenter>) {
+        super(...args);
+        constructed++;
+      }
+    };
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require('./mapped-text') as typeof import('./mapped-text');
+        fresh.foldGraphemes("Men's 100% cotton T-shirts\r\n", (g) => g.toLowerCase());
+        expect(constructed).toBe(0);
+        fresh.foldGraphemes('café', (g) => g.toLowerCase());
+        expect(constructed).toBe(1);
+      });
+    } finally {
+      intl.Segmenter = Original;
+    }
   });
 });
