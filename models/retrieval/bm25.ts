@@ -63,6 +63,13 @@ export interface Bm25Packed {
   lengthNorm: Float64Array;
 }
 
+/** A token's postings, [start, end) of the flat arrays, and whether their impacts are worked out. */
+interface Run {
+  start: number;
+  end: number;
+  weighed: boolean;
+}
+
 /**
  * Okapi BM25 over an inverted index of token lists: a query touches only the postings of its
  * own words. idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) (the non-negative form Lucene uses);
@@ -70,9 +77,9 @@ export interface Bm25Packed {
  * It holds no text, so it can be stored and served without the documents it was built from.
  *
  * Each posting's term of that sum (its "impact") depends only on the index, so it is worked out
- * once when the index is built or loaded, with the same operations in the same order as the
- * formula: a query is then one addition per posting, and its scores are bit for bit those of the
- * formula. Postings live in flat typed arrays (one run per token), and a query reuses one scratch
+ * once per token, the first time a query asks for the token, with the same operations in the same
+ * order as the formula: a query is then one addition per posting, and its scores are bit for bit
+ * those of the formula. Postings live in flat typed arrays (one run per token), and a query reuses one scratch
  * buffer, so searching allocates nothing per document.
  */
 export class Bm25Postings {
@@ -80,7 +87,7 @@ export class Bm25Postings {
   private readonly scratch: Float64Array;
   /** The documents the current query has touched, in first-touched order. */
   private readonly touched: Int32Array;
-  /** Per posting, its term of the BM25 sum (see above). */
+  /** Per posting, its term of the BM25 sum (see above); a run is filled when first asked for. */
   private readonly impacts: Float64Array;
 
   private constructor(
@@ -88,22 +95,30 @@ export class Bm25Postings {
     readonly documents: number,
     private readonly lengthNorm: Float64Array,
     /** Token → its run in the posting arrays, [start, end). */
-    private readonly runs: Map<string, { start: number; end: number }>,
+    private readonly runs: Map<string, Run>,
     private readonly postingDocuments: Int32Array,
     private readonly frequencies: Float64Array | Int32Array,
   ) {
     this.scratch = new Float64Array(documents);
     this.touched = new Int32Array(documents);
+    // Left unfilled at load: on a model's 650,000 postings, filling it all cost some 30 ms of a
+    // cold start (most of it the first touch of 5 MB of fresh memory), and a query needs only
+    // the runs of its own words.
     this.impacts = new Float64Array(postingDocuments.length);
-    for (const { start, end } of runs.values()) {
-      const df = end - start;
-      const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
-      for (let i = start; i < end; i++) {
-        const tf = frequencies[i] as number;
-        const d = postingDocuments[i] as number;
-        this.impacts[i] = (idf * tf * (k1 + 1)) / (tf + (lengthNorm[d] as number));
-      }
+  }
+
+  /** Works out a token's impacts, once. */
+  private weigh(run: Run): void {
+    const { k1, documents, lengthNorm, postingDocuments, frequencies, impacts } = this;
+    const { start, end } = run;
+    const df = end - start;
+    const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+    for (let i = start; i < end; i++) {
+      const tf = frequencies[i] as number;
+      const d = postingDocuments[i] as number;
+      impacts[i] = (idf * tf * (k1 + 1)) / (tf + (lengthNorm[d] as number));
     }
+    run.weighed = true;
   }
 
   /** Packs per-token lists into flat arrays, tokens in the order given. */
@@ -117,7 +132,7 @@ export class Bm25Postings {
     const total = entries.reduce((sum, [, docs]) => sum + docs.length, 0);
     const postingDocuments = new Int32Array(total);
     const frequencies = new Float64Array(total);
-    const runs = new Map<string, { start: number; end: number }>();
+    const runs = new Map<string, Run>();
     let at = 0;
     for (const [token, docs, tfs] of entries) {
       const start = at;
@@ -125,7 +140,7 @@ export class Bm25Postings {
         postingDocuments[at] = docs[i] as number;
         frequencies[at] = tfs[i] as number;
       }
-      runs.set(token, { start, end: at });
+      runs.set(token, { start, end: at, weighed: false });
     }
     return new Bm25Postings(k1, documents, lengthNorm, runs, postingDocuments, frequencies);
   }
@@ -189,14 +204,14 @@ export class Bm25Postings {
         `BM25 index has ${runEnds.length} runs for ${tokens.length} tokens and ${frequencies.length} frequencies for ${postingDocuments.length} postings`,
       );
     }
-    const runs = new Map<string, { start: number; end: number }>();
+    const runs = new Map<string, Run>();
     let start = 0;
     tokens.forEach((token, t) => {
       const end = runEnds[t] as number;
       if (!(end > start && end <= postingDocuments.length) || runs.has(token)) {
         throw new Error(`BM25 postings of "${token}" are not a run of the index's postings`);
       }
-      runs.set(token, { start, end });
+      runs.set(token, { start, end, weighed: false });
       start = end;
     });
     if (start !== postingDocuments.length) throw new Error('BM25 index has postings no token owns');
@@ -322,6 +337,7 @@ export class Bm25Postings {
     for (const token of new Set(tokens)) {
       const run = this.runs.get(token);
       if (!run) continue;
+      if (!run.weighed) this.weigh(run);
       for (let i = run.start; i < run.end; i++) {
         const d = postingDocuments[i] as number;
         // Every impact is positive, so a zero means "not touched yet".
