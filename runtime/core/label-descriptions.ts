@@ -5,6 +5,14 @@ import type { Candidate } from './classifier';
 export type CodeDescription = Omit<Candidate, 'probability'>;
 
 /**
+ * Parses the nomenclature the descriptions come from, once per process (some 50 ms here): a
+ * loader runs it while the store reads a model's files, when this thread would otherwise wait.
+ */
+export async function prepareLabelDescriptions(): Promise<void> {
+  loadNomenclature();
+}
+
+/**
  * The nomenclature entry of every label, worked out once per model so a prediction only adds
  * probabilities. A label that is not an HS 2022 subheading means the model was trained on another
  * edition or on bad data: returned as a list for the loader to refuse the model.

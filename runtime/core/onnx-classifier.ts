@@ -23,7 +23,7 @@ import {
   type WordWeight,
 } from './classifier';
 import { ModelLoadError, errorMessage } from './errors';
-import { describeLabels, type CodeDescription } from './label-descriptions';
+import { describeLabels, prepareLabelDescriptions, type CodeDescription } from './label-descriptions';
 import { occlusions } from './occlusion';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { sharedSession } from './session-cache';
@@ -139,7 +139,9 @@ export class OnnxClassifier implements Classifier {
     ref: ModelRef,
     options: OnnxClassifierOptions = {},
   ): Promise<OnnxClassifier> {
-    const artifact = await loadVerifiedArtifact(store, ref, { whileReading: warmUpOnnxRuntime });
+    // ONNX Runtime sets itself up on another core while this one reads and checks the files.
+    void warmUpOnnxRuntime();
+    const artifact = await loadVerifiedArtifact(store, ref, { whileReading: prepareLabelDescriptions });
     return OnnxClassifier.fromArtifact(artifact, options);
   }
 

@@ -7,6 +7,7 @@ import { Coalescer, coalescingBounds, type CoalescedBatch, type CoalescingOption
 import { ModelUnavailableError, errorMessage } from './errors';
 import { FeedbackService, type FeedbackGiver, type FeedbackInput, type FeedbackRecord } from './feedback';
 import { warmUpOnnxRuntime } from '../../models/onnx-session';
+import { prepareLabelDescriptions } from './label-descriptions';
 import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
 import { ModelPool } from './model-pool';
 import { OnnxClassifier } from './onnx-classifier';
@@ -106,7 +107,11 @@ export class PredictService {
       (async (ref: ModelRef) => {
         let artifact;
         try {
-          artifact = await loadApprovedArtifact(options.store, ref, { whileReading: warmUpOnnxRuntime });
+          // ONNX Runtime sets itself up on another core while this one reads and checks the files.
+          void warmUpOnnxRuntime();
+          artifact = await loadApprovedArtifact(options.store, ref, {
+            whileReading: prepareLabelDescriptions,
+          });
         } catch (err) {
           if (err instanceof UnapprovedModelError) {
             await Promise.resolve(options.onUnapprovedModel?.(err)).catch((alarmError: unknown) =>
