@@ -8,7 +8,6 @@ import { onnx } from 'onnx-proto';
 import {
   ONNX_TELEMETRY_SWITCH,
   openOnnxSession,
-  setUpOnAnotherThread,
   telemetrySwitch,
   warmUpOnnxRuntime,
   WARM_UP_MODEL,
@@ -27,14 +26,10 @@ describe('openOnnxSession', () => {
   // this ONNX Runtime writes `.cache/Microsoft/DeveloperTools/.onnxruntime/deviceid` there on
   // its first session; there is no test of that, as it would send usage events from the machine
   // running the tests.
-  it.each([
-    ['on this thread', []],
-    ['after a warm-up on another thread', ['--warm-up']],
-    ['after a set-up thread started alone', ['--set-up-thread']],
-  ])('opens a working session %s that leaves no telemetry id or event cache behind', async (_, flags) => {
+  it('opens a working session that leaves no telemetry id or event cache behind', async () => {
     const home = mkdtempSync(join(tmpdir(), 'ort-home-'));
     homes.push(home);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe, ...flags], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe], {
       cwd: join(__dirname, '..'),
       env: { PATH: process.env.PATH ?? '', HOME: home },
     });
@@ -69,24 +64,6 @@ describe('the warm-up model', () => {
     const { y } = await session.run({ x: new ort.Tensor('float32', Float32Array.of(7), [1]) });
     expect(Array.from(y?.data as Float32Array)).toEqual([7]);
     await session.release();
-  });
-
-  it('is opened on a thread that ends once released, and whose failure to start is only a delay', async () => {
-    const thread = setUpOnAnotherThread();
-    await expect(thread.done).resolves.toBe(true);
-    // Held until released: the environment it made must outlive it until this thread has one.
-    const early = await Promise.race([
-      thread.ended,
-      new Promise((resolve) => setTimeout(resolve, 200, 'held')),
-    ]);
-    expect(early).toBe('held');
-    thread.release();
-    await expect(thread.ended).resolves.toBe(0);
-
-    const broken = setUpOnAnotherThread(join(tmpdir(), 'no-such-runtime.js'));
-    await expect(broken.done).resolves.toBe(false);
-    await broken.ended;
-    expect(() => broken.release()).not.toThrow();
   });
 
   it('is opened once per process, however many loaders ask', async () => {

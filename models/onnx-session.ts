@@ -1,6 +1,4 @@
 import * as ort from 'onnxruntime-node';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 
 /**
  * ONNX Runtime's own switch for its usage telemetry. Since 1.29 its Linux and macOS builds
@@ -20,13 +18,11 @@ export function telemetrySwitch(env: NodeJS.ProcessEnv): string {
  * model server at a customs broker must not call out to a third party, nor leave an identifier
  * on the disk.
  */
-export async function openOnnxSession(
+export function openOnnxSession(
   model: Uint8Array,
   options: ort.InferenceSession.SessionOptions = {},
 ): Promise<ort.InferenceSession> {
   process.env[ONNX_TELEMETRY_SWITCH] = telemetrySwitch(process.env);
-  // A set-up under way on another thread would hold ONNX Runtime's lock on this one.
-  await warmedUp;
   return ort.InferenceSession.create(model, options);
 }
 
@@ -42,68 +38,14 @@ export const WARM_UP_MODEL = Buffer.from(
 let warmedUp: Promise<void> | undefined;
 
 /**
- * The thread that runs the set-up: ONNX Runtime's environment is one per process, shared by
- * every thread, so a session opened here afterwards finds it made. The thread then waits to be
- * released, because that environment is torn down when the last thread holding it ends.
+ * Runs ONNX Runtime's one-time set-up (its environment, thread pools and kernel registry: some
+ * 40 ms of the main thread here, before any model is opened) on the warm-up model, once per
+ * process. A loader calls it while a model's files are still being read, so the set-up overlaps
+ * the reads instead of following them. Never rejects: the real session reports any problem.
  */
-const SET_UP_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-require(workerData.runtime)
-  .InferenceSession.create(workerData.model)
-  .then((session) => session.release())
-  .then(() => parentPort.postMessage('ready'), (err) => parentPort.postMessage(String(err)));
-parentPort.once('message', () => parentPort.close());
-`;
-
-export interface SetUpThread {
-  /** Resolves when the set-up is done on that thread (true), or has failed there (false). */
-  done: Promise<boolean>;
-  /** Lets the thread end; call it once this thread has a session of its own. */
-  release: () => void;
-  /** Resolves with the thread's exit code when it has ended. */
-  ended: Promise<number>;
-}
-
-/** Runs the set-up on a thread of its own (exported for tests: a process needs it once). */
-export function setUpOnAnotherThread(runtime = require.resolve('onnxruntime-node')): SetUpThread {
-  // The environment that thread makes is this process's: it reads the process's switch.
-  process.env[ONNX_TELEMETRY_SWITCH] = telemetrySwitch(process.env);
-  const thread = new Worker(SET_UP_THREAD, { eval: true, workerData: { runtime, model: WARM_UP_MODEL } });
-  // Never what keeps a process alive; the main thread releases it once it has its own session.
-  thread.unref();
-  const ended = new Promise<number>((resolve) => thread.once('exit', resolve));
-  const done = new Promise<boolean>((resolve) => {
-    thread.once('message', (message) => resolve(message === 'ready'));
-    thread.once('error', () => resolve(false));
-    void ended.then(() => resolve(false));
-  });
-  return { done, release: () => thread.postMessage('release'), ended };
-}
-
-/**
- * Starts ONNX Runtime's one-time set-up (its environment, thread pools and kernel registry: some
- * 60 ms of a cold start here, before any model is opened), once per process, on another thread:
- * a loader calls it before it reads, hashes and indexes a model, so the set-up runs on a second
- * core meanwhile. With one core, another thread would only add its own start-up (some 50 ms of
- * CPU), so the set-up runs on this thread. Every session opened after the call waits for it.
- * Never rejects: where a thread cannot be started, the set-up runs on this one, and the real
- * session reports any problem.
- */
-export function warmUpOnnxRuntime(cores = availableParallelism()): Promise<void> {
-  if (warmedUp) return warmedUp;
-  process.env[ONNX_TELEMETRY_SWITCH] = telemetrySwitch(process.env);
-  let other: SetUpThread | undefined;
-  try {
-    other = cores > 1 ? setUpOnAnotherThread() : undefined;
-  } catch {
-    other = undefined;
-  }
-  warmedUp = (other?.done ?? Promise.resolve())
-    // This thread's own first session: quick once the environment exists, and it holds the
-    // environment before the other thread lets go.
-    .then(() => ort.InferenceSession.create(WARM_UP_MODEL))
+export function warmUpOnnxRuntime(): Promise<void> {
+  warmedUp ??= openOnnxSession(WARM_UP_MODEL)
     .then((session) => session.release())
-    .catch(() => undefined)
-    .finally(() => other?.release());
+    .catch(() => undefined);
   return warmedUp;
 }

@@ -11,8 +11,9 @@ import { modelRefKey, type ModelRef } from '../../models/model-ref';
 
 export interface LoadOptions {
   /**
-   * Work to do while the model's files are in flight (ONNX Runtime's one-time set-up, for a
-   * loader about to open a session): it runs on the main thread while the store reads them.
+   * Work to do while the model's files are in flight (for a loader about to serve the model,
+   * ONNX Runtime's one-time set-up and the nomenclature its labels are described from): it runs
+   * on the main thread, between the store's reads.
    */
   whileReading?: () => Promise<unknown>;
 }

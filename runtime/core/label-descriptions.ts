@@ -5,10 +5,10 @@ import type { Candidate } from './classifier';
 export type CodeDescription = Omit<Candidate, 'probability'>;
 
 /**
- * Parses the nomenclature the descriptions come from, once per process (some 50 ms here): a
- * loader runs it while the store reads a model's files, when this thread would otherwise wait.
+ * Parses the nomenclature the descriptions come from, once per process (some 50 ms here), so
+ * that a loader can do it while the store reads a model's files.
  */
-export async function prepareLabelDescriptions(): Promise<void> {
+export function prepareLabelDescriptions(): void {
   loadNomenclature();
 }
 

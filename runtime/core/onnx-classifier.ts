@@ -65,6 +65,15 @@ function checkContract(artifact: VerifiedArtifact, encoder: DescriptionEncoder):
   return undefined;
 }
 
+/**
+ * What a loader does while the store reads a model's files: ONNX Runtime's one-time set-up and
+ * parsing the nomenclature the labels are described from, both needed before the first answer.
+ */
+export async function prepareToServe(): Promise<void> {
+  prepareLabelDescriptions();
+  await warmUpOnnxRuntime();
+}
+
 /** What the network's probabilities are fused with, and how (see models/fusion.ts). */
 interface Retrieval {
   index: LexicalIndex;
@@ -139,9 +148,7 @@ export class OnnxClassifier implements Classifier {
     ref: ModelRef,
     options: OnnxClassifierOptions = {},
   ): Promise<OnnxClassifier> {
-    // ONNX Runtime sets itself up on another core while this one reads and checks the files.
-    void warmUpOnnxRuntime();
-    const artifact = await loadVerifiedArtifact(store, ref, { whileReading: prepareLabelDescriptions });
+    const artifact = await loadVerifiedArtifact(store, ref, { whileReading: prepareToServe });
     return OnnxClassifier.fromArtifact(artifact, options);
   }
 

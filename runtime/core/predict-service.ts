@@ -6,11 +6,9 @@ import type { Candidate, Classifier, ModelInfo, Prediction, WordWeight } from '.
 import { Coalescer, coalescingBounds, type CoalescedBatch, type CoalescingOptions } from './coalescer';
 import { ModelUnavailableError, errorMessage } from './errors';
 import { FeedbackService, type FeedbackGiver, type FeedbackInput, type FeedbackRecord } from './feedback';
-import { warmUpOnnxRuntime } from '../../models/onnx-session';
-import { prepareLabelDescriptions } from './label-descriptions';
 import { loadApprovedArtifact, UnapprovedModelError } from './model-approval';
 import { ModelPool } from './model-pool';
-import { OnnxClassifier } from './onnx-classifier';
+import { OnnxClassifier, prepareToServe } from './onnx-classifier';
 import {
   DEFAULT_LIMITS,
   validatePredictRequest,
@@ -107,11 +105,7 @@ export class PredictService {
       (async (ref: ModelRef) => {
         let artifact;
         try {
-          // ONNX Runtime sets itself up on another core while this one reads and checks the files.
-          void warmUpOnnxRuntime();
-          artifact = await loadApprovedArtifact(options.store, ref, {
-            whileReading: prepareLabelDescriptions,
-          });
+          artifact = await loadApprovedArtifact(options.store, ref, { whileReading: prepareToServe });
         } catch (err) {
           if (err instanceof UnapprovedModelError) {
             await Promise.resolve(options.onUnapprovedModel?.(err)).catch((alarmError: unknown) =>
