@@ -60,9 +60,12 @@ describe('Bm25Index', () => {
     const inOrder = new Bm25Index(documents);
     const reversed = new Bm25Index(documents);
     const forwards = queries.map((q) => Array.from(inOrder.scores(q)));
-    const backwards = [...queries].reverse().map((q) => Array.from(reversed.scores(q))).reverse();
+    const backwards = [...queries]
+      .reverse()
+      .map((q) => Array.from(reversed.scores(q)))
+      .reverse();
     expect(backwards).toEqual(forwards);
-    // Asked again, each word is neither weighed twice nor left unweighed.
+    // Asked again, every query scores as it did the first time.
     expect(queries.map((q) => Array.from(inOrder.scores(q)))).toEqual(forwards);
     expect(forwards.every((scores) => scores.some((score) => score > 0))).toBe(true);
   });

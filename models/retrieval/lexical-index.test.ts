@@ -213,6 +213,29 @@ describe('LexicalIndex', () => {
       /document 99, the index has 4/,
     );
     expect(load((c) => (c.rows.runEnds = ints([1, 1])))).toThrow(/runs for \d+ tokens/);
+    // A document named twice by one token would count it twice: its idf could fall below zero.
+    const shared = JSON.parse(
+      LexicalIndex.build(LABELS, [...ROWS, { hs6: '030617', text: 'frozen prawns' }], NOMENCLATURE).toJson(2),
+    ) as Packed;
+    const sharedDocuments = () =>
+      new Int32Array(new Uint8Array(Buffer.from(shared.rows.postingDocuments, 'base64')).buffer);
+    const runEnds = new Int32Array(new Uint8Array(Buffer.from(shared.rows.runEnds, 'base64')).buffer);
+    const starts = [0, ...runEnds.slice(0, -1)];
+    const long = runEnds.findIndex((end, t) => end - (starts[t] as number) >= 2);
+    expect(long).toBeGreaterThanOrEqual(0);
+    const loadShared = (documents: Int32Array) => () =>
+      LexicalIndex.fromJson(
+        JSON.stringify({ ...shared, rows: { ...shared.rows, postingDocuments: ints([...documents]) } }),
+        3,
+      );
+    expect(loadShared(sharedDocuments())).not.toThrow();
+    const at = starts[long] as number;
+    const twice = sharedDocuments();
+    twice[at + 1] = twice[at] as number;
+    expect(loadShared(twice)).toThrow(/twice or out of order/);
+    const swapped = sharedDocuments();
+    [swapped[at], swapped[at + 1]] = [swapped[at + 1] as number, swapped[at] as number];
+    expect(loadShared(swapped)).toThrow(/twice or out of order/);
     // A count of 0 would give an impact of 0, which scoring reads as "document not touched yet".
     const counts = new Int32Array(new Uint8Array(Buffer.from(data.rows.frequencies, 'base64')).buffer);
     counts[2] = 0;
@@ -241,5 +264,11 @@ describe('LexicalIndex', () => {
     expect(() => LexicalIndex.fromJson(JSON.stringify(badDocument), 3)).toThrow(
       /document 99, the index has 4/,
     );
+    const twice = structuredClone(data);
+    twice.rows.postings.postings[token as string] = [1, 1, 1, 2];
+    expect(() => LexicalIndex.fromJson(JSON.stringify(twice), 3)).toThrow(/document 1 twice or out of order/);
+    const noCount = structuredClone(data);
+    noCount.rows.postings.postings[token as string] = [1, 0];
+    expect(() => LexicalIndex.fromJson(JSON.stringify(noCount), 3)).toThrow(/a term count of 0/);
   });
 });
