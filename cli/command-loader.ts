@@ -18,10 +18,10 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /**
- * The commands a command line needs: the one it names first, or all of them when it names none
- * (`--help`, `--version`, a mistyped name that the help should list the others for).
+ * The commands a command line needs: the one it starts with, or all of them otherwise (`--help`
+ * or `--help serve`, `--version`, no command, a mistyped name the help should list the others for).
  */
 export function commandsFor(argv: readonly string[]): string[] {
-  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
-  return named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  const first = argv[2];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
 }
