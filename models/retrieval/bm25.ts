@@ -63,9 +63,9 @@ export interface Bm25Packed {
   lengthNorm: Float64Array;
 }
 
-/** Why a stored posting cannot be: a document outside the index, or named twice or out of order. */
+/** Why a stored posting cannot be: no document of the index, or one named twice or out of order. */
 function misplaced(token: string, document: number, documents: number): string {
-  return document >= 0 && document < documents
+  return Number.isInteger(document) && document >= 0 && document < documents
     ? `BM25 postings of "${token}" name document ${document} twice or out of order`
     : `BM25 postings of "${token}" name document ${document}, the index has ${documents}`;
 }
@@ -86,8 +86,8 @@ interface Run {
  * Each posting's term of that sum (its "impact") depends only on the index, so it is worked out
  * once per token, the first time a query asks for the token, with the same operations in the same
  * order as the formula: a query is then one addition per posting, and its scores are bit for bit
- * those of the formula. Postings live in flat typed arrays (one run per token), and a query reuses one scratch
- * buffer, so searching allocates nothing per document.
+ * those of the formula. Postings live in flat typed arrays (one run per token), and a query
+ * reuses one scratch buffer, so searching allocates nothing per document.
  */
 export class Bm25Postings {
   /** Per document, the running score of the current query (zero outside a query). */
