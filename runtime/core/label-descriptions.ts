@@ -5,14 +5,6 @@ import type { Candidate } from './classifier';
 export type CodeDescription = Omit<Candidate, 'probability'>;
 
 /**
- * Parses the nomenclature the descriptions come from, once per process (some 50 ms here), so
- * that a loader can do it while the store reads a model's files.
- */
-export function prepareLabelDescriptions(): void {
-  loadNomenclature();
-}
-
-/**
  * The nomenclature entry of every label, worked out once per model so a prediction only adds
  * probabilities. A label that is not an HS 2022 subheading means the model was trained on another
  * edition or on bad data: returned as a list for the loader to refuse the model.

@@ -23,7 +23,8 @@ import {
   type WordWeight,
 } from './classifier';
 import { ModelLoadError, errorMessage } from './errors';
-import { describeLabels, prepareLabelDescriptions, type CodeDescription } from './label-descriptions';
+import { describeLabels, type CodeDescription } from './label-descriptions';
+import { loadNomenclature } from '../../models/hs/nomenclature';
 import { occlusions } from './occlusion';
 import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { sharedSession } from './session-cache';
@@ -67,10 +68,11 @@ function checkContract(artifact: VerifiedArtifact, encoder: DescriptionEncoder):
 
 /**
  * What a loader does while the store reads a model's files: ONNX Runtime's one-time set-up and
- * parsing the nomenclature the labels are described from, both needed before the first answer.
+ * parsing the nomenclature the labels are described from (once per process, some 50 ms here),
+ * both needed before the first answer.
  */
 export async function prepareToServe(): Promise<void> {
-  prepareLabelDescriptions();
+  loadNomenclature();
   await warmUpOnnxRuntime();
 }
 
