@@ -22,7 +22,7 @@ import * as ort from 'onnxruntime-node';
 import { ARTIFACT_FILES } from '../models/artifact';
 import { modelRefKey } from '../models/model-ref';
 import { ONNX_INPUT_NAME, ONNX_TEMPERED_OUTPUT_NAME } from '../models/onnx-contract';
-import { openOnnxSession } from '../models/onnx-session';
+import { ONNX_TELEMETRY_SWITCH, openOnnxSession, telemetrySwitch } from '../models/onnx-session';
 import { storeKeys } from '../models/store-layout';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { benchModelRef } from './bench-model';
@@ -101,15 +101,16 @@ async function perRow(session: ort.InferenceSession, ids: Int32Array, rows: numb
 /** Milliseconds from a fresh process's start to ONNX Runtime's answer for one row of `file`. */
 function coldRun(file: string, length: number): { answered: number; wall: number } {
   const script = `
-    const ort = require('onnxruntime-node');
-    process.env.ORT_DISABLE_TELEMETRY = '1';
+    const ort = require(${JSON.stringify(require.resolve('onnxruntime-node'))});
     const bytes = require('node:fs').readFileSync(process.argv[1]);
     ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 }).then(async (session) => {
       await session.run({ ${ONNX_INPUT_NAME}: new ort.Tensor('int32', new Int32Array(${length}), [1, ${length}]) });
       console.log(performance.now());
     });`;
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', cwd: process.cwd() });
+  // The telemetry switch is set as openOnnxSession sets it (models/onnx-session.ts).
+  const env = { ...process.env, [ONNX_TELEMETRY_SWITCH]: telemetrySwitch(process.env) };
+  const child = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', env });
   const wall = performance.now() - started;
   if (child.status !== 0) throw new Error(`the cold process failed: ${child.stderr}`);
   return { answered: Number(child.stdout.trim()), wall };
