@@ -1,5 +1,6 @@
 import { loadNomenclature } from '../models/hs/nomenclature';
 import { verifyArtifact } from '../models/artifact';
+import type { Prediction } from '../runtime/core/classifier';
 import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import type { LabelledRow } from '../training/dataset';
 import { evaluateRows } from '../training/evaluate-artifact';
@@ -86,6 +87,27 @@ describe('the needs-review flag', () => {
       }
     });
     expect(compared).toBe(3 * texts.length);
+  });
+
+  it('answers calls in flight together exactly as it answers each alone', async () => {
+    const classifier = await OnnxClassifier.fromArtifact(verifiedArtifact(trained.files));
+    const texts = rows.filter((_, i) => i % 5 === 0).map((r) => traderPhrase(r.text, seed));
+    const alone: Prediction[][] = [];
+    for (const text of texts) alone.push(await classifier.predict([text], { topK: 5, explain: false }));
+    const explainedAlone = await classifier.predict(texts.slice(0, 8), { topK: 3, explain: true });
+    // Singles, pairs and an explained batch, all awaiting ONNX Runtime at once.
+    const together = await Promise.all([
+      ...texts.map((text) => classifier.predict([text], { topK: 5, explain: false })),
+      classifier.predict(texts.slice(0, 8), { topK: 3, explain: true }),
+      ...texts.map((text, i) =>
+        classifier.predict([text, texts[(i + 1) % texts.length] as string], { topK: 5, explain: false }),
+      ),
+    ]);
+    texts.forEach((_, i) => {
+      expect(together[i]).toEqual(alone[i]);
+      expect(together[texts.length + 1 + i]?.[0]).toEqual(alone[i]?.[0]);
+    });
+    expect(together[texts.length]).toEqual(explainedAlone);
   });
 
   it('serves a graph exported for another weight the JavaScript way, with the manifest weight', async () => {

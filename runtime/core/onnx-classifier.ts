@@ -134,6 +134,12 @@ export class OnnxClassifier implements Classifier {
   readonly fusion: 'graph' | 'javascript' | 'none';
   /** Set when the review flag reads the top candidate's chapter mass (abstain level hs2). */
   private readonly chapterConfidence: ChapterConfidence | undefined;
+  /**
+   * One buffer for every call's fused scores: a row's are read synchronously in `score`'s visit,
+   * before any other row's (of this call or another) are written. A fresh 22 KB array per call
+   * counted as external memory, and V8 answers external memory with full collections.
+   */
+  private readonly fused: Float32Array;
 
   private constructor(
     readonly info: ModelInfo,
@@ -147,6 +153,7 @@ export class OnnxClassifier implements Classifier {
   ) {
     this.sequenceLength = encoder.config.maxLength;
     this.numClasses = codes.length;
+    this.fused = new Float32Array(this.numClasses);
     this.maxRowsPerRun = Math.max(1, options.maxRowsPerRun ?? ROWS_PER_RUN);
     this.fusion = !retrieval ? 'none' : outputName === ONNX_TEMPERED_OUTPUT_NAME ? 'graph' : 'javascript';
     const level: AbstainLevel = info.manifest.abstain.level ?? 'hs6';
@@ -263,7 +270,7 @@ export class OnnxClassifier implements Classifier {
     const topProbability = new Float32Array(texts.length);
     const explanations: Array<Array<Omit<WordWeight, 'spans'>>> = explain ? encoded.map(() => []) : [];
     // Descriptions come first, so every occlusion row is read after its description's top code is known.
-    const fused = new Float32Array(this.numClasses);
+    const fused = this.fused;
     await this.score(rows, (network, row) => {
       const i = plan.text[row] as number;
       const word = plan.word[row];
