@@ -6,8 +6,9 @@
  * medians per row. With --cold it also starts fresh processes that only load ONNX Runtime, open
  * the model and answer one row: the part of a cold start no code of this project is in.
  *
- *   npx tsx bench/onnx-floor.ts --home DIR [--rounds 5] [--cold 7]
+ *   npx tsx bench/onnx-floor.ts --home DIR [--rounds 5] [--cold 7] [--sizes 1,8,32,256]
  *
+ * --sizes also times the whole graph at each of those run sizes (rows per session.run).
  * The token ids are a fixed pattern, not encoded text: a row costs the same whatever its ids.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     home: { type: 'string' },
     rounds: { type: 'string', default: '5' },
     cold: { type: 'string', default: '0' },
+    sizes: { type: 'string' },
   },
 });
 
@@ -135,7 +137,11 @@ async function main(): Promise<void> {
   graphs.push([`whole graph (${ONNX_TEMPERED_OUTPUT_NAME} too)`, bytes]);
   const options = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' } as const;
   const sessions = await Promise.all(graphs.map(([, graph]) => openOnnxSession(graph, options)));
-  const ids = Int32Array.from({ length: BATCH * length }, (_, i) => (i * 7919) % 7000);
+  const sizes = (values.sizes ?? '').split(',').filter(Boolean).map(Number);
+  if (!sizes.every((size) => Number.isInteger(size) && size >= 1)) {
+    throw new Error(`--sizes takes whole numbers of rows separated by commas, got ${values.sizes}`);
+  }
+  const ids = Int32Array.from({ length: Math.max(BATCH, ...sizes) * length }, (_, i) => (i * 7919) % 7000);
 
   console.log(
     `# ${cpus().length} × ${cpus()[0]?.model} · node ${process.version} · onnxruntime-node ${ort.env.versions.node}`,
@@ -157,6 +163,15 @@ async function main(): Promise<void> {
       `| ${label} | ${median(single[i] ?? []).toFixed(1)} | ${median(batched[i] ?? []).toFixed(1)} |`,
     );
   });
+  if (sizes.length > 0) {
+    const whole = sessions.at(-1) as ort.InferenceSession;
+    const bySize = sizes.map((): number[] => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, size] of sizes.entries()) bySize[i]?.push(await perRow(whole, ids, size, length));
+    }
+    console.log(`\n| rows per run (whole graph) | µs per row |\n|---|---|`);
+    sizes.forEach((size, i) => console.log(`| ${size} | ${median(bySize[i] ?? []).toFixed(1)} |`));
+  }
   await Promise.all(sessions.map((session) => session.release()));
 
   const coldRuns = Number(values.cold);
