@@ -18,7 +18,7 @@ import type { ModelRef } from '../models/model-ref';
 const BATCH = 256;
 
 /** The parts of a build the comparison drives: what both the old and the new build export. */
-interface Build {
+export interface Build {
   name: string;
   single(text: string): Promise<unknown>;
   model(text: string): Promise<unknown>;
@@ -46,7 +46,7 @@ interface BuildModules {
   store: { LocalObjectStore: new (home: string) => unknown };
 }
 
-async function openBuild(name: string, checkout: string, home: string, ref: ModelRef): Promise<Build> {
+export async function openBuild(name: string, checkout: string, home: string, ref: ModelRef): Promise<Build> {
   const from = (path: string) => import(join(checkout, path));
   const modules = {
     classifier: await from('runtime/core/onnx-classifier.ts'),
