@@ -43,10 +43,9 @@ export interface OnnxClassifierOptions {
 
 /**
  * A batch is run in chunks of this many rows. ONNX Runtime alone runs this network at about 31 µs
- * a row in runs of 32 and 53 µs in runs of 256 (bench/onnx-floor.ts and a sweep of run sizes:
- * 24 to 64 rows are best here), and a chunk's output (0.7 MB, not 5.7) is still in the caches
- * when it is fused and ranked. A batch of 256 descriptions: about 1.07× (paired runs in separate
- * processes). A single description is unaffected.
+ * a row in runs of 32 and 50 µs in runs of 256 (`bench/onnx-floor.ts --sizes`: 24 to 64 rows are
+ * best here), whose 5.7 MB output no longer fits in the caches. The service's batch of 256 gains
+ * about 1.05×; a single description is unaffected.
  */
 export const ROWS_PER_RUN = 32;
 
@@ -135,9 +134,9 @@ export class OnnxClassifier implements Classifier {
   /** Set when the review flag reads the top candidate's chapter mass (abstain level hs2). */
   private readonly chapterConfidence: ChapterConfidence | undefined;
   /**
-   * One buffer for every call's fused scores: a row's are read synchronously in `score`'s visit,
-   * before any other row's (of this call or another) are written. A fresh 22 KB array per call
-   * counted as external memory, and V8 answers external memory with full collections.
+   * One buffer for every call's fused scores, as the fusers keep one for their own work: a row's
+   * are read synchronously in `score`'s visit, before any other row's (of this call or another)
+   * are written, so no call allocates 22 KB for them.
    */
   private readonly fused: Float32Array;
 
