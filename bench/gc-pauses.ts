@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
       const kind = entry.detail?.kind ?? -1;
-      pauses.set(kind, [...(pauses.get(kind) ?? []), entry.duration]);
+      const ofKind = pauses.get(kind) ?? [];
+      ofKind.push(entry.duration);
+      pauses.set(kind, ofKind);
     }
   });
   observer.observe({ entryTypes: ['gc'] });

@@ -13,9 +13,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { onnx } from 'onnx-proto';
@@ -81,8 +80,8 @@ function identityOf(model: onnx.ModelProto): Uint8Array {
   ).finish();
 }
 
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (samples: readonly number[]) =>
+  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
 
 /** Median µs per row of `runs` runs of `rows` rows each. */
 async function perRow(session: ort.InferenceSession, ids: Int32Array, rows: number, length: number) {
