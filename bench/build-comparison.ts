@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ModelRef } from '../models/model-ref';
+import { median } from './sample-stats';
 
 const BATCH = 256;
 
@@ -72,9 +73,6 @@ export async function openBuild(name: string, checkout: string, home: string, re
     close: () => service.close(),
   };
 }
-
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 async function latencies(calls: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < Math.min(200, calls); i++) await run(i);

@@ -19,6 +19,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { median } from './sample-stats';
 
 const { values } = parseArgs({
   options: {
@@ -89,8 +90,6 @@ function once(entry: string, store = home): Promise<ColdStart> {
     });
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function report(label: string, runs: readonly ColdStart[]): number {
   const listening = runs.map((r) => r.listening);

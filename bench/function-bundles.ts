@@ -36,6 +36,7 @@ import { buildBundle } from '../scripts/bundle/build-bundle';
 import { ARCHES_OF, bundleTarget, CLOUDS, type Cloud } from '../scripts/bundle/targets';
 import { writeFixtureModel } from '../tests/helpers/model-fixture';
 import { buildDefaultCorpus } from '../training/corpus';
+import { median } from './sample-stats';
 
 const { values } = parseArgs({
   options: {
@@ -59,7 +60,6 @@ const PREDICT_EVENT = {
   body: BODY,
   isBase64Encoded: false,
 } as unknown as APIGatewayProxyEventV2;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 async function storeWithModel(): Promise<string> {

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { modelRefKey } from '../models/model-ref';
 import { benchModelRef } from './bench-model';
 import { openBuild } from './build-comparison';
+import { percentile } from './sample-stats';
 
 const { values } = parseArgs({
   options: {
@@ -33,9 +34,6 @@ const KINDS: ReadonlyArray<[kind: number, name: string]> = [
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental marking steps'],
   [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weak callbacks'],
 ];
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function main(): Promise<void> {
   const home = values.home ?? process.env.HSCODE_HOME ?? 'var';
@@ -78,9 +76,11 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|');
   for (const [kind, name] of KINDS) {
     const sorted = [...(pauses.get(kind) ?? [])].sort((a, b) => a - b);
+    // A kind that never ran pauses for 0 ms.
+    const at = (p: number) => (sorted.length === 0 ? 0 : percentile(sorted, p));
     console.log(
       `| ${name} | ${sorted.length} | ${((sorted.length / calls) * 1000).toFixed(2)} | ` +
-        `${percentile(sorted, 0.5).toFixed(2)} | ${percentile(sorted, 0.99).toFixed(2)} | ` +
+        `${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ` +
         `${(sorted.at(-1) ?? 0).toFixed(2)} |`,
     );
   }

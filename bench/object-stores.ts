@@ -22,6 +22,7 @@ import { PreconditionFailedError, type ObjectStore } from '../runtime/store/obje
 import { startAzurite } from '../tests/standins/azurite';
 import { startChildServer } from '../tests/standins/child-server';
 import { S3RVER_CREDENTIALS, startS3Standin } from '../tests/standins/s3-conditional-front/s3-standin';
+import { percentile } from './sample-stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -96,9 +97,6 @@ const subjects: Record<string, () => Promise<Subject>> = {
     };
   },
 };
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 /** Median and p90 in ms of `count` sequential calls, after a tenth as many unmeasured ones. */
 async function latency(count: number, call: (i: number) => Promise<unknown>): Promise<string> {

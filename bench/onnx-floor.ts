@@ -26,6 +26,7 @@ import { ONNX_TELEMETRY_SWITCH, openOnnxSession, telemetrySwitch } from '../mode
 import { storeKeys } from '../models/store-layout';
 import { LocalObjectStore } from '../runtime/store/local-store';
 import { benchModelRef } from './bench-model';
+import { median } from './sample-stats';
 
 const { values } = parseArgs({
   options: {
@@ -79,9 +80,6 @@ function identityOf(model: onnx.ModelProto): Uint8Array {
     onnx.ModelProto.create({ irVersion: model.irVersion, opsetImport: model.opsetImport, graph }),
   ).finish();
 }
-
-const median = (samples: readonly number[]) =>
-  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
 
 /** Median µs per row of `runs` runs of `rows` rows each. */
 async function perRow(session: ort.InferenceSession, ids: Int32Array, rows: number, length: number) {

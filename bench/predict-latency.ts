@@ -31,13 +31,10 @@ import { benchModelRef, servingBenchModel } from './bench-model';
 import { compareBuilds } from './build-comparison';
 import { buildModel } from '../training/model/build';
 import { loadTensorflow } from '../training/tf/load';
+import { percentile } from './sample-stats';
 
 const CALLS = 2000;
 const BATCH = 256;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
-}
 
 async function timed(calls: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 200; i++) await run(i);
