@@ -50,6 +50,21 @@ describe('correctTypos', () => {
     expect(corrected.slice(16).every((t) => t === 'honeey')).toBe(true);
   });
 
+  it('bounds the work per word: a word over 32 letters is left as typed without a single lookup', () => {
+    let lookups = 0;
+    const counting = (word: string) => {
+      lookups++;
+      return frequency(word);
+    };
+    const long = 'honey'.repeat(200);
+    expect(correctTypos([long], counting)).toEqual([long]);
+    expect(lookups).toBe(0);
+    // 32 letters is still a word: one unknown lookup, then its neighbours.
+    const longest = `${'a'.repeat(27)}honey`;
+    correctTypos([longest], counting);
+    expect(lookups).toBeGreaterThan(1000);
+  });
+
   it('is deterministic when neighbours tie: the first in code-point order', () => {
     const both = (word: string) => (word === 'abcde' || word === 'abcdf' ? 7 : 0);
     expect(correctTypos(['abcdx'], both)).toEqual(['abcde']);

@@ -3,6 +3,12 @@ export type DocumentFrequency = (word: string) => number;
 
 /** Shorter words have too many neighbours one edit away to guess which one was meant. */
 const MIN_LENGTH = 4;
+/**
+ * A word has about 54 × its length neighbours, each as long as itself, so the work grows with
+ * the square of its length: a 1,000-letter "word" cost some 200 ms. No word a trader types is
+ * this long ("polytetrafluoroethylene" has 23 letters); a longer one is left as typed.
+ */
+const MAX_LENGTH = 32;
 /** Bounds the work per query: a long title of unknown brand names must not cost more than this. */
 const MAX_CORRECTIONS = 16;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
@@ -57,7 +63,7 @@ export class CorrectionMemo {
 }
 
 /**
- * A query's tokens with each unknown Latin word of four letters or more replaced by the known
+ * A query's tokens with each unknown Latin word of 4 to 32 letters replaced by the known
  * word one keyboard slip away (a letter dropped, doubled, swapped or mistyped) that most
  * documents hold. Known words, numbers, short words and other scripts are left as they are, and
  * a word with no known neighbour stays unknown: "honeey" finds "honey", a brand name finds
@@ -71,7 +77,9 @@ export function correctTypos(
 ): string[] {
   let corrections = 0;
   return tokens.map((token) => {
-    if (corrections >= MAX_CORRECTIONS || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return token;
+    if (corrections >= MAX_CORRECTIONS || token.length < MIN_LENGTH || token.length > MAX_LENGTH)
+      return token;
+    if (!/^[a-z]+$/.test(token)) return token;
     if (frequency(token) > 0) return token;
     corrections++;
     const corrected = memo ? memo.correctionOf(token, frequency) : likeliestNeighbour(token, frequency);
