@@ -112,6 +112,18 @@ describe('batch predictions on one machine', () => {
     });
   });
 
+  it('prints, with --explain, what retrieval read an unknown word as', () => {
+    const { status, stdout, stderr } = runCli(['predict', '--explain', 'fresh tunny troutt'], {
+      HSCODE_HOME: model.home,
+    });
+    expect(stderr).not.toMatch(/error/i);
+    expect(status).toBe(0);
+    const why = /^why: (.*)$/m.exec(stdout)?.[1] ?? '';
+    expect(why).toMatch(/tunny \[read as tuna\] \([+-]\d/);
+    expect(why).toMatch(/troutt \[read as trout\] \([+-]\d/);
+    expect(why).toMatch(/fresh \([+-]\d/);
+  });
+
   it('says what is wrong with a file it cannot read, and exits non-zero', () => {
     const missing = runCli(['predict', '--file', join(model.home, 'nope.csv')], { HSCODE_HOME: model.home });
     expect(missing.status).toBe(1);

@@ -267,6 +267,25 @@ describe('the classification page', () => {
     expect(words(6)).toEqual(['<num3>', 'g']);
   });
 
+  it('says which words retrieval did not know and what it searched for instead', async () => {
+    // The tiny model's fish know "tuna" and "trout": "tunny" is WordNet's synonym, "troutt" a slip.
+    await page.getByLabel('Product descriptions').fill('fresh tunny troutt');
+    const { body } = await predictionsAfter(() =>
+      page.getByLabel('Product descriptions').press('Control+Enter'),
+    );
+    const readings = (body.predictions[0]?.explanation ?? []).map((w) => [w.word, w.readAs]);
+    expect(readings.sort()).toEqual([
+      ['fresh', undefined],
+      ['troutt', 'trout'],
+      ['tunny', 'tuna'],
+    ]);
+    const chip = (word: string) => cards().first().locator('.chip').filter({ hasText: word });
+    expect(await chip('tunny').locator('.chip-reading').textContent()).toBe('read as “tuna”');
+    expect(await chip('troutt').locator('.chip-reading').textContent()).toBe('read as “trout”');
+    expect(await chip('tunny').getAttribute('title')).toContain('retrieval searched for “tuna”');
+    expect(await chip('fresh').locator('.chip-reading').count()).toBe(0);
+  });
+
   it('sends more than 256 descriptions in several requests the API accepts, in order', async () => {
     const lines = Array.from({ length: 300 }, (_, i) => `cotton knitted t-shirt lot ${i + 1}`);
     const sizes: number[] = [];

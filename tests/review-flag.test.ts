@@ -1,6 +1,7 @@
 import { loadNomenclature } from '../models/hs/nomenclature';
 import { verifyArtifact } from '../models/artifact';
 import type { Prediction } from '../runtime/core/classifier';
+import { LexicalIndex } from '../models/retrieval/lexical-index';
 import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import type { LabelledRow } from '../training/dataset';
 import { evaluateRows } from '../training/evaluate-artifact';
@@ -108,6 +109,24 @@ describe('the needs-review flag', () => {
       expect(together[texts.length + 1 + i]?.[0]).toEqual(alone[i]?.[0]);
     });
     expect(together[texts.length]).toEqual(explainedAlone);
+  });
+
+  it('reads words its index does not know through WordNet, and its explanations say how', async () => {
+    const index = LexicalIndex.fromBytes(
+      bytes(trained.files['lexical-index.bin']),
+      trained.manifest.labels.count,
+    );
+    expect(index.synonymSource).toMatch(/^WordNet 3\.1 nouns, sha256 [0-9a-f]{16}$/);
+    // The index holds the nomenclature of its labels, which says "windcheater" and never "parka".
+    expect(index.knows('parka')).toBe(false);
+    expect(index.synonyms.get('parka')).toEqual(['windcheater']);
+    expect([...index.hits('parka').labels].sort()).toEqual([...index.hits('windcheater').labels].sort());
+    const classifier = await OnnxClassifier.fromArtifact(verifiedArtifact(trained.files));
+    const [explained] = await classifier.predict(['frozen parka jakcet'], { topK: 3, explain: true });
+    const readings = Object.fromEntries((explained?.explanation ?? []).map((w) => [w.word, w.readAs]));
+    // A WordNet reading, a typo correction, and nothing for a word the index knows.
+    expect(Object.keys(readings).sort()).toEqual(['frozen', 'jakcet', 'parka']);
+    expect(readings).toEqual({ frozen: undefined, parka: 'windcheater', jakcet: 'jacket' });
   });
 
   it('serves a graph exported for another weight the JavaScript way, with the manifest weight', async () => {

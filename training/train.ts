@@ -19,6 +19,8 @@ import { buildManifest } from './manifest-builder';
 import { buildModel } from './model/build';
 import { silentProgress, type TrainingProgress } from './progress';
 import { LinearBaseline } from './linear/linear-baseline';
+import { buildSynonymMap } from './lexicon/synonym-map';
+import { WordNetNouns } from './lexicon/wordnet-nouns';
 import { calibrationHalves, stratifiedSplit, upsampleMinorityClasses } from './split';
 import { loadTensorflow } from './tf/load';
 
@@ -78,7 +80,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
   );
   const { onnx: network, model, fitted, backend } = await fitAndExport(data, options, seed, log);
   // Retrieval over the rows the network learned from, served beside it; never the held-out rows.
-  const lexicalIndex = LexicalIndex.build(data.labels, data.train);
+  const retrieval = LexicalIndex.build(data.labels, data.train);
+  const wordnet = WordNetNouns.load();
+  const lexicalIndex = retrieval.withSynonyms(buildSynonymMap(wordnet, retrieval.knows), wordnet.source);
   const linear = LinearBaseline.train(data.train, data.labels);
   let scores: Awaited<ReturnType<typeof scoreHeldOut>>;
   let onnx: Uint8Array;

@@ -35,7 +35,7 @@ function table(description: string, prediction: PredictionResult): string {
     rows.push([String(i + 1), formatHs6(c.hs6), `${(100 * c.probability).toFixed(1)}%`, c.description]),
   );
   const why = prediction.explanation?.length
-    ? `\nwhy: ${prediction.explanation.map((w) => `${w.word} (${w.weight >= 0 ? '+' : ''}${w.weight.toFixed(2)})`).join(', ')}`
+    ? `\nwhy: ${prediction.explanation.map((w) => `${w.word}${w.readAs ? ` [read as ${w.readAs}]` : ''} (${w.weight >= 0 ? '+' : ''}${w.weight.toFixed(2)})`).join(', ')}`
     : '';
   return `${head}\n${rows.toString()}${why}\nprediction ${prediction.predictionId} · ${prediction.variant}/${prediction.modelVersion}\n`;
 }

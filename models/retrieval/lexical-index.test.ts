@@ -1,5 +1,7 @@
 import { BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
-import { LexicalIndex, type LexicalIndexData } from './lexical-index';
+import { LEXICAL_INDEX_MAGIC, LexicalIndex, type LexicalIndexData } from './lexical-index';
+import { decodeSections, encodeSections } from './binary-sections';
+import { Synonyms } from './synonyms';
 
 const LABELS = ['030617', '610910', '851712'];
 const ROWS = [
@@ -273,5 +275,180 @@ describe('LexicalIndex', () => {
     const noCount = structuredClone(data);
     noCount.rows.postings.postings[token as string] = [1, 0];
     expect(() => LexicalIndex.fromJson(JSON.stringify(noCount), 3)).toThrow(/a term count of 0/);
+  });
+});
+
+describe('LexicalIndex with synonyms', () => {
+  // "phone" and "tee" are unknown to the index; "telephone" (nomenclature) and "t-shirt" are known.
+  const SYNONYMS = Synonyms.of([
+    ['phone', ['telephone']],
+    ['tee', ['tshirt', 'shirt']],
+  ]);
+  const withSynonyms = () => build().withSynonyms(SYNONYMS, 'a test lexicon');
+
+  it('reads an unknown word through its synonym, as if the known word had been typed', () => {
+    const index = withSynonyms();
+    expect(index.scores('mobile phone')).toEqual(index.scores('mobile telephone'));
+    expect(index.scores('cotton tee')).toEqual(index.scores('cotton t-shirt'));
+    expect(build().hits('phone').labels).toHaveLength(0);
+    expect([...index.hits('phone').labels]).toEqual([2]);
+    // Known words score exactly as they did without synonyms.
+    expect(index.scores('frozen shrimp')).toEqual(build().scores('frozen shrimp'));
+  });
+
+  it('reads before correcting typos: a word WordNet knows is a word, not a slip', () => {
+    const index = build().withSynonyms(Synonyms.of([['shrim', ['telephone']]]), 'a test lexicon');
+    // Without the reading, "shrim" is one edit from "shrimp".
+    expect(build().scores('shrim')).toEqual(build().scores('shrimp'));
+    expect(index.scores('shrim')).toEqual(index.scores('telephone'));
+  });
+
+  it('stores them as format 4, naming their source, and reads them back to the same bytes', () => {
+    const stored = withSynonyms().toBytes();
+    expect(Buffer.from(withSynonyms().toBytes()).equals(Buffer.from(stored))).toBe(true);
+    const loaded = LexicalIndex.fromBytes(stored, LABELS.length);
+    expect(loaded.synonyms.entries()).toEqual(SYNONYMS.entries());
+    expect(loaded.synonymSource).toBe('a test lexicon');
+    expect(loaded.scores('phone tee')).toEqual(withSynonyms().scores('phone tee'));
+    expect(Buffer.from(loaded.toBytes()).equals(Buffer.from(stored))).toBe(true);
+    // An index without synonyms is still written as format 3, byte for byte what older code reads.
+    expect(
+      Buffer.from(build().withSynonyms(Synonyms.NONE, 'none').toBytes()).equals(
+        Buffer.from(build().toBytes()),
+      ),
+    ).toBe(true);
+  });
+
+  it('will not drop its synonyms silently into a JSON form that cannot hold them', () => {
+    expect(() => withSynonyms().toJson()).toThrow(/cannot hold synonyms: store it with toBytes/);
+  });
+
+  it('will not be built with a reading for a known word or into an unknown one', () => {
+    expect(() => build().withSynonyms(Synonyms.of([['frozen', ['telephone']]]), 'x')).toThrow(
+      /a word the index knows/,
+    );
+    expect(() => build().withSynonyms(Synonyms.of([['phone', ['handset']]]), 'x')).toThrow(
+      /a word the index does not know/,
+    );
+  });
+
+  it('never lets a stored reading change what a known word means', () => {
+    const stored = Buffer.from(withSynonyms().toBytes());
+    // Same length, so the sections stay where they are: a forged reading of a known word.
+    const forged = Buffer.from(
+      stored.toString('latin1').replace('phone\ttelephone', 'prawn\ttelephone'),
+      'latin1',
+    );
+    expect(forged.equals(stored)).toBe(false);
+    const loaded = LexicalIndex.fromBytes(forged, LABELS.length);
+    expect(loaded.synonyms.get('prawn')).toEqual(['telephone']);
+    expect(loaded.scores('frozen prawn')).toEqual(build().scores('frozen prawn'));
+    expect(loaded.readingsOf('frozen prawn').size).toBe(0);
+  });
+
+  it('refuses a stored index whose synonym count or sections do not match its header', () => {
+    const stored = Buffer.from(withSynonyms().toBytes());
+    const header = (from: string, to: string) => {
+      expect(Buffer.byteLength(from)).toBe(Buffer.byteLength(to));
+      return Buffer.from(stored.toString('latin1').replace(from, to), 'latin1');
+    };
+    expect(() => LexicalIndex.fromBytes(header('"words":2', '"words":3'), LABELS.length)).toThrow(
+      /holds 2 synonyms, its header says 3/,
+    );
+    // A format 3 header over a file with the synonyms section: refused, not read without them.
+    expect(() =>
+      LexicalIndex.fromBytes(header('"formatVersion":4', '"formatVersion":3'), LABELS.length),
+    ).toThrow(/has sections \[.*synonyms\], expected/);
+    expect(() =>
+      LexicalIndex.fromBytes(header('"source":"a test', '"sourcE":"a test'), LABELS.length),
+    ).toThrow(/does not name their source/);
+  });
+
+  it('refuses headers that say more than the file holds, and bytes that are not UTF-8', () => {
+    // Re-encoded with an edited header, so only what the test changes differs.
+    const reencoded = (edit: (header: Record<string, unknown>) => void, extra?: [string, Uint8Array]) => {
+      const { header, sections } = decodeSections(build().toBytes(), LEXICAL_INDEX_MAGIC, 'test');
+      const edited = { ...(header as Record<string, unknown>) };
+      edit(edited);
+      return encodeSections(LEXICAL_INDEX_MAGIC, edited, [...sections, ...(extra ? [extra] : [])]);
+    };
+    expect(() =>
+      LexicalIndex.fromBytes(
+        reencoded(() => undefined),
+        LABELS.length,
+      ),
+    ).not.toThrow();
+    expect(() =>
+      LexicalIndex.fromBytes(
+        reencoded((h) => (h.synonyms = { source: 'WordNet', words: 20000 })),
+        LABELS.length,
+      ),
+    ).toThrow(/format 3 cannot hold synonyms/);
+    const emptyFormat4 = (source: string, words: number) =>
+      reencoded(
+        (h) => {
+          h.formatVersion = 4;
+          h.synonyms = { source, words };
+        },
+        ['synonyms', new Uint8Array(0)],
+      );
+    expect(() => LexicalIndex.fromBytes(emptyFormat4('WordNet', 0), LABELS.length)).toThrow(
+      /holds 0 synonyms, its header says 0/,
+    );
+    expect(() => LexicalIndex.fromBytes(emptyFormat4('', 0), LABELS.length)).toThrow(
+      /does not name their source/,
+    );
+
+    const stored = Buffer.from(withSynonyms().toBytes());
+    const text = stored.toString('latin1');
+    expect(text).toContain('phone\ttelephone');
+    const notUtf8 = Buffer.from(text.replace('phone\ttelephone', 'phone\ttelephon\u00ff'), 'latin1');
+    expect(notUtf8.length).toBe(stored.length);
+    expect(() => LexicalIndex.fromBytes(notUtf8, LABELS.length)).toThrow(/not valid/i);
+  });
+});
+
+describe('LexicalIndex.readingsOf', () => {
+  const index = build().withSynonyms(
+    Synonyms.of([
+      ['lady', []],
+      ['phone', ['telephone']],
+    ]),
+    'a test lexicon',
+  );
+
+  it('says what retrieval searched for in place of each word it did not know', () => {
+    expect(index.readingsOf('frozen phones, shrrimp 500 g')).toEqual(
+      new Map([
+        ['phone', 'telephone'],
+        ['shrrimp', 'shrimp'],
+      ]),
+    );
+    expect(index.readingsOf('frozen shrimp 500').size).toBe(0);
+    expect(index.readingsOf('qqqqqqqq').size).toBe(0);
+  });
+
+  it('leaves a dictionary word with no reading as typed rather than correct it into another', () => {
+    // "lady" is one edit from nothing here, but "shrim" would be corrected: a held word is not.
+    const held = build().withSynonyms(Synonyms.of([['shrim', []]]), 'a test lexicon');
+    expect(build().readingsOf('shrim')).toEqual(new Map([['shrim', 'shrimp']]));
+    expect(held.readingsOf('shrim').size).toBe(0);
+    expect(held.hits('shrim').labels).toHaveLength(0);
+    expect(index.readingsOf('lady').size).toBe(0);
+  });
+
+  it('applies the query limits exactly as the search does', () => {
+    const many = build().withSynonyms(
+      Synonyms.of(
+        Array.from({ length: 20 }, (_, i) => [`word${String.fromCharCode(97 + i)}`, ['telephone']]),
+      ),
+      'a test lexicon',
+    );
+    const words = Array.from({ length: 20 }, (_, i) => `word${String.fromCharCode(97 + i)}`);
+    const readings = many.readingsOf(words.join(' '));
+    // Sixteen read as "telephone"; the rest are left as typed, so they say nothing.
+    expect([...readings.keys()]).toEqual(words.slice(0, 16));
+    // And what was searched is exactly what the readings say: the four unread words match nothing.
+    expect(many.scores(words.join(' '))).toEqual(many.scores('telephone'));
   });
 });

@@ -3,6 +3,7 @@ import { bm25Tokens, BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
 import { Bm25Postings, nomenclatureDocuments, type Bm25Document, type Bm25PostingsData } from './bm25';
 import { decodeArray, encodeArray } from './packed-arrays';
 import { decodeSections, encodeSections, hasMagic, type SectionValue } from './binary-sections';
+import { readUnknownWords, Synonyms } from './synonyms';
 
 /** One searchable collection (format 1): BM25 postings and the label index each document counts for. */
 interface CollectionData {
@@ -48,15 +49,21 @@ export type LexicalIndexData = {
 /** What a format 3 file (binary, see binary-sections.ts) starts with. */
 export const LEXICAL_INDEX_MAGIC = 'hscodeLX';
 
-/** Format 3's header, beside its sections (`<collection>.<array>`, see Collection.toSections). */
+/**
+ * The binary formats' header, beside its sections (`<collection>.<array>`, see
+ * Collection.toSections). Format 4 adds a `synonyms` section (see synonyms.ts) and names its source.
+ */
 interface BinaryHeader {
   format: 'hscode-lexical-index';
-  formatVersion: 3;
+  formatVersion: 3 | 4;
   tokenizerVersion: number;
   labelCount: number;
   nomenclature: { k1: number; documents: number };
   rows: { k1: number; documents: number };
+  synonyms?: { source: string; words: number };
 }
+
+const SYNONYMS_SECTION = 'synonyms';
 
 const COLLECTION_ARRAYS = [
   'tokens',
@@ -270,6 +277,10 @@ export class LexicalIndex {
     readonly labelCount: number,
     private readonly nomenclature: Collection,
     private readonly rows: Collection,
+    /** How words the index does not know are read (empty: they are only typo-corrected). */
+    readonly synonyms: Synonyms = Synonyms.NONE,
+    /** Where the synonyms came from, recorded in the stored index. */
+    readonly synonymSource = '',
   ) {
     this.nomenclatureBest = new Float64Array(labelCount);
     this.rowsBest = new Float64Array(labelCount);
@@ -289,7 +300,16 @@ export class LexicalIndex {
     );
   }
 
-  /** Reads a stored index of any format (3 binary, 1 and 2 JSON) and checks it against the model. */
+  /**
+   * The same index, reading unknown words through `synonyms` (see synonym-map.ts); refuses any
+   * that read a word it knows or into one it does not.
+   */
+  withSynonyms(synonyms: Synonyms, source: string): LexicalIndex {
+    synonyms.checkAgainst(this.knows);
+    return new LexicalIndex(this.labelCount, this.nomenclature, this.rows, synonyms, source);
+  }
+
+  /** Reads a stored index of any format (3 and 4 binary, 1 and 2 JSON) and checks it against the model. */
   static fromBytes(bytes: Uint8Array, labelCount: number): LexicalIndex {
     if (!hasMagic(bytes, LEXICAL_INDEX_MAGIC)) {
       return LexicalIndex.fromJson(
@@ -298,22 +318,40 @@ export class LexicalIndex {
       );
     }
     const { header, sections } = decodeSections(bytes, LEXICAL_INDEX_MAGIC, 'the lexical index');
-    const expected = ['nomenclature', 'rows'].flatMap((c) => COLLECTION_ARRAYS.map((a) => `${c}.${a}`));
+    const head = header as Partial<BinaryHeader>;
+    if (head.format !== 'hscode-lexical-index' || (head.formatVersion !== 3 && head.formatVersion !== 4)) {
+      throw new Error('not a lexical index of format version 3 or 4');
+    }
+    const expected = [
+      ...['nomenclature', 'rows'].flatMap((c) => COLLECTION_ARRAYS.map((a) => `${c}.${a}`)),
+      ...(head.formatVersion === 4 ? [SYNONYMS_SECTION] : []),
+    ];
     if ([...sections.keys()].join() !== expected.join()) {
       throw new Error(
         `the lexical index has sections [${[...sections.keys()].join(', ')}], expected [${expected.join(', ')}]`,
       );
     }
-    const head = header as Partial<BinaryHeader>;
-    if (head.format !== 'hscode-lexical-index' || head.formatVersion !== 3) {
-      throw new Error('not a lexical index of format version 3');
-    }
     LexicalIndex.checkHead(head as BinaryHeader, labelCount);
-    return new LexicalIndex(
+    const index = new LexicalIndex(
       labelCount,
       Collection.fromSections('nomenclature', head.nomenclature, sections, labelCount),
       Collection.fromSections('rows', head.rows, sections, labelCount),
     );
+    if (head.formatVersion === 3) {
+      if (head.synonyms !== undefined) throw new Error('a lexical index of format 3 cannot hold synonyms');
+      return index;
+    }
+    const text = sections.get(SYNONYMS_SECTION);
+    const { source, words } = head.synonyms ?? {};
+    if (!(text instanceof Uint8Array) || typeof source !== 'string' || source === '') {
+      throw new Error('the lexical index has no synonyms of the right type, or does not name their source');
+    }
+    // Fatal: a byte that is not UTF-8 is refused, not read as U+FFFD.
+    const synonyms = Synonyms.fromText(new TextDecoder('utf-8', { fatal: true }).decode(text));
+    if (synonyms.size === 0 || synonyms.size !== words) {
+      throw new Error(`the lexical index holds ${synonyms.size} synonyms, its header says ${words}`);
+    }
+    return new LexicalIndex(labelCount, index.nomenclature, index.rows, synonyms, source);
   }
 
   private static checkHead(head: { tokenizerVersion: number; labelCount: number }, labelCount: number): void {
@@ -327,19 +365,32 @@ export class LexicalIndex {
     }
   }
 
-  /** The stored form `LexicalIndex.fromBytes` reads fastest (format 3). */
+  /** The stored form `LexicalIndex.fromBytes` reads fastest: format 4, or 3 for an index without synonyms. */
   toBytes(): Uint8Array {
     const nomenclature = this.nomenclature.toSections('nomenclature');
     const rows = this.rows.toSections('rows');
-    const header: BinaryHeader = {
+    const head = {
       format: 'hscode-lexical-index',
-      formatVersion: 3,
       tokenizerVersion: BM25_TOKENIZER_VERSION,
       labelCount: this.labelCount,
       nomenclature: nomenclature.head,
       rows: rows.head,
+    } as const;
+    const collections = [...nomenclature.sections, ...rows.sections];
+    if (this.synonyms.size === 0) {
+      return encodeSections(
+        LEXICAL_INDEX_MAGIC,
+        { ...head, formatVersion: 3 } satisfies BinaryHeader,
+        collections,
+      );
+    }
+    const header: BinaryHeader = {
+      ...head,
+      formatVersion: 4,
+      synonyms: { source: this.synonymSource, words: this.synonyms.size },
     };
-    return encodeSections(LEXICAL_INDEX_MAGIC, header, [...nomenclature.sections, ...rows.sections]);
+    const synonyms = Buffer.from(this.synonyms.toText(), 'utf8');
+    return encodeSections(LEXICAL_INDEX_MAGIC, header, [...collections, [SYNONYMS_SECTION, synonyms]]);
   }
 
   /** Parses and checks a stored index of format 1 or 2 (JSON); throws saying what is wrong. */
@@ -365,6 +416,9 @@ export class LexicalIndex {
 
   /** A JSON form, format 2 unless asked for 1: what older code reads (serving stores `toBytes`). */
   toJson(formatVersion: 1 | 2 = 2): string {
+    if (this.synonyms.size > 0) {
+      throw new Error('the JSON forms of a lexical index cannot hold synonyms: store it with toBytes');
+    }
     const head = {
       format: 'hscode-lexical-index',
       formatVersion,
@@ -381,6 +435,41 @@ export class LexicalIndex {
   /** Documents of either collection holding a token: what typo correction ranks neighbours by. */
   private readonly documentFrequency = (token: string): number =>
     this.nomenclature.postings.documentFrequency(token) + this.rows.postings.documentFrequency(token);
+
+  /** Whether any document holds the token: the vocabulary synonyms are built against and read into. */
+  readonly knows = (token: string): boolean => this.documentFrequency(token) > 0;
+
+  /**
+   * Each token of a query the index does not know, and what retrieval searched for in its place:
+   * its reading ("phone" → "telephone") or the known word one typo away ("honeey" → "honey"),
+   * with the query's limits applied exactly as `hits` applies them. Explanations show it, so an
+   * analyst sees what the description was taken to say.
+   */
+  readingsOf(text: string): Map<string, string> {
+    const tokens = bm25Tokens(text);
+    const readings = new Map<string, string>();
+    this.searchedFor(tokens).forEach((searched, i) => {
+      const token = tokens[i] as string;
+      const read = searched.join(' ');
+      if (read !== token && !readings.has(token)) readings.set(token, read);
+    });
+    return readings;
+  }
+
+  /** What is searched for in place of each token (see `readUnknownWords`, then `correctTypos`). */
+  private searchedFor(tokens: readonly string[]): string[][] {
+    // A word WordNet knows is a word, not a slip: only words neither the index nor the synonyms
+    // hold are left to typo correction.
+    const searched = readUnknownWords(tokens, this.synonyms, this.knows);
+    const unread = tokens.flatMap((token, i) => (searched[i] === undefined ? [i] : []));
+    const corrected = correctTypos(
+      unread.map((i) => tokens[i] as string),
+      this.documentFrequency,
+      this.corrections,
+    );
+    unread.forEach((i, k) => (searched[i] = [corrected[k] as string]));
+    return searched as string[][];
+  }
 
   get documents(): { nomenclature: number; rows: number } {
     return { nomenclature: this.nomenclature.postings.documents, rows: this.rows.postings.documents };
@@ -402,7 +491,7 @@ export class LexicalIndex {
 
   /** The scores of the labels the text touched: what serving fuses with the network. */
   hits(text: string): LexicalHits {
-    const tokens = correctTypos(bm25Tokens(text), this.documentFrequency, this.corrections);
+    const tokens = this.searchedFor(bm25Tokens(text)).flat();
     const { nomenclatureBest, rowsBest, raised } = this;
     const fromNomenclature = this.nomenclature.maxByLabel(tokens, nomenclatureBest, raised);
     const total = this.rows.maxByLabel(tokens, rowsBest, raised, fromNomenclature);

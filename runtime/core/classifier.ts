@@ -20,6 +20,11 @@ export interface WordWeight {
   weight: number;
   /** Every place in the original description this word came from: UTF-16 [start, end). */
   spans: Array<{ start: number; end: number }>;
+  /**
+   * What retrieval searched for instead, when it did not know the word: a WordNet synonym
+   * ("phone" → "telephone") or the known word one typo away ("honeey" → "honey").
+   */
+  readAs?: string;
 }
 
 export interface Prediction {

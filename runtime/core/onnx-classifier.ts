@@ -30,6 +30,7 @@ import { modelRefKey, type ModelRef } from '../../models/model-ref';
 import { sharedSession } from './session-cache';
 import { warmUpOnnxRuntime } from '../../models/onnx-session';
 import { topKIndices } from './top-k';
+import { readingsOfWords } from './word-readings';
 
 export interface OnnxClassifierOptions {
   /** ONNX Runtime intra-op threads (default 1). */
@@ -288,9 +289,14 @@ export class OnnxClassifier implements Classifier {
     });
     if (explain) {
       predictions.forEach((prediction, i) => {
-        const spans = this.encoder.wordSpans(texts[i] as string);
+        const text = texts[i] as string;
+        const spans = this.encoder.wordSpans(text);
+        const readAs = this.retrieval ? readingsOfWords(text, spans, this.retrieval.index) : new Map();
         prediction.explanation = (explanations[i] ?? [])
-          .map((w) => ({ ...w, spans: spans.get(w.word) ?? [] }))
+          .map((w) => {
+            const reading = readAs.get(w.word);
+            return { ...w, spans: spans.get(w.word) ?? [], ...(reading ? { readAs: reading } : {}) };
+          })
           .sort((a, b) => b.weight - a.weight);
       });
     }

@@ -151,6 +151,11 @@ export const predictResponseSchema: SchemaObject = {
                     additionalProperties: false,
                   },
                 },
+                readAs: {
+                  description:
+                    'What retrieval searched for instead, when it did not know the word: a WordNet synonym ("phone" → "telephone") or the known word one typo away ("honeey" → "honey").',
+                  type: 'string',
+                },
               },
               required: ['word', 'weight', 'spans'],
               additionalProperties: false,

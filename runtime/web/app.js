@@ -5,7 +5,7 @@
  * @typedef {{ hs6: string, hs4: string, hs2: string, probability: number, description: string,
  *   headingDescription: string, chapterDescription: string }} Candidate
  * @typedef {{ start: number, end: number }} Span  UTF-16 offsets into the description as sent
- * @typedef {{ word: string, weight: number, spans: Span[] }} WordWeight
+ * @typedef {{ word: string, weight: number, spans: Span[], readAs?: string }} WordWeight
  * @typedef {{ predictionId: string, variant: string, modelVersion: string, modelSha256: string,
  *   needsReview: boolean, candidates: Candidate[], explanation?: WordWeight[] }} Prediction
  * @typedef {{ text: string, line: number }} Item  a description and its line in the textarea
@@ -308,12 +308,15 @@ function renderCard(prediction, item, index) {
   if (explanation.length > 0) {
     q('.why').hidden = false;
     const chips = q('.chips');
-    for (const { word, weight } of explanation.slice(0, 8)) {
+    for (const { word, weight, readAs } of explanation.slice(0, 8)) {
       const chip = element('li', `chip ${weight >= 0 ? 'up' : 'down'}`);
-      chip.append(
-        element('span', 'chip-word', readableWord(word)),
-        element('span', 'chip-weight', signedPoints(weight)),
-      );
+      chip.append(element('span', 'chip-word', readableWord(word)));
+      if (readAs) {
+        // Retrieval did not know the word and searched for this instead: say so, or the match looks arbitrary.
+        chip.append(element('span', 'chip-reading', `read as “${readAs}”`));
+        chip.title = `The index does not know “${word}”; retrieval searched for “${readAs}”.`;
+      }
+      chip.append(element('span', 'chip-weight', signedPoints(weight)));
       chips.append(chip);
     }
   }

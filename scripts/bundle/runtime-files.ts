@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { projectFile } from '../../models/paths';
+import { WORDNET_NOUN_FILES } from '../../training/lexicon/wordnet-nouns';
 import type { BundleEntry } from './deterministic-zip';
 import type { BundleTarget } from './targets';
 
@@ -64,6 +65,10 @@ export function runtimeFiles(target: BundleTarget): BundleEntry[] {
     ...onnxRuntime(target.arch),
   ];
   if (target.role === 'predict') entries.push(...folderEntries('runtime/web', 'web'));
-  if (target.role === 'retrain') entries.push(...folderEntries('data/public', 'data/public'), ...tfjsWasm());
+  if (target.role === 'retrain') {
+    // Training reads WordNet's noun files (not its package's code) to build the index's synonyms.
+    const wordnet = WORDNET_NOUN_FILES.map((path) => ({ path, source: { file: projectFile(path) } }));
+    entries.push(...folderEntries('data/public', 'data/public'), ...tfjsWasm(), ...wordnet);
+  }
   return entries;
 }
