@@ -491,7 +491,9 @@ export class LexicalIndex {
 
   /** The scores of the labels the text touched: what serving fuses with the network. */
   hits(text: string): LexicalHits {
-    const tokens = this.searchedFor(bm25Tokens(text)).flat();
+    const typed = bm25Tokens(text);
+    // Most descriptions hold only words the index knows: search them as they are.
+    const tokens = typed.every(this.knows) ? typed : this.searchedFor(typed).flat();
     const { nomenclatureBest, rowsBest, raised } = this;
     const fromNomenclature = this.nomenclature.maxByLabel(tokens, nomenclatureBest, raised);
     const total = this.rows.maxByLabel(tokens, rowsBest, raised, fromNomenclature);
