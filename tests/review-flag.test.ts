@@ -1,6 +1,7 @@
 import { loadNomenclature } from '../models/hs/nomenclature';
 import { verifyArtifact } from '../models/artifact';
 import type { Prediction } from '../runtime/core/classifier';
+import { DescriptionEncoder } from '../models/encoder';
 import { LexicalIndex } from '../models/retrieval/lexical-index';
 import { OnnxClassifier } from '../runtime/core/onnx-classifier';
 import type { LabelledRow } from '../training/dataset';
@@ -127,6 +128,38 @@ describe('the needs-review flag', () => {
     // A WordNet reading, a typo correction, and nothing for a word the index knows.
     expect(Object.keys(readings).sort()).toEqual(['frozen', 'jakcet', 'parka']);
     expect(readings).toEqual({ frozen: undefined, parka: 'windcheater', jakcet: 'jacket' });
+  });
+
+  it('gives the network the same readings, served as it was scored', async () => {
+    const artifact = verifiedArtifact(trained.files);
+    const model = servedModelOf(artifact);
+    const plain = new DescriptionEncoder(artifact.encoder);
+    // The network sees "parka" as "windcheater" (the typo "jakcet" only through its n-grams).
+    expect(model.encoder.encode('parka').ids[0]).toBe(plain.encode('windcheater').ids[0]);
+    expect(model.encoder.encode('jakcet').ids).toEqual(plain.encode('jakcet').ids);
+    const texts = ['parka', 'frozen parka', 'cotton parka jakcet'];
+    const served = await (
+      await OnnxClassifier.fromArtifact(artifact)
+    ).predict(texts, {
+      topK: 3,
+      explain: false,
+    });
+    await forEachServed(model, texts, (measured, _network, i) => {
+      for (const candidate of served[i]?.candidates ?? []) {
+        const label = model.labels.indexOf(candidate.hs6);
+        expect(Math.abs(candidate.probability - (measured[label] as number))).toBeLessThan(1e-5);
+      }
+    });
+    // And reading changes what it answers: the plain encoder's network is another one.
+    const unread = { ...model, encoder: plain };
+    const differs: boolean[] = [];
+    await forEachServed(unread, ['parka'], (measured) =>
+      differs.push(
+        served[0]?.candidates[0]?.probability !==
+          measured[model.labels.indexOf(served[0]?.candidates[0]?.hs6 ?? '')],
+      ),
+    );
+    expect(differs).toEqual([true]);
   });
 
   it('serves a graph exported for another weight the JavaScript way, with the manifest weight', async () => {

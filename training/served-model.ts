@@ -16,14 +16,16 @@ export interface ServedModel {
 /** The served model of a verified artifact, as the runtime builds it (runtime/core/onnx-classifier.ts). */
 export function servedModelOf(artifact: VerifiedArtifact): ServedModel {
   const { manifest } = artifact;
+  const lexical =
+    artifact.lexicalIndex !== undefined
+      ? LexicalIndex.fromBytes(artifact.lexicalIndex, artifact.labels.length)
+      : undefined;
   return {
     onnx: artifact.onnx,
-    encoder: new DescriptionEncoder(artifact.encoder),
+    encoder: new DescriptionEncoder(artifact.encoder, lexical?.synonymOf),
     labels: artifact.labels,
-    ...(artifact.lexicalIndex !== undefined && {
-      lexical: LexicalIndex.fromBytes(artifact.lexicalIndex, artifact.labels.length),
-    }),
-    fusion: manifest.fusion && artifact.lexicalIndex !== undefined ? manifest.fusion : NETWORK_ONLY,
+    ...(lexical && { lexical }),
+    fusion: manifest.fusion && lexical ? manifest.fusion : NETWORK_ONLY,
   };
 }
 

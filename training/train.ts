@@ -90,7 +90,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainedArtifact
     scores = await scoreHeldOut({
       served: {
         onnx: network,
-        encoder: data.encoder,
+        // Served, the network reads unknown words through the index's synonyms too.
+        encoder: new DescriptionEncoder(data.encoderConfig, lexicalIndex.synonymOf),
         labels: data.labels,
         lexical: lexicalIndex,
         fusion: NETWORK_ONLY,

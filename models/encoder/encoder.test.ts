@@ -73,6 +73,40 @@ describe('DescriptionEncoder', () => {
     expect(shared.length).toBeGreaterThan(3);
   });
 
+  it('reads an unknown word as the known words a reader gives, as if they had been typed', () => {
+    const readings = new Map([
+      ['sofa', ['cotton', 'screw']],
+      ['divan', ['unheard']],
+    ]);
+    const reading = new DescriptionEncoder(config, (word) => readings.get(word));
+    const read = reading.encode('steel sofa');
+    const id = (word: string) => 1 + config.vocabulary.indexOf(word);
+    // "steel", then "sofa" as "cotton" and "screw", all from the second word; then n-grams.
+    expect([...read.ids.slice(0, 3)]).toEqual([id('steel'), id('cotton'), id('screw')]);
+    expect([...read.wordOfToken.slice(0, 3)]).toEqual([0, 1, 1]);
+    // The typed word's own n-grams follow, exactly as without a reader.
+    const plain = encoder.encode('steel sofa');
+    expect([...read.ids.slice(3)].filter((i) => i !== 0)).toEqual(
+      [...plain.ids.slice(2)].filter((i) => i !== 0),
+    );
+    // Still an unknown word, for drift monitoring.
+    expect(read.unknownWords).toBe(1);
+    // A reading the vocabulary lacks lands on that word's bucket, as if it had been typed.
+    expect(reading.encode('divan').ids[0]).toBe(encoder.encode('unheard').ids[0]);
+    // Known words are never given to the reader.
+    const asked: string[] = [];
+    new DescriptionEncoder(config, (word) => (asked.push(word), undefined)).encode('cotton sofa screw');
+    expect(asked).toEqual(['sofa']);
+  });
+
+  it('never lets a reading push ids past maxLength', () => {
+    const long = new DescriptionEncoder(config, () => ['cotton', 'shirt', 'steel']);
+    const encoded = long.encode(Array.from({ length: 40 }, (_, i) => `unknown${i}`).join(' '));
+    expect(encoded.ids).toHaveLength(params.maxLength);
+    expect(encoded.wordOfToken).toHaveLength(params.maxLength);
+    expect([...encoded.ids].every((i) => i > 0 && i < encoder.inputDim)).toBe(true);
+  });
+
   it('never emits negative or out-of-range ids (ONNX Gather would wrap them)', () => {
     const batch = encoder.encodeBatch(['', 'x'.repeat(5000), '∑∂ƒ©˙∆˚¬', 'cotton '.repeat(100)]);
     for (const id of batch) {

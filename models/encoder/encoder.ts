@@ -31,6 +31,12 @@ export interface EncodedText {
 
 export const PAD_ID = 0;
 
+/**
+ * Known words to read an unknown word as ("sofa" → couch), or undefined: the lexical index's
+ * WordNet readings (`LexicalIndex.synonymOf`), so the network and retrieval read a word alike.
+ */
+export type UnknownWordReader = (word: string) => readonly string[] | undefined;
+
 /** Seeded training-time changes to a description's words (never applied when serving). */
 export interface Augmentation {
   /** Probability of dropping each word. */
@@ -55,7 +61,10 @@ export class DescriptionEncoder {
   private readonly wordIds: Map<string, number>;
   private readonly bucketBase: number;
 
-  constructor(readonly config: EncoderConfig) {
+  constructor(
+    readonly config: EncoderConfig,
+    private readonly readUnknown?: UnknownWordReader,
+  ) {
     if (config.normaliserVersion !== NORMALISER_VERSION) {
       throw new Error(
         `encoder was built with normaliser v${config.normaliserVersion}, this code has v${NORMALISER_VERSION}: retrain the model`,
@@ -81,13 +90,20 @@ export class DescriptionEncoder {
 
     for (let w = 0; w < words.length && length < maxLength; w++) {
       const word = words[w] as string;
-      let id = this.wordIds.get(word);
-      if (id === undefined) {
-        unknownWords++;
-        id = this.bucket(`w:${word}`);
+      const id = this.wordIds.get(word);
+      if (id !== undefined) {
+        ids[length] = id;
+        wordOfToken[length++] = w;
+        continue;
       }
-      ids[length] = id;
-      wordOfToken[length++] = w;
+      unknownWords++;
+      // A word read as others ("sofa" as "couch") stands for them: the network sees the ids it
+      // learned, as if they had been typed; its own character n-grams follow as for any word.
+      for (const read of this.readUnknown?.(word) ?? [word]) {
+        if (length >= maxLength) break;
+        ids[length] = this.wordIds.get(read) ?? this.bucket(`w:${read}`);
+        wordOfToken[length++] = w;
+      }
     }
     // N-grams follow the words; a repeated n-gram adds nothing to a max- or mean-pool of a bag.
     const seen = new Set<number>();

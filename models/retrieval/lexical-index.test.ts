@@ -452,3 +452,23 @@ describe('LexicalIndex.readingsOf', () => {
     expect(many.scores(words.join(' '))).toEqual(many.scores('telephone'));
   });
 });
+
+describe('LexicalIndex.synonymOf', () => {
+  const index = build().withSynonyms(
+    Synonyms.of([
+      ['lady', []],
+      ['phone', ['telephone']],
+    ]),
+    'a test lexicon',
+  );
+
+  it('gives the network the WordNet reading of a word the index does not know, and nothing else', () => {
+    expect(index.synonymOf('phone')).toEqual(['telephone']);
+    expect(index.synonymOf('phones')).toEqual(['telephone']);
+    expect(index.synonymOf('frozen')).toBeUndefined();
+    expect(index.synonymOf('lady')).toBeUndefined();
+    // A typo correction is a guess: the network sees the typo's own n-grams instead.
+    expect(index.synonymOf('shrrimp')).toBeUndefined();
+    expect(index.synonymOf('t-shirt')).toBeUndefined();
+  });
+});

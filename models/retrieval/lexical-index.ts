@@ -440,6 +440,19 @@ export class LexicalIndex {
   readonly knows = (token: string): boolean => this.documentFrequency(token) > 0;
 
   /**
+   * The WordNet reading of a word as the network tokenises it ("sofa" → couch), for a word this
+   * index does not know either; undefined otherwise. Typo corrections are not given: they are
+   * guesses, and the network already sees a typo's character n-grams.
+   */
+  readonly synonymOf = (word: string): readonly string[] | undefined => {
+    const tokens = bm25Tokens(word);
+    const token = tokens[0];
+    if (tokens.length !== 1 || token === undefined || this.knows(token)) return undefined;
+    const reading = this.synonyms.get(token);
+    return reading && reading.length > 0 ? reading : undefined;
+  };
+
+  /**
    * Each token of a query the index does not know, and what retrieval searched for in its place:
    * its reading ("phone" → "telephone") or the known word one typo away ("honeey" → "honey"),
    * with the query's limits applied exactly as `hits` applies them. Explanations show it, so an

@@ -176,14 +176,6 @@ export class OnnxClassifier implements Classifier {
   ): Promise<OnnxClassifier> {
     const { manifest } = artifact;
     const name = modelRefKey(manifest);
-    let encoder: DescriptionEncoder;
-    try {
-      encoder = new DescriptionEncoder(artifact.encoder);
-    } catch (err) {
-      throw new ModelLoadError(name, errorMessage(err));
-    }
-    const broken = checkContract(artifact, encoder);
-    if (broken) throw new ModelLoadError(name, broken);
     let index: LexicalIndex | undefined;
     if (artifact.lexicalIndex !== undefined) {
       try {
@@ -195,6 +187,15 @@ export class OnnxClassifier implements Classifier {
         );
       }
     }
+    let encoder: DescriptionEncoder;
+    try {
+      // The network reads unknown words through the index's synonyms, as retrieval does.
+      encoder = new DescriptionEncoder(artifact.encoder, index?.synonymOf);
+    } catch (err) {
+      throw new ModelLoadError(name, errorMessage(err));
+    }
+    const broken = checkContract(artifact, encoder);
+    if (broken) throw new ModelLoadError(name, broken);
     const { described, unknown } = describeLabels(artifact.labels);
     if (unknown.length > 0) {
       throw new ModelLoadError(
