@@ -87,35 +87,35 @@ export class DescriptionEncoder {
     const wordOfToken = new Int16Array(maxLength).fill(-1);
     let length = 0;
     let unknownWords = 0;
+    // What the network reads for each word: the word itself or, for a word outside the
+    // vocabulary that has a reading ("sofa" → couch), the reading, ids and character n-grams
+    // alike, as if it had been typed in its place. Explanations still name the typed word.
+    const read = words.map((word) => {
+      if (this.wordIds.has(word)) return [word];
+      unknownWords++;
+      return this.readUnknown?.(word) ?? [word];
+    });
 
     for (let w = 0; w < words.length && length < maxLength; w++) {
-      const word = words[w] as string;
-      const id = this.wordIds.get(word);
-      if (id !== undefined) {
-        ids[length] = id;
-        wordOfToken[length++] = w;
-        continue;
-      }
-      unknownWords++;
-      // A word read as others ("sofa" as "couch") stands for them: the network sees the ids it
-      // learned, as if they had been typed; its own character n-grams follow as for any word.
-      for (const read of this.readUnknown?.(word) ?? [word]) {
+      for (const form of read[w] as readonly string[]) {
         if (length >= maxLength) break;
-        ids[length] = this.wordIds.get(read) ?? this.bucket(`w:${read}`);
+        ids[length] = this.wordIds.get(form) ?? this.bucket(`w:${form}`);
         wordOfToken[length++] = w;
       }
     }
     // N-grams follow the words; a repeated n-gram adds nothing to a max- or mean-pool of a bag.
     const seen = new Set<number>();
     for (let w = 0; w < words.length && length < maxLength; w++) {
-      const padded = `<${words[w] as string}>`;
-      for (const n of ngramSizes) {
-        for (let i = 0; i + n <= padded.length && length < maxLength; i++) {
-          const id = this.bucket(padded.slice(i, i + n));
-          if (seen.has(id)) continue;
-          seen.add(id);
-          ids[length] = id;
-          wordOfToken[length++] = w;
+      for (const form of read[w] as readonly string[]) {
+        const padded = `<${form}>`;
+        for (const n of ngramSizes) {
+          for (let i = 0; i + n <= padded.length && length < maxLength; i++) {
+            const id = this.bucket(padded.slice(i, i + n));
+            if (seen.has(id)) continue;
+            seen.add(id);
+            ids[length] = id;
+            wordOfToken[length++] = w;
+          }
         }
       }
     }
