@@ -13,10 +13,23 @@ const SYNONYMS = Synonyms.of(PAIRS);
 describe('Synonyms', () => {
   it('finds every word it holds, and nothing else, whatever order they were given in', () => {
     for (const [word, reading] of PAIRS) expect(SYNONYMS.get(word)).toEqual(reading);
-    for (const absent of ['', 'a', 'nap', 'nappyy', 'phonf', 'zzz', 'couch'])
+    for (const absent of ['', 'a', 'nap', 'nappyy', 'phonf', 'zzz', 'couch', 'sofa\tcouch', 'sofa\t'])
       expect(SYNONYMS.get(absent)).toBeUndefined();
     expect(Synonyms.of([...PAIRS].reverse()).toText()).toBe(SYNONYMS.toText());
     expect(Synonyms.NONE.get('sofa')).toBeUndefined();
+  });
+
+  it('tells a word from its prefixes and extensions', () => {
+    const prefixes = Synonyms.of([
+      ['abd', ['z']],
+      ['ab', ['x']],
+      ['b', ['w']],
+      ['abc', ['y']],
+    ]);
+    expect(prefixes.toText()).toBe('ab\tx\nabc\ty\nabd\tz\nb\tw');
+    expect(['ab', 'abc', 'abd', 'b'].map((w) => prefixes.get(w))).toEqual([['x'], ['y'], ['z'], ['w']]);
+    for (const absent of ['a', 'abcd', 'abe', 'aa', 'bb', 'c']) expect(prefixes.get(absent)).toBeUndefined();
+    expect(() => Synonyms.fromText('abc\ty\nab\tx')).toThrow(/out of order or repeat a word at "ab"/);
   });
 
   it('finds each of thousands of words by bisection', () => {

@@ -11,20 +11,23 @@ const WORD = '[^\\s\\x00-\\x1f\\x7f]+';
 const LINE = `${WORD}\\t(?:${WORD}(?: ${WORD}){0,${MAX_READING_TOKENS - 1}})?`;
 const STORED_FORM = new RegExp(`^${LINE}(?:\\n${LINE})*$`);
 
+const TAB = 9;
+
 /**
  * Unknown word → the known words it is read as ("phone" → telephone), or no words at all for a
  * dictionary word with no reading the index knows ("lady"): a word, so never "corrected" into
- * another. Held as two sorted arrays and searched by bisection rather than as a Map: a model
- * loads its readings in a few milliseconds (a Map of them cost some 20 ms more at every cold
- * start), and a query looks up only its few unknown words.
+ * another. Held as the stored text itself and the offset of each line, searched by bisection:
+ * loading tens of thousands of readings makes no string per line (as a Map or arrays of them
+ * did, at tens of milliseconds of every cold start), and a query looks up only its few unknown
+ * words.
  */
 export class Synonyms {
-  static readonly NONE = new Synonyms([], []);
+  static readonly NONE = new Synonyms('', new Int32Array([1]));
 
   private constructor(
-    private readonly words: readonly string[],
-    /** Aligned with `words`: each reading's words, space-separated ('' for none). */
-    private readonly readings: readonly string[],
+    private readonly text: string,
+    /** Where each line starts, in order, then one past the end of the text (a last line's end + 1). */
+    private readonly starts: Int32Array,
   ) {}
 
   /** From word → reading pairs in any order; refuses what the stored form cannot hold. */
@@ -45,41 +48,44 @@ export class Synonyms {
         `the lexical index's synonyms are not lines of "word<TAB>reading" (0 to ${MAX_READING_TOKENS} words, single spaces)`,
       );
     }
-    const words: string[] = [];
-    const readings: string[] = [];
-    for (let start = 0; start < text.length;) {
-      const newline = text.indexOf('\n', start);
-      const end = newline === -1 ? text.length : newline;
-      const tab = text.indexOf('\t', start);
-      const word = text.slice(start, tab);
-      if (words.length > 0 && (words[words.length - 1] as string) >= word) {
+    let lines = 1;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+    const starts = new Int32Array(lines + 1);
+    for (let line = 1, at = 0; line <= lines; line++) {
+      const newline = text.indexOf('\n', at);
+      at = newline === -1 ? text.length + 1 : newline + 1;
+      starts[line] = at;
+    }
+    const synonyms = new Synonyms(text, starts);
+    for (let line = 1; line < lines; line++) {
+      if (synonyms.compareWord(line, text, starts[line - 1] as number) <= 0) {
+        const word = synonyms.wordAt(line);
         throw new Error(
           `the lexical index's synonyms are out of order or repeat a word at "${word.slice(0, 60)}"`,
         );
       }
-      words.push(word);
-      readings.push(text.slice(tab + 1, end));
-      start = end + 1;
     }
-    return new Synonyms(words, readings);
+    return synonyms;
   }
 
   get size(): number {
-    return this.words.length;
+    return this.starts.length - 1;
   }
 
   /** The word's reading ([] for a word with none), or undefined when the word is not held. */
   get(word: string): string[] | undefined {
+    // A tab would end the word early in the comparison below; no stored word is empty.
+    if (word === '' || word.includes('\t')) return undefined;
     let low = 0;
-    let high = this.words.length - 1;
+    let high = this.size - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const found = this.words[middle] as string;
-      if (found === word) {
-        const reading = this.readings[middle] as string;
+      const order = this.compareWord(middle, word, 0, word.length);
+      if (order === 0) {
+        const reading = this.readingAt(middle);
         return reading === '' ? [] : reading.split(' ');
       }
-      if (found < word) low = middle + 1;
+      if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
     return undefined;
@@ -87,25 +93,56 @@ export class Synonyms {
 
   /** One line per word, "word<TAB>reading words separated by spaces", in JavaScript string order. */
   toText(): string {
-    return this.words.map((word, i) => `${word}\t${this.readings[i] as string}`).join('\n');
+    return this.text;
   }
 
   entries(): Array<[string, string[]]> {
-    return this.words.map((word) => [word, this.get(word) as string[]]);
+    return Array.from({ length: this.size }, (_, line) => [
+      this.wordAt(line),
+      this.get(this.wordAt(line)) as string[],
+    ]);
   }
 
   /** Refuses a reading for a word the index knows or into a word it does not: what training must never build. */
   checkAgainst(isKnown: (token: string) => boolean): this {
-    this.words.forEach((word, i) => {
-      const reading = this.readings[i] as string;
+    for (let line = 0; line < this.size; line++) {
+      const word = this.wordAt(line);
+      const reading = this.readingAt(line);
       const fault = isKnown(word)
         ? 'gives a reading for a word the index knows'
         : reading !== '' && !reading.split(' ').every(isKnown)
           ? 'reads the word into a word the index does not know'
           : undefined;
       if (fault) throw new Error(`the synonym "${word}" → "${reading}" ${fault}`);
-    });
+    }
     return this;
+  }
+
+  private wordAt(line: number): string {
+    const start = this.starts[line] as number;
+    return this.text.slice(start, this.text.indexOf('\t', start));
+  }
+
+  private readingAt(line: number): string {
+    return this.text.slice(
+      this.text.indexOf('\t', this.starts[line] as number) + 1,
+      (this.starts[line + 1] as number) - 1,
+    );
+  }
+
+  /**
+   * The sign of (word of `line`) − (the word in `other` from `from`, up to a tab or `end`), in
+   * UTF-16 code units: what bisection and the order check compare, without slicing either.
+   */
+  private compareWord(line: number, other: string, from: number, end = other.length): number {
+    const { text } = this;
+    for (let i = this.starts[line] as number, j = from; ; i++, j++) {
+      const a = text.charCodeAt(i);
+      const b = j < end ? other.charCodeAt(j) : TAB;
+      // A tab ends a word (and sorts before every character a word may hold).
+      if (a === TAB || b === TAB) return a === TAB ? (b === TAB ? 0 : -1) : 1;
+      if (a !== b) return a - b;
+    }
   }
 }
 
