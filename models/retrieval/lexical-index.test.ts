@@ -408,14 +408,18 @@ describe('LexicalIndex with synonyms', () => {
   });
 });
 
-describe('LexicalIndex.readingsOf', () => {
-  const index = build().withSynonyms(
+/** "phone" read as "telephone"; "lady" a word with no reading. */
+const withPhoneAndLady = () =>
+  build().withSynonyms(
     Synonyms.of([
       ['lady', []],
       ['phone', ['telephone']],
     ]),
     'a test lexicon',
   );
+
+describe('LexicalIndex.readingsOf', () => {
+  const index = withPhoneAndLady();
 
   it('says what retrieval searched for in place of each word it did not know', () => {
     expect(index.readingsOf('frozen phones, shrrimp 500 g')).toEqual(
@@ -454,13 +458,7 @@ describe('LexicalIndex.readingsOf', () => {
 });
 
 describe('LexicalIndex.synonymOf', () => {
-  const index = build().withSynonyms(
-    Synonyms.of([
-      ['lady', []],
-      ['phone', ['telephone']],
-    ]),
-    'a test lexicon',
-  );
+  const index = withPhoneAndLady();
 
   it('gives the network the WordNet reading of a word the index does not know, and nothing else', () => {
     expect(index.synonymOf('phone')).toEqual(['telephone']);
