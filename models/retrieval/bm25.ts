@@ -63,6 +63,11 @@ export interface Bm25Packed {
   lengthNorm: Float64Array;
 }
 
+/** A term count is a whole number of occurrences, at least one: anything else is a damaged index. */
+function checkTermCount(tf: number): void {
+  if (!(tf >= 1 && Number.isInteger(tf))) throw new Error(`BM25 postings hold a term count of ${tf}`);
+}
+
 /** Why a stored posting cannot be: no document of the index, or one named twice or out of order. */
 function misplaced(token: string, document: number, documents: number): string {
   return Number.isInteger(document) && document >= 0 && document < documents
@@ -194,7 +199,7 @@ export class Bm25Postings {
           throw new Error(misplaced(token, d, data.documents));
         }
         const tf = pairs[2 * i + 1] as number;
-        if (!(tf >= 1 && Number.isInteger(tf))) throw new Error(`BM25 postings hold a term count of ${tf}`);
+        checkTermCount(tf);
         documents[i] = d;
         frequencies[i] = tf;
       }
@@ -237,7 +242,7 @@ export class Bm25Postings {
         if (d <= previous || d >= documents) throw new Error(misplaced(tokens[t] as string, d, documents));
         previous = d;
         const tf = frequencies[i] as number;
-        if (!(tf >= 1 && Number.isInteger(tf))) throw new Error(`BM25 postings hold a term count of ${tf}`);
+        checkTermCount(tf);
       }
     }
     for (let d = 0; d < documents; d++) {
@@ -248,13 +253,13 @@ export class Bm25Postings {
     return new Bm25Postings(packed.k1, documents, lengthNorm, runs, postingDocuments, frequencies);
   }
 
-  /** Tokens in sorted order, so the same index always packs to the same bytes. */
   /** How many documents hold the token (0: none). */
   documentFrequency(token: string): number {
     const run = this.runs.get(token);
     return run ? run.end - run.start : 0;
   }
 
+  /** Tokens in sorted order, so the same index always packs to the same bytes. */
   toPacked(): Bm25Packed {
     const tokens = [...this.runs.keys()].sort();
     const runEnds = new Int32Array(tokens.length);

@@ -46,7 +46,7 @@ export type LexicalIndexData = {
   | { formatVersion: 2; nomenclature: PackedCollectionData; rows: PackedCollectionData }
 );
 
-/** What a format 3 file (binary, see binary-sections.ts) starts with. */
+/** What a binary file (formats 3 and 4, see binary-sections.ts) starts with. */
 export const LEXICAL_INDEX_MAGIC = 'hscodeLX';
 
 /**
@@ -332,14 +332,11 @@ export class LexicalIndex {
       );
     }
     LexicalIndex.checkHead(head as BinaryHeader, labelCount);
-    const index = new LexicalIndex(
-      labelCount,
-      Collection.fromSections('nomenclature', head.nomenclature, sections, labelCount),
-      Collection.fromSections('rows', head.rows, sections, labelCount),
-    );
+    const nomenclature = Collection.fromSections('nomenclature', head.nomenclature, sections, labelCount);
+    const rows = Collection.fromSections('rows', head.rows, sections, labelCount);
     if (head.formatVersion === 3) {
       if (head.synonyms !== undefined) throw new Error('a lexical index of format 3 cannot hold synonyms');
-      return index;
+      return new LexicalIndex(labelCount, nomenclature, rows);
     }
     const text = sections.get(SYNONYMS_SECTION);
     const { source, words } = head.synonyms ?? {};
@@ -351,7 +348,7 @@ export class LexicalIndex {
     if (synonyms.size === 0 || synonyms.size !== words) {
       throw new Error(`the lexical index holds ${synonyms.size} synonyms, its header says ${words}`);
     }
-    return new LexicalIndex(labelCount, index.nomenclature, index.rows, synonyms, source);
+    return new LexicalIndex(labelCount, nomenclature, rows, synonyms, source);
   }
 
   private static checkHead(head: { tokenizerVersion: number; labelCount: number }, labelCount: number): void {
