@@ -5,6 +5,8 @@ describe('tokenize', () => {
   it('folds case, possessives, plurals, hyphenated short prefixes and spelling variants', () => {
     expect(tokenize("Men's 100% Cotton knitted T-Shirts")).toEqual(['men', 'cotton', 'knitted', 'tshirt']);
     expect(tokenize('Aluminium tyres, grey colour')).toEqual(['aluminum', 'tire', 'gray', 'color']);
+    // Each variant folds onto its own word: a flavour is not a favour.
+    expect(tokenize('flavour favour')).toEqual(['flavor', 'favor']);
   });
 
   it('leaves percentages out, so an invoice share reads like the goods alone', () => {

@@ -4,7 +4,7 @@ import { foldGraphemes, replaceMapped, type MappedText } from './mapped-text';
  * Text normalisation shared by training and serving. Any change here changes what a model
  * sees, so it is versioned: bump NORMALISER_VERSION and the manifest records it.
  */
-export const NORMALISER_VERSION = 2;
+export const NORMALISER_VERSION = 3;
 
 /** British and other spelling variants folded onto one form, so both spellings share a token. */
 const SPELLING: Readonly<Record<string, string>> = {
@@ -31,7 +31,7 @@ const SPELLING: Readonly<Record<string, string>> = {
   catalogue: 'catalog',
   cheque: 'check',
   tonne: 'ton',
-  favour: 'flavor',
+  favour: 'favor',
   flavour: 'flavor',
   armour: 'armor',
   odour: 'odor',
