@@ -68,7 +68,16 @@ describe('buildSynonymMap', () => {
     expect(buildSynonymMap(wordnet, knowing('battery')).get('charger')).toEqual([]);
   });
 
-  it('falls back on what the first sense is a kind of when no sense has a known synonym', () => {
+  it('reads a sense as what it is a kind of before going on to a rarer sense', () => {
+    // The first sense (a telephone) is a kind of electronic equipment; the rarer "speech sound"
+    // sense of "phone" is reached only when the first gives nothing at all.
+    expect(buildSynonymMap(wordnet, knowing('electronic', 'equipment', 'sound')).get('phone')).toEqual([
+      'electronic',
+      'equipment',
+    ]);
+  });
+
+  it('falls back on what the first sense is a kind of when it has no known synonym', () => {
     expect(buildSynonymMap(wordnet, knowing('makeup')).get('lipstick')).toEqual(['makeup']);
     expect(buildSynonymMap(wordnet, knowing('lip', 'rouge', 'makeup')).get('lipstick')).toEqual([
       'lip',
@@ -135,5 +144,7 @@ describe('WordNetNouns', () => {
     expect(real.lemmas().length).toBeGreaterThan(100_000);
     // The files' hash is the synonyms' recorded source: another WordNet gives other models.
     expect(real.source).toBe('WordNet 3.1 nouns, sha256 1dac99a0f30838ab');
+    // "scarf" is mostly a garment; its second sense is the carpenter's "scarf joint".
+    expect(buildSynonymMap(real, knowing('garment', 'joint')).get('scarf')).toEqual(['garment']);
   });
 });

@@ -26,10 +26,11 @@ function knownReading(form: string, word: string, isKnown: (token: string) => bo
 }
 
 /**
- * How an unknown word is read: the first synonym the index knows, going through the lemma's
- * senses in WordNet's order (most frequent first); failing that, a word for what its first
- * sense is a kind of ("lipstick" → "lip rouge", else "makeup"); failing that, no words: it is
- * still a word, not a typo. Undefined when the lemma is a proper noun in every sense.
+ * How an unknown word is read, sense by sense in WordNet's order (most frequent first): a synonym
+ * the index knows, else a word for what that sense is a kind of ("lipstick" → "lip rouge", else
+ * "makeup"); failing every sense, no words: it is still a word, not a typo. A rarer sense is
+ * reached only when a commoner one gives nothing, so "scarf" reads as the garment it mostly is,
+ * not as the carpenter's "scarf joint". Undefined when the lemma is a proper noun in every sense.
  */
 function readingOf(
   lemma: string,
@@ -40,6 +41,7 @@ function readingOf(
   const senses = wordnet
     .senses(lemma)
     .filter((sense) => sense.words.some((form) => form.toLowerCase() === lemma && isCommonNoun(form)));
+  if (senses.length === 0) return undefined;
   const firstReading = (synsets: readonly NounSynset[]) => {
     for (const synset of synsets) {
       for (const form of synset.words) {
@@ -50,10 +52,12 @@ function readingOf(
     }
     return undefined;
   };
-  const first = senses[0];
-  if (!first) return undefined;
-  const hypernyms = first.hypernyms.map((offset) => wordnet.synset(offset) as NounSynset);
-  return firstReading(senses) ?? firstReading(hypernyms) ?? [];
+  for (const sense of senses) {
+    const hypernyms = sense.hypernyms.map((offset) => wordnet.synset(offset) as NounSynset);
+    const reading = firstReading([sense]) ?? firstReading(hypernyms);
+    if (reading) return reading;
+  }
+  return [];
 }
 
 /**
