@@ -441,35 +441,6 @@ describe('LexicalIndex.readingsOf', () => {
     expect(index.readingsOf('lady').size).toBe(0);
   });
 
-  it("searches a slip of a dictionary word for that word's reading", () => {
-    expect(index.readingsOf('mobile phnoe')).toEqual(new Map([['phnoe', 'telephone']]));
-    expect(index.hits('phnoe')).toEqual(index.hits('telephone'));
-    // Without the dictionary word, the slip is near nothing the index knows and finds nothing.
-    expect(build().hits('phnoe').labels).toHaveLength(0);
-  });
-
-  it('takes a slip for a word the index knows before a dictionary word just as near', () => {
-    // "shrimx" is one letter from "shrimp" (indexed) and from "shrimq" (only in the dictionary).
-    const both = build().withSynonyms(Synonyms.of([['shrimq', ['telephone']]]), 'a test lexicon');
-    expect(both.readingsOf('shrimx')).toEqual(new Map([['shrimx', 'shrimp']]));
-    expect(both.readingsOf('shrimqq')).toEqual(new Map([['shrimqq', 'telephone']]));
-  });
-
-  it('counts readings reached through a slip against the same per-query limit', () => {
-    const letters = Array.from({ length: 20 }, (_, i) => String.fromCharCode(97 + i));
-    const many = build().withSynonyms(
-      Synonyms.of(letters.map((c) => [`zord${c}`, ['telephone']])),
-      'a test lexicon',
-    );
-    const read = letters.slice(0, 16).map((c) => `zord${c}`);
-    const slips = letters.slice(16).map((c) => `zord${c}${c}`);
-    const readings = many.readingsOf([...read, ...slips].join(' '));
-    expect([...readings.keys()]).toEqual(read);
-    expect(many.scores([...read, ...slips].join(' '))).toEqual(many.scores('telephone'));
-    // On their own, the same slips are read.
-    expect([...many.readingsOf(slips.join(' ')).values()]).toEqual(slips.map(() => 'telephone'));
-  });
-
   it('applies the query limits exactly as the search does', () => {
     const many = build().withSynonyms(
       Synonyms.of(

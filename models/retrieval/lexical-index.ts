@@ -474,30 +474,12 @@ export class LexicalIndex {
     const unread = tokens.flatMap((token, i) => (searched[i] === undefined ? [i] : []));
     const corrected = correctTypos(
       unread.map((i) => tokens[i] as string),
-      this.slipFrequency,
+      this.documentFrequency,
       this.corrections,
     );
-    // A slip of a word only WordNet holds is searched for as that word's reading ("phnoe" →
-    // phone → telephone), within the same limit on readings.
-    const readSoFar = searched.filter((words, i) => words && words[0] !== tokens[i]).length;
-    const correctedReadings = readUnknownWords(corrected, this.synonyms, this.knows, readSoFar);
-    unread.forEach((i, k) => {
-      const word = corrected[k] as string;
-      const read = correctedReadings[k];
-      // Past the query's share of readings, a slip of a dictionary word stays as typed.
-      searched[i] = read && (read[0] !== word || this.knows(word)) ? read : [tokens[i] as string];
-    });
+    unread.forEach((i, k) => (searched[i] = [corrected[k] as string]));
     return searched as string[][];
   }
-
-  /**
-   * What typo correction weighs a candidate by: how many documents hold it, or, for a word only
-   * the synonyms read, less than any of those. A slip one edit from a word the index knows is
-   * taken for that word first; one that is near only a dictionary word ("phnoe", "lipstik") is
-   * no longer left unread.
-   */
-  private readonly slipFrequency = (word: string): number =>
-    this.documentFrequency(word) || (this.synonyms.hasReading(word) ? 0.5 : 0);
 
   get documents(): { nomenclature: number; rows: number } {
     return { nomenclature: this.nomenclature.postings.documents, rows: this.rows.postings.documents };

@@ -19,26 +19,6 @@ describe('Synonyms', () => {
     expect(Synonyms.NONE.get('sofa')).toBeUndefined();
   });
 
-  it('says whether a word has a reading, for first, middle and last lines and words it does not hold', () => {
-    const words = Synonyms.of([
-      ['aa', []],
-      ['bb', ['x']],
-      ['cc', []],
-      ['dd', ['y', 'z']],
-      ['ee', []],
-    ]);
-    expect(['aa', 'bb', 'cc', 'dd', 'ee'].map((w) => words.hasReading(w))).toEqual([
-      false,
-      true,
-      false,
-      true,
-      false,
-    ]);
-    expect(Synonyms.of([['zz', ['x']]]).hasReading('zz')).toBe(true);
-    for (const absent of ['', 'a', 'bbb', 'b', 'bb\tx', 'ff']) expect(words.hasReading(absent)).toBe(false);
-    expect(Synonyms.NONE.hasReading('bb')).toBe(false);
-  });
-
   it('tells a word from its prefixes and extensions', () => {
     const prefixes = Synonyms.of([
       ['abd', ['z']],
@@ -70,7 +50,6 @@ describe('Synonyms', () => {
   it('holds a dictionary word with no reading as a word with none', () => {
     const words = Synonyms.of([['lady', []], ...PAIRS]);
     expect(words.get('lady')).toEqual([]);
-    expect(words.hasReading('lady')).toBe(false);
     expect(words.toText()).toMatch(/^lady\t\nnappy\tdiaper\n/);
     expect(Synonyms.fromText(words.toText()).entries()).toEqual(words.entries());
   });

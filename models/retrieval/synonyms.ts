@@ -74,36 +74,21 @@ export class Synonyms {
 
   /** The word's reading ([] for a word with none), or undefined when the word is not held. */
   get(word: string): string[] | undefined {
-    const line = this.lineOf(word);
-    if (line === -1) return undefined;
-    const reading = this.readingAt(line);
-    return reading === '' ? [] : reading.split(' ');
-  }
-
-  /** Whether the word is held with a reading of at least one word; allocates nothing. */
-  hasReading(word: string): boolean {
-    const line = this.lineOf(word);
-    // A reading is empty when its line ends right after the tab.
-    return (
-      line !== -1 &&
-      this.text.indexOf('\t', this.starts[line] as number) + 2 < (this.starts[line + 1] as number)
-    );
-  }
-
-  /** The line holding the word, by bisection; -1 when none does. */
-  private lineOf(word: string): number {
     // A tab would end the word early in the comparison below; no stored word is empty.
-    if (word === '' || word.includes('\t')) return -1;
+    if (word === '' || word.includes('\t')) return undefined;
     let low = 0;
     let high = this.size - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
       const order = this.compareWord(middle, word, 0, word.length);
-      if (order === 0) return middle;
+      if (order === 0) {
+        const reading = this.readingAt(middle);
+        return reading === '' ? [] : reading.split(' ');
+      }
       if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
-    return -1;
+    return undefined;
   }
 
   /** One line per word, "word<TAB>reading words separated by spaces", in JavaScript string order. */
@@ -173,10 +158,8 @@ export function readUnknownWords(
   tokens: readonly string[],
   synonyms: Synonyms,
   isKnown: (token: string) => boolean,
-  /** Readings the query has already been given (a second pass over its typo corrections). */
-  readingsSoFar = 0,
 ): Array<string[] | undefined> {
-  let readings = readingsSoFar;
+  let readings = 0;
   return tokens.map((token) => {
     if (isKnown(token)) return [token];
     const reading = synonyms.get(token);
