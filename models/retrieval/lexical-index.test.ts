@@ -441,6 +441,14 @@ describe('LexicalIndex.readingsOf', () => {
     expect(index.readingsOf('lady').size).toBe(0);
   });
 
+  it('never takes an unknown word for a slip of a dictionary word: brand names would become nouns', () => {
+    // "nokia" is one letter from WordNet's "noria" (a water wheel); read so, a phone would be
+    // searched as one.
+    const withNoria = build().withSynonyms(Synonyms.of([['noria', ['telephone']]]), 'a test lexicon');
+    expect(withNoria.readingsOf('nokia 3310').size).toBe(0);
+    expect(withNoria.hits('nokia').labels).toHaveLength(0);
+  });
+
   it('applies the query limits exactly as the search does', () => {
     const many = build().withSynonyms(
       Synonyms.of(
