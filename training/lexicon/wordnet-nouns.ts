@@ -56,7 +56,7 @@ export class WordNetNouns {
     const synsets = new Map<string, NounSynset>();
     for (const line of contentLines(dataText)) {
       // offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [symbol offset pos source/target]… | gloss
-      // The gloss is most of the file and none of what is read: splitting it too doubled the time.
+      // The gloss is most of the file and none of what is read, so it is not split.
       const gloss = line.indexOf(' | ');
       const fields = (gloss === -1 ? line : line.slice(0, gloss)).split(' ');
       const wordCount = Number.parseInt(fields[3] ?? '', 16);
