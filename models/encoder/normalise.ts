@@ -1,10 +1,11 @@
+import { withoutInvoiceTail } from '../text/invoice-tail';
 import { foldGraphemes, replaceMapped, type MappedText } from './mapped-text';
 
 /**
  * Text normalisation shared by training and serving. Any change here changes what a model
  * sees, so it is versioned: bump NORMALISER_VERSION and the manifest records it.
  */
-export const NORMALISER_VERSION = 3;
+export const NORMALISER_VERSION = 4;
 
 /** British and other spelling variants folded onto one form, so both spellings share a token. */
 const SPELLING: Readonly<Record<string, string>> = {
@@ -200,11 +201,13 @@ function modelWords(tokens: readonly string[]): Array<{ word: string; token: num
 }
 
 /**
- * The words of a description, in order, after normalisation, stop-word removal and folding, each
+ * The words of a description, in order, without its logistics tail ("…, PO#74207"), after
+ * normalisation, stop-word removal and folding, each
  * with the span of the original text it came from ("Men's" → men at 0–3, "500g" → <num3> and g).
  */
 export function tokenizeWithSpans(raw: string): TokenWithSpan[] {
-  const normalised = normaliseMapped(raw);
+  // The goods come first, so cutting the tail leaves every offset where it was.
+  const normalised = normaliseMapped(withoutInvoiceTail(raw));
   const matches = [...normalised.text.matchAll(RAW_TOKEN)];
   return modelWords(matches.map((m) => m[0])).map(({ word, token }) => {
     const match = matches[token] as RegExpExecArray;
@@ -213,9 +216,9 @@ export function tokenizeWithSpans(raw: string): TokenWithSpan[] {
   });
 }
 
-/** The words of a description, in order, after normalisation, stop-word removal and folding. */
+/** The words of a description, in order, without its logistics tail, normalised and folded. */
 export function tokenize(raw: string): string[] {
-  const tokens = Array.from(normaliseText(raw).matchAll(RAW_TOKEN), (m) => m[0]);
+  const tokens = Array.from(normaliseText(withoutInvoiceTail(raw)).matchAll(RAW_TOKEN), (m) => m[0]);
   return modelWords(tokens).map((w) => w.word);
 }
 

@@ -1,3 +1,5 @@
+import { withoutInvoiceTail } from '../text/invoice-tail';
+
 /**
  * Words that carry no classification signal in product descriptions or in the nomenclature.
  * Deliberately short: "not", "other" and "excluding" stay, because the nomenclature's wording
@@ -37,17 +39,18 @@ function characterPairs(run: string): string[] {
  * Bumped whenever the tokens of a text change: a stored index (see `lexical-index.ts`) records
  * the version it was built with and is refused by code that tokenises differently.
  */
-export const BM25_TOKENIZER_VERSION = 2;
+export const BM25_TOKENIZER_VERSION = 3;
 
 /**
- * Lower-case words (letters or digits in any script, accents removed), minus stop words,
+ * Lower-case words (letters or digits in any script, accents removed) of the goods, not of the
+ * logistics tail ("…, FOB NINGBO": see `invoice-tail.ts`), minus stop words,
  * one-character words and quantities ("500g", "100", "205/55r16": invoices vary them freely), made
  * singular. A hyphenated compound also yields its joined form ("t-shirt" → "tshirt", "shirt"), so
  * it matches both "T-shirts" and "tshirts". Text in a script without spaces (Chinese, Thai…)
  * becomes overlapping character pairs, so "冷冻虾" meets "冷冻南美白虾".
  */
 export function bm25Tokens(text: string): string[] {
-  const folded = text
+  const folded = withoutInvoiceTail(text)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
