@@ -14,10 +14,13 @@ describe('bm25Tokens', () => {
     expect(bm25Tokens('Café crème 250g, 100% arabica')).toEqual(['cafe', 'creme', 'arabica']);
   });
 
-  it('reads unspaced scripts as overlapping character pairs', () => {
-    expect(bm25Tokens('冷冻虾')).toEqual(['冷冻', '冻虾']);
-    expect(bm25Tokens('棉质T恤')).toEqual(['棉质', '质t', 't恤']);
-    expect(bm25Tokens('原油')).toEqual(['原油']);
+  it('reads unspaced scripts as overlapping character pairs, Chinese characters one by one too', () => {
+    expect(bm25Tokens('冷冻虾')).toEqual(['冷', '冻', '虾', '冷冻', '冻虾']);
+    expect(bm25Tokens('棉质T恤')).toEqual(['棉', '质', '恤', '棉质', '质t', 't恤']);
+    expect(bm25Tokens('原油')).toEqual(['原', '油', '原油']);
+    expect(bm25Tokens('米')).toEqual(['米']);
+    // A Thai letter is not a word: pairs only.
+    expect(bm25Tokens('กุ้ง').every((token) => [...token].length === 2)).toBe(true);
   });
 });
 
