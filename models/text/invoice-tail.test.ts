@@ -19,7 +19,12 @@ describe('withoutInvoiceTail', () => {
     ['denim jeans hs code: 6203.42', 'denim jeans'],
     ['lipstick - free sample', 'lipstick'],
     ['lipstick, FOC', 'lipstick'],
-    ['printer paper / brand new', 'printer paper'],
+    ['cotton shirts, P/O 74207', 'cotton shirts'],
+    ['cotton shirts，PO#123', 'cotton shirts'],
+    ['cotton shirts - made in Korea', 'cotton shirts'],
+    ['cotton shirts, Incoterms 2020: FOB Ningbo', 'cotton shirts'],
+    ['cotton shirts, FOB Ho Chi Minh City', 'cotton shirts'],
+    ['cotton shirts - SAMPLE', 'cotton shirts'],
   ])('reads %j as %j', (text, goods) => {
     expect(withoutInvoiceTail(text)).toBe(goods);
   });
@@ -34,7 +39,23 @@ describe('withoutInvoiceTail', () => {
   it.each([
     // "new" written straight after the goods can decide the heading (new or retreaded tyres).
     'car tyre 205/55R16 new',
+    'car tyres 205/55R16, new',
     'olive oil NEW',
+    // Incoterm codes that are also goods, unless punctuation and a named place set them apart.
+    'Car Key Fob Cover Silicone',
+    'silver watch fob',
+    'silicone cover, fob for car keys',
+    'NPK and DAP fertilizer',
+    'granular fertilizer, DAP',
+    'dairy CIP unit',
+    // A bare "sample" after a space is goods; so is a case.
+    'tissue samples',
+    'watch case 5 of 9',
+    // Model and material codes that start like a reference.
+    'network switch POE24',
+    'acetal rod POM20',
+    // "of … origin" says what the goods are made from.
+    'sausages of poultry origin: turkey',
     // A net is goods, not a weight.
     'fishing net 5 kg',
     // "original" is not "origin" followed by AL (Albania).
@@ -54,6 +75,9 @@ describe('withoutInvoiceTail', () => {
     expect(withoutInvoiceTail('PO#123')).toBe('PO#123');
     expect(withoutInvoiceTail('  , PO#123')).toBe('  , PO#123');
     expect(withoutInvoiceTail('FOB Shenzhen, N.W. 3KG')).toBe('FOB Shenzhen');
+    expect(withoutInvoiceTail('1, FOB Shanghai')).toBe('1, FOB Shanghai');
+    expect(withoutInvoiceTail('of, FOB Ningbo')).toBe('of, FOB Ningbo');
+    expect(withoutInvoiceTail('大米, FOB Ningbo')).toBe('大米');
   });
 
   it('searches only the last TAIL_WINDOW characters, so an endless tail is cut short, not followed', () => {
