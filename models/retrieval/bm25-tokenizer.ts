@@ -15,7 +15,7 @@ const STOP_WORDS = new Set([
  * "battery", "horses" → "horse") so a description and the nomenclature meet, without the
  * aggressive conflations of a full stemmer.
  */
-function singular(word: string): string {
+export function singular(word: string): string {
   if (word.length <= 3) return word;
   if (word.endsWith('ies') && !word.endsWith('eies') && !word.endsWith('aies'))
     return `${word.slice(0, -3)}y`;

@@ -449,6 +449,13 @@ describe('LexicalIndex.readingsOf', () => {
     expect(withNoria.hits('nokia').labels).toHaveLength(0);
   });
 
+  it('corrects a slip before folding the plural: "tshirtss" is searched as "tshirt"', () => {
+    // "tshirtss" ends in a double s, so it is not made singular; its neighbour "tshirts" is only
+    // known as the index stores it, "tshirt".
+    expect(build().readingsOf('tshirtss')).toEqual(new Map([['tshirtss', 'tshirt']]));
+    expect(build().hits('tshirtss').labels).toEqual(build().hits('tshirt').labels);
+  });
+
   it('applies the query limits exactly as the search does', () => {
     const many = build().withSynonyms(
       Synonyms.of(

@@ -1,5 +1,5 @@
 import { CorrectionMemo, correctTypos } from './typo-correction';
-import { bm25Tokens, BM25_TOKENIZER_VERSION } from './bm25-tokenizer';
+import { bm25Tokens, BM25_TOKENIZER_VERSION, singular } from './bm25-tokenizer';
 import { Bm25Postings, nomenclatureDocuments, type Bm25Document, type Bm25PostingsData } from './bm25';
 import { decodeArray, encodeArray } from './packed-arrays';
 import { decodeSections, encodeSections, hasMagic, type SectionValue } from './binary-sections';
@@ -433,6 +433,12 @@ export class LexicalIndex {
   private readonly documentFrequency = (token: string): number =>
     this.nomenclature.postings.documentFrequency(token) + this.rows.postings.documentFrequency(token);
 
+  /**
+   * Documents holding a word in the form the index stores it, singular: a slip is corrected
+   * before the plural is folded, so "shoess" finds "shoes", which is searched as "shoe".
+   */
+  private readonly singularFrequency = (word: string): number => this.documentFrequency(singular(word));
+
   /** Whether any document holds the token: the vocabulary synonyms are built against and read into. */
   readonly knows = (token: string): boolean => this.documentFrequency(token) > 0;
 
@@ -474,10 +480,14 @@ export class LexicalIndex {
     const unread = tokens.flatMap((token, i) => (searched[i] === undefined ? [i] : []));
     const corrected = correctTypos(
       unread.map((i) => tokens[i] as string),
-      this.documentFrequency,
+      this.singularFrequency,
       this.corrections,
     );
-    unread.forEach((i, k) => (searched[i] = [corrected[k] as string]));
+    unread.forEach((i, k) => {
+      const token = tokens[i] as string;
+      const correction = corrected[k] as string;
+      searched[i] = [correction === token ? token : singular(correction)];
+    });
     return searched as string[][];
   }
 

@@ -12,6 +12,12 @@ const KNOWN = new Map([
   ['card', 30],
   ['bottle', 50],
   ['botte', 1],
+  ['cheese', 6],
+  ['these', 900],
+  ['shoe', 8],
+  ['hose', 60],
+  ['other', 2000],
+  ['otter', 1],
 ]);
 const frequency = (word: string) => KNOWN.get(word) ?? 0;
 
@@ -31,6 +37,20 @@ describe('correctTypos', () => {
     expect(correctTypos(['honex'], frequency)).toEqual(['honey']);
     // "bottel": "bottle" (50) beats "botte" (1), both one edit away.
     expect(correctTypos(['bottel'], frequency)).toEqual(['bottle']);
+  });
+
+  it('never reads a slip as a function word, however many documents hold it', () => {
+    // "chese" is one edit from "these" (900 documents) and from "cheese" (6).
+    expect(correctTypos(['chese'], frequency)).toEqual(['cheese']);
+    // "othr" has no other neighbour: it is left as typed rather than read as "other".
+    expect(correctTypos(['othr'], frequency)).toEqual(['othr']);
+  });
+
+  it('prefers a neighbour that keeps the first letter, and takes another only when none does', () => {
+    // "shose": "hose" (60 documents) drops the first letter, "shoe" (8) keeps it.
+    expect(correctTypos(['shose'], frequency)).toEqual(['shoe']);
+    // No neighbour of "xheese" starts with x: the first letter was the slip.
+    expect(correctTypos(['xheese'], frequency)).toEqual(['cheese']);
   });
 
   it('leaves known words, short words, numbers, other scripts and hopeless words alone', () => {
