@@ -433,12 +433,6 @@ export class LexicalIndex {
   private readonly documentFrequency = (token: string): number =>
     this.nomenclature.postings.documentFrequency(token) + this.rows.postings.documentFrequency(token);
 
-  /**
-   * Documents holding a word in the form the index stores it, singular: a slip is corrected
-   * before the plural is folded, so "shoess" finds "shoes", which is searched as "shoe".
-   */
-  private readonly singularFrequency = (word: string): number => this.documentFrequency(singular(word));
-
   /** Whether any document holds the token: the vocabulary synonyms are built against and read into. */
   readonly knows = (token: string): boolean => this.documentFrequency(token) > 0;
 
@@ -478,16 +472,14 @@ export class LexicalIndex {
     // hold are left to typo correction.
     const searched = readUnknownWords(tokens, this.synonyms, this.knows);
     const unread = tokens.flatMap((token, i) => (searched[i] === undefined ? [i] : []));
+    // A slip is mended before the plural is folded: "shoess" finds "shoes", searched as "shoe".
     const corrected = correctTypos(
       unread.map((i) => tokens[i] as string),
-      this.singularFrequency,
+      this.documentFrequency,
       this.corrections,
+      singular,
     );
-    unread.forEach((i, k) => {
-      const token = tokens[i] as string;
-      const correction = corrected[k] as string;
-      searched[i] = [correction === token ? token : singular(correction)];
-    });
+    unread.forEach((i, k) => (searched[i] = [corrected[k] as string]));
     return searched as string[][];
   }
 

@@ -15,9 +15,14 @@ const KNOWN = new Map([
   ['cheese', 6],
   ['these', 900],
   ['shoe', 8],
-  ['hose', 60],
+  ['hose', 20],
   ['other', 2000],
   ['otter', 1],
+  ['outer', 40],
+  ['kale', 1],
+  ['table', 300],
+  ['mustard', 7],
+  ['must', 5],
 ]);
 const frequency = (word: string) => KNOWN.get(word) ?? 0;
 
@@ -42,15 +47,30 @@ describe('correctTypos', () => {
   it('never reads a slip as a function word, however many documents hold it', () => {
     // "chese" is one edit from "these" (900 documents) and from "cheese" (6).
     expect(correctTypos(['chese'], frequency)).toEqual(['cheese']);
-    // "othr" has no other neighbour: it is left as typed rather than read as "other".
-    expect(correctTypos(['othr'], frequency)).toEqual(['othr']);
   });
 
-  it('prefers a neighbour that keeps the first letter, and takes another only when none does', () => {
-    // "shose": "hose" (60 documents) drops the first letter, "shoe" (8) keeps it.
+  it('leaves a likelier slip of a function word as typed, rather than pushing it onto goods', () => {
+    // "ohter" is "other" swapped; "outer" is one edit away too, but was not meant.
+    expect(correctTypos(['ohter'], frequency)).toEqual(['ohter']);
+  });
+
+  it('reads slips of goods words that are also English words: grape must', () => {
+    expect(correctTypos(['msut'], frequency)).toEqual(['must']);
+  });
+
+  it('discounts a changed first letter without forbidding it', () => {
+    // "shose": "hose" (20 documents, a third for the changed first letter) against "shoe" (8).
     expect(correctTypos(['shose'], frequency)).toEqual(['shoe']);
+    // "kable": "table" (300, counted as 100) still beats "kale" (1), which keeps the first letter.
+    expect(correctTypos(['kable'], frequency)).toEqual(['table']);
     // No neighbour of "xheese" starts with x: the first letter was the slip.
     expect(correctTypos(['xheese'], frequency)).toEqual(['cheese']);
+  });
+
+  it('searches the form the index stores when given one', () => {
+    const stored = (word: string) => (word.endsWith('s') ? word.slice(0, -1) : word);
+    // "tabless" → "tables", unknown as typed, known as "table".
+    expect(correctTypos(['tabless'], frequency, undefined, stored)).toEqual(['table']);
   });
 
   it('leaves known words, short words, numbers, other scripts and hopeless words alone', () => {

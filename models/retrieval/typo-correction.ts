@@ -15,20 +15,26 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 /**
  * Words no product description means by a slip: the nomenclature is full of them ("these",
  * "those", "other", "which"), so ranked by documents they won over the goods: "chese" was read as
- * "these", not "cheese"; "shose" as "those", not "shoe".
+ * "these", not "cheese". Words that are also goods stay out of the list: down (feathers), must
+ * (grape must), can (tin cans).
  */
 const FUNCTION_WORDS = new Set(
   [
     'about above after again against all also although among another any anything are because',
-    'been before being below between both but can cannot could did does doing down during each',
-    'either else even ever every few for from further had has have having here hers herself him',
-    'himself his how however into its itself just least less like many more most much must neither',
-    'never nor not now off once only onto other others ought our ours over own same shall she should',
-    'since some such than that the their theirs them then there therefore these they this those',
-    'though through thus too under unless until upon very was were what whatever when where whether',
-    'which while who whom whose why will with within without would yet you your',
+    'been before being below between both but cannot could did doing during each either else',
+    'even ever every few for from further had has have having here hers herself him himself his',
+    'how however into its itself just least less like many more most much neither never nor not',
+    'now off once only onto other others ought our ours over own same shall she should since some',
+    'such than that the their theirs them then there therefore these they this those though',
+    'through thus too under unless until upon very was were what whatever when where whether which',
+    'while who whom whose why will with within without would yet you your',
   ].flatMap((line) => line.split(' ')),
 );
+
+const unchanged = (word: string): string => word;
+
+/** A changed first letter counts a third of its documents: people seldom miss the first letter. */
+const FIRST_LETTER_CHANGED = 3;
 
 /** Every string one deletion, transposition, substitution or insertion of a letter away. */
 function* neighbours(word: string): Generator<string> {
@@ -43,29 +49,34 @@ function* neighbours(word: string): Generator<string> {
 }
 
 /**
- * The known word one edit away that most documents hold (ties: the first in code-point order),
- * among those that keep the word's first letter when any does: people seldom miss the first
- * letter (Pollock and Zamora, 1983, found it right in over 90% of misspellings), so "shose" is
- * a slip of "shoe", not of the commoner "hose".
+ * The known word one edit away that most documents hold, a changed first letter counting a third
+ * (Pollock and Zamora, 1983, found the first letter right in over 90% of misspellings, so "shose"
+ * is a shoe rather than the commoner hose, while "kable" can still be a table); ties go to the
+ * first in code-point order. `fold` gives the form the index stores ("shoes" → shoe). A function
+ * word is never the answer, and when one keeping the first letter is the likelier reading
+ * ("ohter", "thoes") the word is left as typed rather than pushed onto goods ("outer", "toe").
  */
-function likeliestNeighbour(word: string, frequency: DocumentFrequency): string | undefined {
+function likeliestNeighbour(
+  word: string,
+  frequency: DocumentFrequency,
+  fold: (word: string) => string,
+): string | undefined {
   let best: string | undefined;
-  let bestRank = [0, 0];
+  let bestScore = 0;
+  let functionWordScore = 0;
   for (const candidate of neighbours(word)) {
-    if (FUNCTION_WORDS.has(candidate)) continue;
-    const f = frequency(candidate);
-    if (f === 0) continue;
-    const rank = [candidate[0] === word[0] ? 1 : 0, f];
-    const better =
-      rank[0] !== bestRank[0]
-        ? (rank[0] as number) > (bestRank[0] as number)
-        : f > (bestRank[1] as number) || (f === bestRank[1] && candidate < (best as string));
-    if (better) {
-      best = candidate;
-      bestRank = rank;
+    const stored = fold(candidate);
+    const documents = frequency(stored);
+    if (documents === 0) continue;
+    const score = candidate[0] === word[0] ? documents : documents / FIRST_LETTER_CHANGED;
+    if (FUNCTION_WORDS.has(stored) || FUNCTION_WORDS.has(candidate)) {
+      if (candidate[0] === word[0]) functionWordScore = Math.max(functionWordScore, score);
+    } else if (score > bestScore || (score === bestScore && stored < (best as string))) {
+      best = stored;
+      bestScore = score;
     }
   }
-  return best;
+  return functionWordScore > bestScore ? undefined : best;
 }
 
 /**
@@ -82,9 +93,13 @@ export class CorrectionMemo {
     return this.remembered.size;
   }
 
-  correctionOf(word: string, frequency: DocumentFrequency): string | undefined {
+  correctionOf(
+    word: string,
+    frequency: DocumentFrequency,
+    fold: (word: string) => string = unchanged,
+  ): string | undefined {
     if (this.remembered.has(word)) return this.remembered.get(word);
-    const corrected = likeliestNeighbour(word, frequency);
+    const corrected = likeliestNeighbour(word, frequency, fold);
     if (this.remembered.size >= this.capacity) this.remembered.clear();
     this.remembered.set(word, corrected);
     return corrected;
@@ -97,12 +112,14 @@ export class CorrectionMemo {
  * documents hold. Known words, numbers, short words and other scripts are left as they are, and
  * a word with no known neighbour stays unknown: "honeey" finds "honey", a brand name finds
  * nothing or a harmless neighbour. Deterministic: it depends only on the index's words (a memo,
- * if given, only saves the work; it must belong to the same index).
+ * if given, only saves the work; it must belong to the same index). `fold` maps a candidate to
+ * the form the index stores, and corrections come back in that form.
  */
 export function correctTypos(
   tokens: readonly string[],
   frequency: DocumentFrequency,
   memo?: CorrectionMemo,
+  fold: (word: string) => string = unchanged,
 ): string[] {
   let corrections = 0;
   return tokens.map((token) => {
@@ -111,7 +128,9 @@ export function correctTypos(
     if (!/^[a-z]+$/.test(token)) return token;
     if (frequency(token) > 0) return token;
     corrections++;
-    const corrected = memo ? memo.correctionOf(token, frequency) : likeliestNeighbour(token, frequency);
+    const corrected = memo
+      ? memo.correctionOf(token, frequency, fold)
+      : likeliestNeighbour(token, frequency, fold);
     return corrected ?? token;
   });
 }
