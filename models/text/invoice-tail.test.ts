@@ -7,7 +7,7 @@ describe('withoutInvoiceTail', () => {
     ['cotton gloves, Invoice No. 5512', 'cotton gloves'],
     ['steel bolts M10 - lot 7B', 'steel bolts M10'],
     ['rice 25kg GW: 26.5 kgs', 'rice 25kg'],
-    ['rice net weight 25 lbs.', 'rice'],
+    ['rice, net weight 25 lbs.', 'rice'],
     ['leather handbag, country of origin Türkiye', 'leather handbag'],
     ['leather handbag MADE IN TURKEY', 'leather handbag'],
     ['ceramic mugs COO: CHN', 'ceramic mugs'],
@@ -58,6 +58,8 @@ describe('withoutInvoiceTail', () => {
     'sausages of poultry origin: turkey',
     // A net is goods, not a weight.
     'fishing net 5 kg',
+    // A weight spelled out after a plain space is the nomenclature's own wording.
+    'glue put up for retail sale, not exceeding net weight 1 kg',
     // "original" is not "origin" followed by AL (Albania).
     'Engravings, prints and lithographs; original',
     // An origin mark followed by more goods is not a tail.

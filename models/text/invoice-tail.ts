@@ -34,6 +34,7 @@ const COUNTRIES = new Set(
 );
 
 const NUMBER = String.raw`\d+(?:[.,]\d+)?`;
+const WEIGHT = String.raw`${NUMBER}\s*(?:kgs?|kilos?|g|lbs?|mt|t)\.?`;
 
 /**
  * Each kind of logistics fragment that may follow the goods after a plain space. Every one needs
@@ -44,9 +45,9 @@ const FRAGMENTS = [
   // References: "PO#74207", "P/O 74207", "INV-8268", "Invoice No. 5512", "lot 7B"; a letter
   // prefix only after a mark, so "network switch POE24" and "acetal rod POM20" keep their codes.
   String.raw`(?:p\.?\s?o\.?|p/o|inv(?:oice)?|order|ref|lot|batch)(?:\s*(?:no\.?|nr\.?|number|#|:|-)\s*[a-z]{0,3}-?\d[\w/-]*|\s+\d[\w/-]*)`,
-  // Net and gross weights: "N.W. 30.7KG", "GW: 12 kgs", "net weight 5 lbs" (never a bare "net":
-  // "fishing net 5 kg" is goods).
-  String.raw`(?:n\.?\s?w\.?|g\.?\s?w\.?|(?:nett?|gross)\s+(?:weight|wt\.?))\s*[:.]?\s*${NUMBER}\s*(?:kgs?|kilos?|g|lbs?|mt|t)\.?`,
+  // Net and gross weights as invoices mark them: "N.W. 30.7KG", "GW: 12 kgs". Spelled out after
+  // a plain space, a weight is goods ("adhesives, not exceeding net weight 1 kg"); see below.
+  String.raw`(?:n\.?\s?w\.?|g\.?\s?w\.?)\s*[:.]?\s*${WEIGHT}`,
   // Incoterms after the word "terms": "shipping term CIF", "Incoterms 2020: FOB Ningbo".
   String.raw`(?:(?:shipping|trade|delivery)\s+terms?|terms|incoterms?(?:\s+20[12]0)?)\s*:?\s*(?:exw|fca|fas|fob|cfr|cif|cpt|cip|dap|dpu|ddp|c\s?&\s?f|cnf)(?:\s+[\p{L}]+){0,4}`,
   // Packing: "6 PCS/CTN", "CTN 3/27", "carton 2 of 9", "QTY 140", "qty: 20 pcs". Not "case":
@@ -74,11 +75,12 @@ const LAST_FRAGMENT = new RegExp(`${START}${SEPARATOR}(?:${FRAGMENTS.join('|')})
 
 /**
  * A fragment that counts only where punctuation sets it apart: an Incoterm with its named place
- * ("…, FOB Ningbo", "- CIF ROTTERDAM": group 1 is the place, checked below) and a bare "sample".
+ * ("…, FOB Ningbo", "- CIF ROTTERDAM": group 1 is the place, checked below), a bare "sample" and
+ * a spelled-out weight ("…, net weight 5 lbs").
  * After a plain space these are too often goods: "car key fob", "DAP fertilizer", "tissue samples".
  */
 const LAST_SET_APART = new RegExp(
-  String.raw`${START}(?:${PUNCTUATION})(?:(?:exw|fca|fas|fob|cfr|cif|cpt|cip|dap|dpu|ddp|c\s?&\s?f|cnf)((?:\s+[\p{L}.'’-]+){1,4})|samples?)${CLOSE}`,
+  String.raw`${START}(?:${PUNCTUATION})(?:(?:exw|fca|fas|fob|cfr|cif|cpt|cip|dap|dpu|ddp|c\s?&\s?f|cnf)((?:\s+[\p{L}.'’-]+){1,4})|samples?|(?:nett?|gross)\s+(?:weight|wt\.?)\s*[:.]?\s*${WEIGHT})${CLOSE}`,
   'iu',
 );
 
