@@ -75,6 +75,27 @@ describe('DescriptionEncoder', () => {
     expect(shared.length).toBeGreaterThan(3);
   });
 
+  it('reads a word outside the vocabulary by its character n-grams alone', () => {
+    expect(config.hashUnknownWords).toBe(false);
+    const nonzero = (ids: Int32Array) => [...ids].filter((id) => id !== 0);
+    const ngramsOfSofa = nonzero(encoder.encode('sofa').ids);
+    // <so, sof, ofa, fa>: four n-grams, nothing else, and each an n-gram bucket.
+    expect(ngramsOfSofa.length).toBeLessThanOrEqual(4);
+    expect(ngramsOfSofa.every((id) => id > config.vocabulary.length)).toBe(true);
+    expect(nonzero(encoder.encode('cotton sofa').ids)).toEqual([
+      1 + config.vocabulary.indexOf('cotton'),
+      ...nonzero(encoder.encode('cotton').ids).slice(1),
+      ...ngramsOfSofa,
+    ]);
+    // Encoders written before the choice was recorded also gave the word a hashed id of its
+    // own, first: a model trained that way keeps reading text as it was trained to.
+    const { hashUnknownWords: _, ...older } = config;
+    const legacy = nonzero(new DescriptionEncoder(older).encode('sofa').ids);
+    expect(legacy.slice(1)).toEqual(ngramsOfSofa);
+    expect(legacy).toHaveLength(ngramsOfSofa.length + 1);
+    expect(legacy[0]).toBeGreaterThan(config.vocabulary.length);
+  });
+
   it('reads an unknown word as the known words a reader gives, as if they had been typed', () => {
     const readings = new Map([
       ['sofa', ['cotton', 'screw']],

@@ -17,6 +17,14 @@ export interface EncoderConfig {
   ngramSizes: number[];
   ngramBuckets: number;
   vocabulary: string[];
+  /**
+   * Whether a word outside the vocabulary also gets a hashed id of its own (absent: it does, as
+   * encoders before this field did). Such an id is one a rare training word left its mark on by
+   * chance (it shares the buckets with every n-gram), so a typo or a brand name read through it
+   * pushed the network towards some unrelated class: "soy sace" towards plastics. False: an
+   * unknown word is read by its character n-grams alone, as fastText reads one.
+   */
+  hashUnknownWords?: boolean;
 }
 
 export interface EncodedText {
@@ -60,6 +68,7 @@ function augmentWords(words: string[], augment: Augmentation): string[] {
 export class DescriptionEncoder {
   private readonly wordIds: Map<string, number>;
   private readonly bucketBase: number;
+  private readonly hashUnknownWords: boolean;
 
   constructor(
     readonly config: EncoderConfig,
@@ -72,6 +81,7 @@ export class DescriptionEncoder {
     }
     this.wordIds = new Map(config.vocabulary.map((word, i) => [word, i + 1]));
     this.bucketBase = config.vocabulary.length + 1;
+    this.hashUnknownWords = config.hashUnknownWords ?? true;
   }
 
   /** Rows of the embedding table the model needs. */
@@ -99,7 +109,9 @@ export class DescriptionEncoder {
     for (let w = 0; w < words.length && length < maxLength; w++) {
       for (const form of read[w] as readonly string[]) {
         if (length >= maxLength) break;
-        ids[length] = this.wordIds.get(form) ?? this.bucket(`w:${form}`);
+        const id = this.wordIds.get(form) ?? (this.hashUnknownWords ? this.bucket(`w:${form}`) : PAD_ID);
+        if (id === PAD_ID) continue;
+        ids[length] = id;
         wordOfToken[length++] = w;
       }
     }

@@ -26,5 +26,6 @@ export function buildEncoderConfig(texts: Iterable<string>, params: EncoderHyper
     ngramSizes: [...params.ngramSizes],
     ngramBuckets: params.ngramBuckets,
     vocabulary,
+    hashUnknownWords: false,
   };
 }
