@@ -5,9 +5,9 @@ import { NORMALISER_VERSION, tokenize, tokenizeWithSpans } from './normalise';
  * Everything the runtime needs to turn text into the model's input ids, stored in the
  * artifact (encoder.json) and hashed into the manifest.
  *
- * Id layout: 0 = padding; 1..V = vocabulary words; V+1..V+B = hashed buckets shared by
- * character n-grams and by whole words that are not in the vocabulary, so an unseen word
- * still lands on ids that training has seen through its n-grams.
+ * Id layout: 0 = padding; 1..V = vocabulary words; V+1..V+B = hashed buckets of character
+ * n-grams, so an unseen word still lands on ids that training has seen through its n-grams
+ * (encoders without `hashUnknownWords: false` also hash such a word whole into them).
  */
 export interface EncoderConfig {
   type: 'words+char-ngrams';
@@ -81,6 +81,11 @@ export class DescriptionEncoder {
     }
     this.wordIds = new Map(config.vocabulary.map((word, i) => [word, i + 1]));
     this.bucketBase = config.vocabulary.length + 1;
+    if (config.hashUnknownWords !== undefined && typeof config.hashUnknownWords !== 'boolean') {
+      throw new Error(
+        `encoder.json's hashUnknownWords is ${JSON.stringify(config.hashUnknownWords)}, not true or false`,
+      );
+    }
     this.hashUnknownWords = config.hashUnknownWords ?? true;
   }
 
@@ -90,7 +95,7 @@ export class DescriptionEncoder {
   }
 
   encode(text: string, augment?: Augmentation): EncodedText {
-    const { maxLength, maxWords, ngramSizes } = this.config;
+    const { maxLength, maxWords } = this.config;
     let words = tokenize(text).slice(0, maxWords);
     if (augment && words.length > 1) words = augmentWords(words, augment);
     const ids = new Int32Array(maxLength);
@@ -117,21 +122,44 @@ export class DescriptionEncoder {
     }
     // N-grams follow the words; a repeated n-gram adds nothing to a max- or mean-pool of a bag.
     const seen = new Set<number>();
-    for (let w = 0; w < words.length && length < maxLength; w++) {
-      for (const form of read[w] as readonly string[]) {
-        const padded = `<${form}>`;
-        for (const n of ngramSizes) {
-          for (let i = 0; i + n <= padded.length && length < maxLength; i++) {
-            const id = this.bucket(padded.slice(i, i + n));
-            if (seen.has(id)) continue;
-            seen.add(id);
-            ids[length] = id;
-            wordOfToken[length++] = w;
-          }
-        }
-      }
+    for (const [id, w] of this.ngramOrder(read)) {
+      if (length >= maxLength) break;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      ids[length] = id;
+      wordOfToken[length++] = w;
     }
     return { ids, wordOfToken, words, unknownWords };
+  }
+
+  /**
+   * The n-gram ids of every form read, with the word each belongs to, in the order they are
+   * given places. The places left after the word ids are few (32 − up to 24 words), so a word
+   * with no id of its own comes first and the unknown words take turns, one n-gram each: each
+   * then gets at least one place, where in word order the known words' n-grams filled them and
+   * a late typo ("… bag shrinp") reached the network as nothing. Encoders that hash unknown
+   * words whole keep word order, as their models were trained.
+   */
+  private *ngramOrder(read: ReadonlyArray<readonly string[]>): Generator<[number, number]> {
+    const grams = (form: string): number[] => {
+      const padded = `<${form}>`;
+      return this.config.ngramSizes.flatMap((n) =>
+        Array.from({ length: Math.max(0, padded.length - n + 1) }, (_, i) =>
+          this.bucket(padded.slice(i, i + n)),
+        ),
+      );
+    };
+    const forms = read.flatMap((list, w) => list.map((form) => ({ form, w })));
+    if (this.hashUnknownWords) {
+      for (const { form, w } of forms) for (const id of grams(form)) yield [id, w];
+      return;
+    }
+    const unknown = forms
+      .filter(({ form }) => !this.wordIds.has(form))
+      .map(({ form, w }) => ({ w, ids: grams(form) }));
+    for (let turn = 0; unknown.some(({ ids }) => turn < ids.length); turn++)
+      for (const { w, ids } of unknown) if (turn < ids.length) yield [ids[turn] as number, w];
+    for (const { form, w } of forms) if (this.wordIds.has(form)) for (const id of grams(form)) yield [id, w];
   }
 
   /**
